@@ -1,0 +1,225 @@
+"""The simulator's graph runner: walks the hardware description layer by layer.
+
+Tensors are channels-last with the batch first ([N, H, W, C] or [N, n]), exactly as hls4ml
+streams them; every layer's output is cast to its result type as the C++ assignment does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from hwcnn.errors import HwcnnError
+from hwcnn.fixed import FixedType, Overflow, Rounding, cast, from_float
+from hwcnn.sim import ops
+from hwcnn.sim.ops import Fx
+
+DEFAULT_CHUNK = 500  # images per vectorised pass: bounds the memory of im2col windows
+
+
+@dataclass
+class SimResult:
+    """Outputs of one run: final values, overflow counts per layer, optional per-layer traces."""
+
+    output: Fx
+    overflow: dict[str, int] = field(default_factory=dict)  # wrapped/saturated values (not quantizer clipping)
+    clipped: dict[str, int] = field(default_factory=dict)  # values clipped by a Brevitas activation quantizer
+    traces: dict[str, Fx] = field(default_factory=dict)
+
+
+def _is_quantizer(t: FixedType) -> bool:
+    """A Brevitas activation quantizer maps to a rounding, saturating type; its clipping is the model."""
+    return t.rounding != Rounding.TRN and t.overflow != Overflow.WRAP
+
+
+class Simulator:
+    """Bit-exact NumPy model of an hls4ml project, built from its hardware description."""
+
+    def __init__(self, desc: dict, weights: dict[str, np.ndarray]):
+        self.desc = desc
+        self.layers = desc["layers"]
+        self.weights = weights
+        self.types = [{k: FixedType.parse(v) for k, v in layer["types"].items()} for layer in self.layers]
+        for layer in self.layers:
+            if layer["kind"] not in _KERNELS:
+                raise HwcnnError(f"simulator: layer {layer['name']} has unsupported kind {layer['kind']} "
+                                 f"(supported: {', '.join(sorted(_KERNELS))})")
+        self.input_shape = tuple(desc["inputs"][0]["shape"])
+
+    @property
+    def layer_names(self) -> list[str]:
+        return [layer["name"] for layer in self.layers]
+
+    def run(self, x: np.ndarray, trace: bool = False, chunk: int = DEFAULT_CHUNK) -> SimResult:
+        """Simulate inputs x (float, NCHW as fed to the HLS top function) in chunks of images."""
+        x = np.asarray(x, dtype=np.float64)
+        if x.shape[1:] != self.input_shape and x.reshape(len(x), -1).shape[1] != int(np.prod(self.input_shape)):
+            raise HwcnnError(f"simulator: input shape {x.shape[1:]} does not match the model's {self.input_shape}")
+        if not np.all(np.isfinite(x)):
+            raise HwcnnError("simulator: inputs contain NaN or infinity")
+        x = x.reshape(len(x), *self.input_shape)
+        parts = [self._run_chunk(x[i : i + chunk], trace) for i in range(0, len(x), chunk)]
+        if len(parts) == 1:
+            return parts[0]
+        out = SimResult(Fx(np.concatenate([p.output.raw for p in parts]), parts[0].output.type))
+        for p in parts:
+            for k, v in p.overflow.items():
+                out.overflow[k] = out.overflow.get(k, 0) + v
+            for k, v in p.clipped.items():
+                out.clipped[k] = out.clipped.get(k, 0) + v
+        if trace:
+            out.traces = {k: Fx(np.concatenate([p.traces[k].raw for p in parts]), parts[0].traces[k].type)
+                          for k in parts[0].traces}
+        return out
+
+    def _run_chunk(self, x: np.ndarray, trace: bool) -> SimResult:
+        values: dict[str, Fx] = {self.desc["inputs"][0]["name"]: None}  # filled by the Input layer
+        result = SimResult(output=None)
+        for layer, types in zip(self.layers, self.types):
+            ins = [values[v] for v in layer["inputs"] if v in values]
+            if layer["kind"] == "Input":
+                ins = [x]
+            y, n_over = _KERNELS[layer["kind"]](self, layer, types, ins)
+            y = Fx(y.raw.reshape(len(x), *layer["shape"]), y.type)
+            values[layer["output"]] = y
+            if n_over:
+                bucket = result.clipped if (layer["kind"] == "Activation" and _is_quantizer(types["result"])) \
+                    else result.overflow
+                bucket[layer["name"]] = bucket.get(layer["name"], 0) + n_over
+            if trace:
+                result.traces[layer["name"]] = y
+        out_name = self.desc["outputs"][0]["name"]
+        final = values[out_name]
+        result.output = Fx(final.raw.reshape(len(x), -1), final.type)
+        return result
+
+    def weight(self, layer: dict, name: str) -> tuple[np.ndarray, FixedType]:
+        w = layer["weights"][name]
+        return self.weights[w["key"]], FixedType.parse(w["type"])
+
+
+# ---- kernels: (sim, layer, types, inputs) -> (Fx output, overflow count) ---------------------
+
+def _input(sim, layer, types, ins):
+    (x,) = ins
+    t = types["result"]
+    raw = from_float(x, t)  # the bridge assigns double -> input_t
+    over = int(np.count_nonzero((raw * t.lsb) != x))  # inputs off the input grid or out of range
+    return Fx(raw, t), over
+
+
+def _transpose(sim, layer, types, ins):
+    (x,) = ins
+    perm = [0] + [p + 1 for p in layer["attrs"]["perm"]]
+    y = Fx(np.ascontiguousarray(x.raw.transpose(perm)), x.type)
+    return ops.cast_to(y, types["result"])
+
+
+def _reshape(sim, layer, types, ins):
+    (x,) = ins
+    return ops.cast_to(Fx(x.raw.reshape(len(x.raw), -1), x.type), types["result"])
+
+
+def _activation(sim, layer, types, ins):
+    (x,) = ins
+    act = layer["attrs"]["activation"].lower()
+    if act == "linear":
+        return ops.cast_to(x, types["result"])
+    if act == "relu":
+        return ops.cast_to(Fx(np.maximum(x.raw, 0), x.type), types["result"])
+    raise HwcnnError(f"simulator: activation {act} (layer {layer['name']}) is not supported")
+
+
+def _dense(sim, layer, types, ins):
+    (x,) = ins
+    w, wt = sim.weight(layer, "weight")
+    b, bt = sim.weight(layer, "bias") if "bias" in layer["weights"] else (None, None)
+    flat = x.raw.reshape(len(x.raw), -1)
+    acc, n_over = ops.mac(flat, x.type, w.reshape(flat.shape[1], -1), wt, b, bt, types["accum"])
+    y, n_res = ops.cast_to(Fx(acc, types["accum"]), types["result"])
+    return y, n_over + n_res
+
+
+def _conv2d(sim, layer, types, ins):
+    (x,) = ins
+    a = layer["attrs"]
+    w, wt = sim.weight(layer, "weight")  # [fh, fw, C, F]
+    b, bt = sim.weight(layer, "bias") if "bias" in layer["weights"] else (None, None)
+    xp = ops.pad_hw(x.raw, a["pad_top"], a["pad_bottom"], a["pad_left"], a["pad_right"])
+    win = ops.windows(xp, a["filt_height"], a["filt_width"], a["stride_height"], a["stride_width"])
+    n, oh, ow = win.shape[:3]
+    cols = win.reshape(n * oh * ow, -1)  # [pixels, fh*fw*C]: the order of hls4ml's kernel buffer
+    acc, n_over = ops.mac(cols, x.type, w.reshape(cols.shape[1], -1), wt, b, bt, types["accum"])
+    y, n_res = ops.cast_to(Fx(acc.reshape(n, oh, ow, -1), types["accum"]), types["result"])
+    return y, n_over + n_res
+
+
+def _pooling2d(sim, layer, types, ins):
+    (x,) = ins
+    a = layer["attrs"]
+    if a.get("pad_top") or a.get("pad_bottom") or a.get("pad_left") or a.get("pad_right"):
+        raise HwcnnError(f"simulator: padded pooling (layer {layer['name']}) is not supported by hls4ml io_stream")
+    acc_t = types["accum"]
+    xa, n_over = cast(x.raw, x.type.frac, acc_t)  # pool_window[i] = kernel_data[...] (accum_t)
+    n_over = int(np.count_nonzero(n_over))
+    win = ops.windows(xa, a["pool_height"], a["pool_width"], a["stride_height"], a["stride_width"])
+    vals = [win[:, :, :, i, j, :] for i in range(a["pool_height"]) for j in range(a["pool_width"])]
+    if a["pool_op"] == "Max":
+        r, o = ops.tree_reduce(vals, lambda p, q: np.where(p >= q, p, q), acc_t)
+    else:
+        s, o = ops.tree_reduce(vals, np.add, acc_t)
+        r, o2 = cast(ops.trunc_div(s, len(vals)), acc_t.frac, acc_t)
+        o += int(np.count_nonzero(o2))
+    y, n_res = ops.cast_to(Fx(r, acc_t), types["result"])
+    return y, n_over + o + n_res
+
+
+def _global_pooling2d(sim, layer, types, ins):
+    (x,) = ins
+    acc_t = types["accum"]
+    n = len(x.raw)
+    pixels = x.raw.reshape(n, -1, x.raw.shape[-1])  # raster order, as the stream delivers them
+    n_over = 0
+    if layer["attrs"]["pool_op"] == "Max":
+        acc = np.full((n, pixels.shape[2]), acc_t.min_raw, dtype=np.int64)
+    else:
+        acc = np.zeros((n, pixels.shape[2]), dtype=np.int64)
+    for p in range(pixels.shape[1]):
+        v, o1 = cast(pixels[:, p], x.type.frac, acc_t)
+        if layer["attrs"]["pool_op"] == "Max":
+            acc = np.where(acc > v, acc, v)
+            o2 = np.zeros(1, dtype=bool)
+        else:
+            acc, o2 = cast(acc + v, acc_t.frac, acc_t)
+        n_over += int(np.count_nonzero(o1)) + int(np.count_nonzero(o2))
+    if layer["attrs"]["pool_op"] != "Max":
+        acc, o3 = cast(ops.trunc_div(acc, pixels.shape[1]), acc_t.frac, acc_t)
+        n_over += int(np.count_nonzero(o3))
+    y, n_res = ops.cast_to(Fx(acc, acc_t), types["result"])
+    return y, n_over + n_res
+
+
+def _concatenate(sim, layer, types, ins):
+    t = types["result"]
+    parts, n_over = [], 0
+    for x in ins:
+        raw, over = cast(x.raw, x.type.frac, t)
+        parts.append(raw)
+        n_over += int(np.count_nonzero(over))
+    axis = layer["attrs"].get("axis", -1)
+    axis = axis if axis < 0 else axis + 1  # hls4ml's axis excludes the batch dimension
+    return Fx(np.concatenate(parts, axis=axis), t), n_over
+
+
+_KERNELS = {
+    "Input": _input,
+    "Transpose": _transpose,
+    "Reshape": _reshape,
+    "Activation": _activation,
+    "Dense": _dense,
+    "Conv2D": _conv2d,
+    "Pooling2D": _pooling2d,
+    "GlobalPooling2D": _global_pooling2d,
+    "Concatenate": _concatenate,
+}

@@ -1,0 +1,111 @@
+"""Numeric kernels of the simulator: hls4ml's layer arithmetic on raw integers.
+
+Every function takes and returns `Fx` values (raw int64 array + FixedType) and mirrors the
+order of operations of hls4ml 1.3.0's C++ templates (nnet_dense_latency.h, nnet_conv2d_stream.h,
+nnet_pooling_stream.h, nnet_activation_stream.h), because with saturating types the order of
+casts decides the result. Each op also returns how many values overflowed in its casts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from hwcnn.fixed import FixedType, Overflow, cast
+
+# float64 represents every integer below 2^53 exactly, so a dot product whose worst-case
+# magnitude stays below this bound is exact when computed by BLAS in float64.
+_FLOAT64_EXACT = 2**53
+
+
+@dataclass
+class Fx:
+    """A tensor of fixed-point values: raw integers and their type (value = raw * 2^-frac)."""
+
+    raw: np.ndarray
+    type: FixedType
+
+    def to_float(self) -> np.ndarray:
+        return self.raw.astype(np.float64) * self.type.lsb
+
+
+def cast_to(x: Fx, t: FixedType) -> tuple[Fx, int]:
+    raw, over = cast(x.raw, x.type.frac, t)
+    return Fx(raw, t), int(np.count_nonzero(over))
+
+
+def exact_dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Integer matrix product a @ b (int64), via float64 BLAS when a bound proves it exact."""
+    bound = float(np.abs(a).max(initial=0)) * float(np.abs(b).max(initial=0)) * a.shape[-1]
+    if bound < _FLOAT64_EXACT:
+        return (a.astype(np.float64) @ b.astype(np.float64)).astype(np.int64)
+    return a @ b  # numpy int64 matmul: exact, slower
+
+
+def mac(x: np.ndarray, x_type: FixedType, w: np.ndarray, w_type: FixedType, bias: np.ndarray | None,
+        b_type: FixedType | None, acc_t: FixedType) -> tuple[np.ndarray, int]:
+    """dense_latency: acc = (accum_t)bias; acc += (accum_t)(x[i] * w[i, :]) for i in order.
+
+    x: [M, K] raw, w: [K, F] raw -> accumulator raw [M, F] at acc_t.frac, and the overflow count.
+    """
+    prod_frac = x_type.frac + w_type.frac
+    if bias is None:
+        bias_acc = np.zeros(w.shape[1], dtype=np.int64)
+    else:
+        bias_acc, _ = cast(bias, b_type.frac, acc_t)
+    if acc_t.frac >= prod_frac and acc_t.overflow == Overflow.WRAP:
+        # Products need no rounding, and wrapping is modular: wrapping the exact total once equals
+        # wrapping after every addition. One exact matrix product does it.
+        total = exact_dot(x, w) << (acc_t.frac - prod_frac)
+        acc, over = cast(total + bias_acc, acc_t.frac, acc_t)
+        return acc, int(np.count_nonzero(over))
+    # General case (saturating or rounding accumulator): the C++ order, input by input.
+    acc = np.broadcast_to(bias_acc, (x.shape[0], w.shape[1])).copy()
+    n_over = 0
+    for i in range(x.shape[1]):
+        p, o1 = cast(x[:, i : i + 1] * w[i][None, :], prod_frac, acc_t)
+        acc, o2 = cast(acc + p, acc_t.frac, acc_t)
+        n_over += int(np.count_nonzero(o1)) + int(np.count_nonzero(o2))
+    return acc, n_over
+
+
+def windows(x: np.ndarray, fh: int, fw: int, sh: int, sw: int) -> np.ndarray:
+    """[N, H, W, C] -> [N, OH, OW, fh, fw, C] sliding windows (a view; strides applied)."""
+    v = np.lib.stride_tricks.sliding_window_view(x, (fh, fw), axis=(1, 2))  # [N, H', W', C, fh, fw]
+    v = v[:, ::sh, ::sw]
+    return v.transpose(0, 1, 2, 4, 5, 3)
+
+
+def pad_hw(x: np.ndarray, top: int, bottom: int, left: int, right: int) -> np.ndarray:
+    if top or bottom or left or right:
+        return np.pad(x, ((0, 0), (top, bottom), (left, right), (0, 0)))
+    return x
+
+
+def trunc_div(a: np.ndarray, n: int) -> np.ndarray:
+    """Integer division rounding toward zero, as ap_int's operator/ does."""
+    q = np.abs(a) // n
+    return np.where(a < 0, -q, q)
+
+
+def tree_reduce(vals: list[np.ndarray], op, t: FixedType) -> tuple[np.ndarray, int]:
+    """nnet::reduce: a balanced binary tree over N values (left half, right half), cast to t at each node."""
+    if len(vals) == 1:
+        return vals[0], 0
+    if len(vals) == 2:
+        r, over = cast(op(vals[0], vals[1]), t.frac, t)
+        return r, int(np.count_nonzero(over))
+    left_n = _left_size(len(vals))
+    a, oa = tree_reduce(vals[:left_n], op, t)
+    b, ob = tree_reduce(vals[left_n:], op, t)
+    r, over = cast(op(a, b), t.frac, t)
+    return r, oa + ob + int(np.count_nonzero(over))
+
+
+def _left_size(n: int) -> int:
+    """nnet_common.h: reduce splits N into leftN = pow2(floorlog2(N - 1)) and the rest."""
+    p = 1
+    while p * 2 <= n - 1:
+        p *= 2
+    return p
