@@ -1,0 +1,202 @@
+"""Typed, serialisable configuration of a model and its training, and the model directory format.
+
+A trained model is a directory `models/<name>/`:
+
+    config.json          ModelDirConfig: {"model": ModelConfig, "train": TrainConfig, "float_twin": path | null}
+    weights.pt           the model's state_dict, loadable with torch.load(..., weights_only=True)
+                         (`hwcnn.models.load_model_dir` builds the model and loads it)
+    metrics.json         accuracies (official test set, held-out valid), per-epoch history, data provenance
+    training_curve.png   loss and accuracy per epoch
+
+Configs are read from JSON with `from_dict`: an unknown key, a missing key or a value of the wrong
+type is a one-line HwcnnError naming the key (`model.quant.layers.conv1.weight_bits: ...`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from hwcnn.errors import HwcnnError
+from hwcnn.fsutil import read_json
+
+CONFIG_FILE = "config.json"
+WEIGHTS_FILE = "weights.pt"
+METRICS_FILE = "metrics.json"
+CURVE_FILE = "training_curve.png"
+
+MIN_BITS, MAX_BITS = 2, 8
+OPTIMIZERS = ("adam", "sgd")
+SCHEDULES = ("onecycle", "cosine", "constant")
+
+
+def _check_bits(what: str, bits: int) -> None:
+    if not MIN_BITS <= bits <= MAX_BITS:
+        raise HwcnnError(f"{what} = {bits} is outside {MIN_BITS}..{MAX_BITS}")
+
+
+def _check_choice(what: str, value: str, choices: tuple[str, ...]) -> None:
+    if value not in choices:
+        raise HwcnnError(f"{what} = {value!r}; expected one of {', '.join(choices)}")
+
+
+@dataclass(frozen=True)
+class LayerBits:
+    """Bit widths of one layer: its weights and the activation that follows it."""
+    weight_bits: int
+    act_bits: int
+
+    def __post_init__(self):
+        _check_bits("weight_bits", self.weight_bits)
+        _check_bits("act_bits", self.act_bits)
+
+
+@dataclass
+class QuantConfig:
+    """Quantization of a QAT model (power-of-two, per-tensor scales everywhere)."""
+    weight_bits: int                 # weights of every layer, unless overridden in `layers`
+    act_bits: int                    # every activation output, unless overridden in `layers`
+    input_bits: int = 8              # the network input: unsigned, scale 2^-input_bits
+    # per-layer overrides, keyed by the names in the model's `layer_names`; a layer's act_bits
+    # apply to the activation after it (unused for the output layer, whose output is the accumulator)
+    layers: dict[str, LayerBits] = field(default_factory=dict)
+
+    def __post_init__(self):
+        _check_bits("weight_bits", self.weight_bits)
+        _check_bits("act_bits", self.act_bits)
+        _check_bits("input_bits", self.input_bits)
+
+    def for_layer(self, name: str) -> LayerBits:
+        return self.layers.get(name, LayerBits(self.weight_bits, self.act_bits))
+
+
+@dataclass
+class ModelConfig:
+    """What `hwcnn.models.build_model` builds: an architecture, its variant, and its quantization."""
+    arch: str                        # "lenet5" or "squeezenet"
+    variant: str                     # lenet5: "modern" | "classic"; squeezenet: a preset name
+    dataset: str = "mnist"           # the dataset it is trained and evaluated on
+    in_channels: int = 1
+    num_classes: int = 10
+    quant: QuantConfig | None = None  # None: the float model
+    batch_norm: bool = False         # squeezenet: batch norm after every conv
+    dropout: float = 0.0             # squeezenet: dropout before the final conv
+
+    def __post_init__(self):
+        if self.in_channels < 1 or self.num_classes < 2:
+            raise HwcnnError(f"in_channels = {self.in_channels} and num_classes = {self.num_classes} "
+                             "must be >= 1 and >= 2")
+        if not 0.0 <= self.dropout < 1.0:
+            raise HwcnnError(f"dropout = {self.dropout} is outside [0, 1)")
+
+
+@dataclass
+class TrainConfig:
+    """How a model was (or is to be) trained."""
+    epochs: int
+    batch_size: int = 128
+    lr: float = 1e-3                 # peak learning rate
+    optimizer: str = "adam"          # "adam" | "sgd" (momentum 0.9, nesterov)
+    weight_decay: float = 0.0
+    schedule: str = "onecycle"       # "onecycle" | "cosine" | "constant", stepped per batch
+    augment_shift: int = 0           # random shifts of each training image by up to this many pixels
+    seed: int = 0
+    init_from: str | None = None     # model directory whose weights start training (as given)
+
+    def __post_init__(self):
+        if self.epochs < 1 or self.batch_size < 1:
+            raise HwcnnError(f"epochs = {self.epochs} and batch_size = {self.batch_size} must be >= 1")
+        if not self.lr > 0:
+            raise HwcnnError(f"lr = {self.lr} must be > 0")
+        if self.weight_decay < 0 or self.augment_shift < 0:
+            raise HwcnnError("weight_decay and augment_shift must be >= 0")
+        _check_choice("optimizer", self.optimizer, OPTIMIZERS)
+        _check_choice("schedule", self.schedule, SCHEDULES)
+
+
+@dataclass
+class ModelDirConfig:
+    """The content of a model directory's config.json."""
+    model: ModelConfig
+    train: TrainConfig
+    float_twin: str | None = None    # the float twin's model directory, relative to this one
+
+
+# --- JSON <-> dataclasses ----------------------------------------------------------------------
+
+T = TypeVar("T")
+
+
+def to_dict(cfg: Any) -> dict:
+    """A config as plain JSON-serialisable data."""
+    return dataclasses.asdict(cfg)
+
+
+def from_dict(cls: type[T], data: Any, where: str = "config") -> T:
+    """Build dataclass `cls` from JSON data, checking keys and types; errors name the key."""
+    if not isinstance(data, dict):
+        raise HwcnnError(f"{where}: expected an object, got {type(data).__name__}")
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    unknown = sorted(set(data) - set(fields))
+    if unknown:
+        raise HwcnnError(f"{where}: unknown key {unknown[0]!r}; expected one of {', '.join(fields)}")
+    required = [n for n, f in fields.items()
+                if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING]
+    missing = [n for n in required if n not in data]
+    if missing:
+        raise HwcnnError(f"{where}: missing key {missing[0]!r}")
+    hints = typing.get_type_hints(cls)
+    kwargs = {name: _convert(hints[name], value, f"{where}.{name}") for name, value in data.items()}
+    try:
+        return cls(**kwargs)
+    except HwcnnError as err:
+        raise HwcnnError(f"{where}: {err}") from None
+
+
+def _convert(tp: Any, value: Any, where: str) -> Any:
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if origin in (typing.Union, types.UnionType):
+        if value is None and type(None) in args:
+            return None
+        (tp,) = [a for a in args if a is not type(None)]
+        return _convert(tp, value, where)
+    if dataclasses.is_dataclass(tp):
+        return from_dict(tp, value, where)
+    if origin is dict:
+        if not isinstance(value, dict):
+            raise HwcnnError(f"{where}: expected an object, got {type(value).__name__}")
+        return {k: _convert(args[1], v, f"{where}.{k}") for k, v in value.items()}
+    ok = {bool: lambda v: isinstance(v, bool),
+          int: lambda v: isinstance(v, int) and not isinstance(v, bool),
+          float: lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+          str: lambda v: isinstance(v, str)}[tp]
+    if not ok(value):
+        raise HwcnnError(f"{where}: expected {tp.__name__}, got {json_type(value)} {value!r}")
+    return float(value) if tp is float else value
+
+
+def json_type(value: Any) -> str:
+    return {bool: "boolean", int: "integer", float: "number", str: "string", type(None): "null",
+            list: "array", dict: "object"}.get(type(value), type(value).__name__)
+
+
+# --- model directories -----------------------------------------------------------------------------
+
+def read_model_dir_config(path: Path) -> ModelDirConfig:
+    """The checked config.json of a model directory."""
+    path = Path(path)
+    if not path.is_dir():
+        raise HwcnnError(f"model directory {path} not found")
+    return from_dict(ModelDirConfig, read_json(path / CONFIG_FILE, "model config"), str(path / CONFIG_FILE))
+
+
+def float_twin_dir(path: Path) -> Path | None:
+    """The float twin's directory of a model directory, or None if it has none."""
+    twin = read_model_dir_config(path).float_twin
+    return None if twin is None else Path(os.path.normpath(Path(path) / twin))
+

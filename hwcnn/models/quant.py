@@ -1,0 +1,114 @@
+"""Quantizer recipes, defined once; layers only choose bit widths.
+
+Every quantized tensor has ONE power-of-two scale per tensor and zero-point 0, so that each maps
+to an ap_fixed / ap_ufixed type in the hardware (hls4ml only maps such Quant nodes):
+
+| tensor              | recipe                                   | scale                                  |
+| ------------------- | ---------------------------------------- | -------------------------------------- |
+| network input       | `InputQuant`, unsigned, `input_bits`      | constant 2^-input_bits (k/256 exact)   |
+| weights             | `Int8WeightPerTensorFixedPoint`, narrow   | 2^ceil(log2(max abs w / (2^(b-1)-1)))  |
+| biases              | `Int16Bias`                               | input scale * weight scale (accum.)    |
+| ReLU outputs        | `Uint8ActPerTensorFixedPoint`             | learned power of two                   |
+| tanh outputs        | `TanhQuant`, signed                       | constant 2^-(b-1)                      |
+| output layer        | none: the logits are the exact accumulator |                                        |
+
+Rounding is Brevitas' default round-half-to-even, which is ap_fixed's AP_RND_CONV.
+Because the bias scale is derived from the input scale, every module that feeds a quantized
+conv/linear returns a QuantTensor (`return_quant_tensor=True`); pooling and concatenation keep
+the QuantTensor's scale.
+
+Each builder takes a bit width or None: None gives the plain float module, so the float twin and
+the QAT model are built by the same code with the same module names, and float weights load into
+the QAT model (`load_state_dict(strict=False)`, only quantizer state missing).
+"""
+
+from __future__ import annotations
+
+from brevitas.inject import value
+from brevitas.inject.enum import ScalingImplType
+from brevitas.nn import QuantConv2d, QuantIdentity, QuantLinear, QuantReLU, QuantTanh
+from brevitas.quant import (Int8ActPerTensorFixedPoint, Int8WeightPerTensorFixedPoint, Int16Bias,
+                            Uint8ActPerTensorFixedPoint)
+from torch import nn
+
+from hwcnn.config import QuantConfig
+
+
+class InputQuant(Uint8ActPerTensorFixedPoint):
+    """Unsigned input with the constant scale 2^-bit_width: codes k/2^b pass through unchanged."""
+    scaling_impl_type = ScalingImplType.CONST
+
+    @value
+    def max_val(bit_width):  # scale = max_val / (2^b - 1) = 2^-b exactly
+        return 1.0 - 2.0 ** -bit_width
+
+
+class TanhQuant(Int8ActPerTensorFixedPoint):
+    """Signed tanh output in [-1, 1) with the constant scale 2^-(bit_width-1)."""
+    scaling_impl_type = ScalingImplType.CONST
+
+    @value
+    def max_val(bit_width):  # scale = max_val / (2^(b-1) - 1) = 2^-(b-1) exactly
+        return 1.0 - 2.0 ** -(bit_width - 1)
+
+    @value
+    def min_val(bit_width):
+        return -(1.0 - 2.0 ** -(bit_width - 1))
+
+
+WeightQuant = Int8WeightPerTensorFixedPoint
+BiasQuant = Int16Bias
+ReluQuant = Uint8ActPerTensorFixedPoint
+
+
+def layer_bits(q: QuantConfig | None, name: str) -> tuple[int | None, int | None]:
+    """(weight_bits, act_bits) of layer `name`, or (None, None) in the float model."""
+    if q is None:
+        return None, None
+    bits = q.for_layer(name)
+    return bits.weight_bits, bits.act_bits
+
+
+def input_quant(bits: int | None) -> nn.Module:
+    """The network's input quantizer (identity for the float model)."""
+    if bits is None:
+        return nn.Identity()
+    return QuantIdentity(act_quant=InputQuant, bit_width=bits, return_quant_tensor=True)
+
+
+def conv2d(in_channels: int, out_channels: int, kernel_size: int, *, weight_bits: int | None,
+           stride: int = 1, padding: int = 0, bias: bool = True) -> nn.Module:
+    """A conv whose output is the exact accumulator (a plain tensor); an activation follows."""
+    if weight_bits is None:
+        return nn.Conv2d(in_channels, out_channels, kernel_size, stride=stride, padding=padding, bias=bias)
+    return QuantConv2d(in_channels, out_channels, kernel_size, stride=stride, padding=padding, bias=bias,
+                       weight_quant=WeightQuant, weight_bit_width=weight_bits,
+                       bias_quant=BiasQuant, return_quant_tensor=False)
+
+
+def linear(in_features: int, out_features: int, *, weight_bits: int | None, bias: bool = True) -> nn.Module:
+    """A fully connected layer whose output is the exact accumulator (a plain tensor)."""
+    if weight_bits is None:
+        return nn.Linear(in_features, out_features, bias=bias)
+    return QuantLinear(in_features, out_features, bias=bias,
+                       weight_quant=WeightQuant, weight_bit_width=weight_bits,
+                       bias_quant=BiasQuant, return_quant_tensor=False)
+
+
+def relu(act_bits: int | None) -> nn.Module:
+    """ReLU with an unsigned power-of-two output quantizer."""
+    if act_bits is None:
+        return nn.ReLU()
+    return QuantReLU(act_quant=ReluQuant, bit_width=act_bits, return_quant_tensor=True)
+
+
+def tanh(act_bits: int | None) -> nn.Module:
+    """tanh with a signed constant-scale output quantizer."""
+    if act_bits is None:
+        return nn.Tanh()
+    return QuantTanh(act_quant=TanhQuant, bit_width=act_bits, return_quant_tensor=True)
+
+
+def plain(x):
+    """The float value of a tensor or QuantTensor (for the network's output)."""
+    return getattr(x, "value", x)

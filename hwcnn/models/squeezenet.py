@@ -1,0 +1,147 @@
+"""SqueezeNet (Iandola et al. 2016) for 32x32 inputs, float or QAT, built from a table.
+
+The metaparameters of the paper (section 5) fix the table: fire module i (from 0) has
+e_i = base_e + incr_e * (i // freq) expand filters, of which pct_3x3 are 3x3, and
+s_i = sr * e_i squeeze filters. A 2x2 max pool follows the layers named in `pool_after`.
+There are no fully connected layers: dropout, a final 1x1 conv to num_classes, global average pooling.
+
+A fire module: squeeze 1x1 + act -> [expand 1x1 | expand 3x3 (padding 1)] concatenated on channels
+-> ONE activation (so both branches share one quantizer: the concatenation has one format).
+With batch_norm, every conv but the last is followed by batch norm (and has no bias).
+
+Layer names (for per-layer bits): conv1, fire2.squeeze, fire2.expand, ..., conv10 (the output).
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+
+from hwcnn.config import ModelConfig
+from hwcnn.errors import HwcnnError
+from hwcnn.models import quant
+
+
+@dataclass(frozen=True)
+class SqueezeNetSpec:
+    """Metaparameters of a SqueezeNet (names as in the paper)."""
+    conv1_filters: int
+    conv1_kernel: int
+    conv1_stride: int
+    num_fire: int
+    base_e: int
+    incr_e: int
+    freq: int
+    pct_3x3: float
+    sr: float
+    pool_after: tuple[str, ...]     # 2x2 max pool after these layers (global average pool at the end)
+
+
+PRESETS = {
+    # 32x32 -> conv1 -> pool1 16x16 -> fire2, fire3 -> pool3 8x8 -> fire4, fire5 -> conv10 8x8 -> GAP
+    # (8x8 = 64 positions: the global average is an exact shift by 6 bits)
+    "squeezenet-mnist": SqueezeNetSpec(conv1_filters=32, conv1_kernel=3, conv1_stride=1, num_fire=4,
+                                       base_e=32, incr_e=32, freq=2, pct_3x3=0.5, sr=0.25,
+                                       pool_after=("conv1", "fire3")),
+    "squeezenet-cifar": SqueezeNetSpec(conv1_filters=48, conv1_kernel=3, conv1_stride=1, num_fire=4,
+                                       base_e=48, incr_e=48, freq=2, pct_3x3=0.5, sr=0.25,
+                                       pool_after=("conv1", "fire3")),
+}
+
+
+@dataclass(frozen=True)
+class Conv:
+    name: str
+    out_channels: int
+    kernel: int
+    stride: int = 1
+    padding: int = 0
+
+
+@dataclass(frozen=True)
+class Fire:
+    name: str
+    squeeze: int
+    expand1x1: int
+    expand3x3: int
+
+
+@dataclass(frozen=True)
+class Pool:
+    name: str
+
+
+def table(spec: SqueezeNetSpec) -> list[Conv | Fire | Pool]:
+    """The layer table the metaparameters define (the final conv10 to num_classes not included)."""
+    rows: list[Conv | Fire | Pool] = [
+        Conv("conv1", spec.conv1_filters, spec.conv1_kernel, spec.conv1_stride, spec.conv1_kernel // 2)]
+    for i in range(spec.num_fire):
+        e = spec.base_e + spec.incr_e * (i // spec.freq)
+        e3 = round(e * spec.pct_3x3)
+        rows.append(Fire(f"fire{i + 2}", max(1, round(spec.sr * e)), e - e3, e3))
+    for name in spec.pool_after:  # insert each pool right after the layer it follows
+        at = [r.name for r in rows].index(name)
+        rows.insert(at + 1, Pool(f"pool{name.removeprefix('conv').removeprefix('fire')}"))
+    return rows
+
+
+class FireModule(nn.Module):
+    def __init__(self, in_channels: int, row: Fire, squeeze_bits, expand_bits, batch_norm: bool):
+        super().__init__()
+        (sw, sa), (ew, ea) = squeeze_bits, expand_bits
+        self.squeeze = quant.conv2d(in_channels, row.squeeze, 1, weight_bits=sw, bias=not batch_norm)
+        self.squeeze_bn = nn.BatchNorm2d(row.squeeze) if batch_norm else nn.Identity()
+        self.squeeze_relu = quant.relu(sa)
+        self.expand1x1 = quant.conv2d(row.squeeze, row.expand1x1, 1, weight_bits=ew, bias=not batch_norm)
+        self.expand1x1_bn = nn.BatchNorm2d(row.expand1x1) if batch_norm else nn.Identity()
+        self.expand3x3 = quant.conv2d(row.squeeze, row.expand3x3, 3, padding=1, weight_bits=ew, bias=not batch_norm)
+        self.expand3x3_bn = nn.BatchNorm2d(row.expand3x3) if batch_norm else nn.Identity()
+        self.expand_relu = quant.relu(ea)  # one quantizer for the concatenation
+
+    def forward(self, x):
+        s = self.squeeze_relu(self.squeeze_bn(self.squeeze(x)))
+        e = torch.cat([self.expand1x1_bn(self.expand1x1(s)), self.expand3x3_bn(self.expand3x3(s))], dim=1)
+        return self.expand_relu(e)
+
+
+class SqueezeNet(nn.Sequential):
+    """Float [N, C, 32, 32] (pixel codes k/256) -> logits [N, num_classes] (a plain tensor)."""
+
+    def __init__(self, cfg: ModelConfig):
+        if cfg.variant not in PRESETS:
+            raise HwcnnError(f"unknown squeezenet variant {cfg.variant!r}; expected one of {', '.join(PRESETS)}")
+        rows = table(PRESETS[cfg.variant])
+        q, bn = cfg.quant, cfg.batch_norm
+        layers = OrderedDict(input_quant=quant.input_quant(None if q is None else q.input_bits))
+        names = []
+        channels = cfg.in_channels
+        for row in rows:
+            if isinstance(row, Pool):
+                layers[row.name] = nn.MaxPool2d(2)
+            elif isinstance(row, Conv):
+                w, a = quant.layer_bits(q, row.name)
+                layers[row.name] = quant.conv2d(channels, row.out_channels, row.kernel, stride=row.stride,
+                                                padding=row.padding, weight_bits=w, bias=not bn)
+                if bn:
+                    layers[f"{row.name}_bn"] = nn.BatchNorm2d(row.out_channels)
+                layers[f"relu{row.name.removeprefix('conv')}"] = quant.relu(a)
+                names.append(row.name)
+                channels = row.out_channels
+            else:
+                squeeze, expand = f"{row.name}.squeeze", f"{row.name}.expand"
+                layers[row.name] = FireModule(channels, row, quant.layer_bits(q, squeeze), quant.layer_bits(q, expand), bn)
+                names += [squeeze, expand]
+                channels = row.expand1x1 + row.expand3x3
+        final = "conv10"  # the output layer, named as in the paper
+        layers["dropout"] = nn.Dropout(cfg.dropout)
+        layers[final] = quant.conv2d(channels, cfg.num_classes, 1, weight_bits=quant.layer_bits(q, final)[0])
+        layers["avgpool"] = nn.AdaptiveAvgPool2d(1)   # [N, classes, H, W] -> [N, classes, 1, 1]
+        layers["flatten"] = nn.Flatten()              # -> [N, classes]
+        super().__init__(layers)
+        self.layer_names = tuple(names + [final])
+
+    def forward(self, x):
+        return quant.plain(super().forward(x))

@@ -1,0 +1,359 @@
+"""Fit, evaluate and checkpoint a model; write the model directory (see `hwcnn.config`).
+
+Training is deterministic on CPU: one seed fixes the initial weights (torch.manual_seed), the
+shuffling and augmentation (a seeded torch.Generator, plain tensor indexing, no DataLoader
+workers) and dropout; torch.use_deterministic_algorithms(True) is on. The same seed on the same
+machine gives identical weights.
+
+While it trains, `hwcnn train --out DIR` keeps DIR's checkpoint (model, optimizer, schedule,
+epoch, RNG states, best weights so far) in `.DIR.training/`, written atomically after every
+epoch; `--resume` continues from it and ends with the same weights as an uninterrupted run.
+The finished model directory appears in one step (hwcnn.fsutil.atomic_output_dir).
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import os
+import shutil
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+from tqdm import tqdm
+
+from hwcnn.config import (CONFIG_FILE, CURVE_FILE, METRICS_FILE, WEIGHTS_FILE, LayerBits, ModelConfig,
+                          ModelDirConfig, QuantConfig, TrainConfig, from_dict, read_model_dir_config, to_dict)
+from hwcnn.errors import HwcnnError
+from hwcnn.fsutil import atomic_output_dir, atomic_write_bytes, check_output_free, write_json
+from hwcnn.models import build_model, load_model_dir, load_weights
+
+CHECKPOINT_FILE = "checkpoint.pt"
+EVAL_BATCH = 1000
+
+
+def default_variant(arch: str, dataset: str) -> str:
+    if arch == "squeezenet":
+        return "squeezenet-cifar" if dataset == "cifar10" else "squeezenet-mnist"
+    return "modern"
+
+
+def default_train_config(arch: str, *, quantized: bool, initialised: bool) -> TrainConfig:
+    """Settings that reach good accuracy on 2 CPU cores; fine-tuning from a float twin is shorter."""
+    if initialised:
+        return TrainConfig(epochs=6, lr=1e-3, schedule="cosine", augment_shift=2)
+    if arch == "lenet5":
+        return TrainConfig(epochs=12 if not quantized else 8, lr=3e-3, augment_shift=2)
+    return TrainConfig(epochs=10, lr=3e-3, augment_shift=2)
+
+
+# --- data ---------------------------------------------------------------------------------------
+
+class Arrays:
+    """One split as float tensors (values k/256) and labels, with its provenance."""
+
+    def __init__(self, images: np.ndarray, labels: np.ndarray, provenance: dict | None = None):
+        from hwcnn.data.encoding import to_float
+        self.x = torch.from_numpy(to_float(images))
+        self.y = torch.from_numpy(np.asarray(labels, dtype=np.int64))
+        self.provenance = provenance
+
+    def __len__(self) -> int:
+        return len(self.y)
+
+
+def load_arrays(dataset: str, split: str, *, data_dir: Path | None, cache_dir: Path, n: int | None = None) -> Arrays:
+    from hwcnn.data import load_split
+    s = load_split(dataset, split, data_dir=data_dir, cache_dir=cache_dir)
+    return Arrays(s.images[:n], s.labels[:n], s.provenance)
+
+
+def random_shift(x: torch.Tensor, max_shift: int, gen: torch.Generator) -> torch.Tensor:
+    """Shift each image by up to max_shift pixels in x and y, filling with zeros."""
+    if max_shift == 0:
+        return x
+    p, (h, w) = max_shift, x.shape[-2:]
+    padded = F.pad(x, (p, p, p, p))
+    dy, dx = torch.randint(0, 2 * p + 1, (2, len(x)), generator=gen)
+    out = torch.empty_like(x)
+    for oy in range(2 * p + 1):
+        for ox in range(2 * p + 1):
+            idx = ((dy == oy) & (dx == ox)).nonzero().squeeze(1)
+            out[idx] = padded[idx, :, oy:oy + h, ox:ox + w]
+    return out
+
+
+# --- evaluation ---------------------------------------------------------------------------------
+
+@torch.no_grad()
+def evaluate(model: nn.Module, data: Arrays, *, progress: str | None = None) -> tuple[float, float]:
+    """(mean cross-entropy loss, accuracy) of the model in eval mode."""
+    model.eval()
+    loss, correct = 0.0, 0
+    for i in tqdm(range(0, len(data), EVAL_BATCH), desc=progress, leave=False, disable=progress is None or None):
+        logits = model(data.x[i:i + EVAL_BATCH])
+        y = data.y[i:i + EVAL_BATCH]
+        loss += F.cross_entropy(logits, y, reduction="sum").item()
+        correct += (logits.argmax(1) == y).sum().item()
+    return loss / len(data), correct / len(data)
+
+
+# --- fitting ------------------------------------------------------------------------------------
+
+def make_optimizer(model: nn.Module, tc: TrainConfig, steps_per_epoch: int):
+    if tc.optimizer == "adam":
+        opt = torch.optim.Adam(model.parameters(), lr=tc.lr, weight_decay=tc.weight_decay)
+    else:
+        opt = torch.optim.SGD(model.parameters(), lr=tc.lr, momentum=0.9, nesterov=True, weight_decay=tc.weight_decay)
+    total = tc.epochs * steps_per_epoch
+    if tc.schedule == "onecycle":
+        sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=tc.lr, total_steps=total)
+    elif tc.schedule == "cosine":
+        sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=total)
+    else:
+        sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda step: 1.0)
+    return opt, sched
+
+
+def _stats_scalers(model: nn.Module) -> dict[str, nn.Module]:
+    """Activation-scale modules that collect statistics during their first training steps.
+
+    Their step counter is not in the state_dict (loading one ends the collection), so a
+    checkpoint stores it with the buffer and value it goes with.
+    """
+    from brevitas.core.scaling.standalone import ParameterFromRuntimeStatsScaling
+    return {n: m for n, m in model.named_modules() if isinstance(m, ParameterFromRuntimeStatsScaling)}
+
+
+def _collection_state(model: nn.Module) -> dict:
+    return {n: {"counter": m.counter, "buffer": m.buffer.clone(), "value": m.value.detach().clone()}
+            for n, m in _stats_scalers(model).items()}
+
+
+def _restore_collection_state(model: nn.Module, state: dict) -> None:
+    for n, m in _stats_scalers(model).items():
+        m.counter = state[n]["counter"]
+        m.buffer.copy_(state[n]["buffer"])
+        with torch.no_grad():
+            m.value.copy_(state[n]["value"])
+
+
+def fit(model: nn.Module, mc: ModelConfig, tc: TrainConfig, train: Arrays, valid: Arrays, workdir: Path, *,
+        resume: bool = False, progress: bool = True) -> tuple[dict, list[dict]]:
+    """Train `model` (already seeded and initialised), checkpointing into workdir after each epoch.
+
+    Returns (state_dict of the epoch with the best valid accuracy, per-epoch history).
+    """
+    torch.use_deterministic_algorithms(True)
+    gen = torch.Generator().manual_seed(tc.seed)
+    steps = math.ceil(len(train) / tc.batch_size)
+    opt, sched = make_optimizer(model, tc, steps)
+    history: list[dict] = []
+    best: dict = {"accuracy": -1.0, "epoch": 0, "state": None}
+    ckpt_path = workdir / CHECKPOINT_FILE
+    if resume:
+        ckpt = _read_checkpoint(ckpt_path, mc, tc)
+        load_weights(model, ckpt["model"], str(ckpt_path))
+        _restore_collection_state(model, ckpt["stats_collection"])
+        opt.load_state_dict(ckpt["optimizer"])
+        sched.load_state_dict(ckpt["scheduler"])
+        gen.set_state(ckpt["generator"])
+        torch.set_rng_state(ckpt["torch_rng"])
+        history, best = ckpt["history"], ckpt["best"]
+        print(f"resuming after epoch {len(history)} of {tc.epochs} from {ckpt_path}")
+    for epoch in range(len(history) + 1, tc.epochs + 1):
+        model.train()
+        start = time.perf_counter()
+        perm = torch.randperm(len(train), generator=gen)
+        loss_sum, correct = 0.0, 0
+        bar = tqdm(range(steps), desc=f"epoch {epoch}/{tc.epochs}", leave=False, disable=not progress or None)
+        for step in bar:
+            idx = perm[step * tc.batch_size:(step + 1) * tc.batch_size]
+            x, y = random_shift(train.x[idx], tc.augment_shift, gen), train.y[idx]
+            logits = model(x)
+            loss = F.cross_entropy(logits, y)
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            sched.step()
+            loss_sum += loss.item() * len(y)
+            correct += (logits.argmax(1) == y).sum().item()
+            if step % 20 == 0:
+                bar.set_postfix(loss=f"{loss.item():.4f}")
+        seconds = time.perf_counter() - start
+        valid_loss, valid_acc = evaluate(model, valid)
+        history.append({"epoch": epoch, "train_loss": loss_sum / len(train), "train_accuracy": correct / len(train),
+                        "valid_loss": valid_loss, "valid_accuracy": valid_acc,
+                        "lr": opt.param_groups[0]["lr"], "seconds": seconds})
+        if valid_acc > best["accuracy"]:
+            best = {"accuracy": valid_acc, "epoch": epoch,
+                    "state": {k: v.detach().clone() for k, v in model.state_dict().items()}}
+        print(f"epoch {epoch}/{tc.epochs}: train loss {loss_sum / len(train):.4f} acc {correct / len(train):.4f}"
+              f" | valid loss {valid_loss:.4f} acc {valid_acc:.4f} | {seconds:.1f} s", flush=True)
+        _write_checkpoint(ckpt_path, {
+            "model_config": to_dict(mc), "train_config": to_dict(tc), "model": model.state_dict(),
+            "stats_collection": _collection_state(model), "optimizer": opt.state_dict(),
+            "scheduler": sched.state_dict(), "generator": gen.get_state(), "torch_rng": torch.get_rng_state(),
+            "history": history, "best": best})
+    return best["state"], history
+
+
+def _write_checkpoint(path: Path, ckpt: dict) -> None:
+    buf = io.BytesIO()
+    torch.save(ckpt, buf)
+    atomic_write_bytes(path, buf.getvalue())
+
+
+def _read_checkpoint(path: Path, mc: ModelConfig, tc: TrainConfig) -> dict:
+    try:
+        ckpt = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as err:
+        raise HwcnnError(f"checkpoint {path} is damaged ({type(err).__name__}); train without --resume") from None
+    if ckpt.get("model_config") != to_dict(mc) or ckpt.get("train_config") != to_dict(tc):
+        raise HwcnnError(f"checkpoint {path} was made with other settings; resume with the same arguments "
+                         "or train without --resume")
+    return ckpt
+
+
+# --- model directories --------------------------------------------------------------------------
+
+def plot_curve(history: list[dict], path: Path, title: str) -> None:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    epochs = [h["epoch"] for h in history]
+    fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(10, 4))
+    for split in ("train", "valid"):
+        ax_loss.plot(epochs, [h[f"{split}_loss"] for h in history], marker="o", label=split)
+        ax_acc.plot(epochs, [h[f"{split}_accuracy"] for h in history], marker="o", label=split)
+    ax_loss.set(xlabel="epoch", ylabel="cross-entropy loss", yscale="log")
+    ax_acc.set(xlabel="epoch", ylabel="accuracy")
+    for ax in (ax_loss, ax_acc):
+        ax.grid(alpha=0.3)
+        ax.legend()
+    fig.suptitle(title)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
+def train_model_dir(out: Path, mc: ModelConfig, tc: TrainConfig, *, float_twin: Path | None = None,
+                    data_dir: Path | None = None, cache_dir: Path, force: bool = False, resume: bool = False,
+                    progress: bool = True) -> dict:
+    """Train and write the model directory `out`; returns its metrics."""
+    out = Path(out)
+    check_output_free(out, force)
+    workdir = out.parent / f".{out.name}.training"
+    if resume and not (workdir / CHECKPOINT_FILE).is_file():
+        raise HwcnnError(f"nothing to resume: {workdir / CHECKPOINT_FILE} not found (train without --resume)")
+    if not resume and workdir.exists():
+        shutil.rmtree(workdir)
+
+    train, valid = (load_arrays(mc.dataset, s, data_dir=data_dir, cache_dir=cache_dir) for s in ("train", "valid"))
+    torch.manual_seed(tc.seed)
+    model = build_model(mc)
+    if tc.init_from is not None:
+        init_dir = Path(os.path.normpath(out / tc.init_from))
+        init_model, _ = load_model_dir(init_dir)
+        load_weights(model, init_model.state_dict(), str(init_dir), quantizers_from_state=False)
+    state, history = fit(model, mc, tc, train, valid, workdir, resume=resume, progress=progress)
+
+    model.load_state_dict(state)
+    test = load_arrays(mc.dataset, "test", data_dir=data_dir, cache_dir=cache_dir)
+    test_loss, test_acc = evaluate(model, test)
+    twin = None if float_twin is None else os.path.relpath(Path(float_twin).resolve(), out.resolve())
+    best = max(history, key=lambda h: h["valid_accuracy"])
+    metrics = {
+        "model": out.name, "dataset": mc.dataset,
+        "test_accuracy": test_acc, "test_loss": test_loss, "n_test": len(test),
+        "valid_accuracy": best["valid_accuracy"], "best_epoch": best["epoch"],
+        "seconds_per_epoch": sum(h["seconds"] for h in history) / len(history),
+        "n_parameters": sum(p.numel() for n, p in model.named_parameters() if "_quant" not in n),
+        "torch_threads": torch.get_num_threads(),
+        "float_twin": twin,
+        "data": {**test.provenance, "n_train": len(train), "n_valid": len(valid)},
+        "history": history,
+    }
+    with atomic_output_dir(out, force=True) as tmp:  # `out` was checked free (or --force) before training
+        write_json(tmp / CONFIG_FILE, to_dict(ModelDirConfig(mc, tc, twin)))
+        buf = io.BytesIO()
+        torch.save(model.state_dict(), buf)
+        (tmp / WEIGHTS_FILE).write_bytes(buf.getvalue())
+        write_json(tmp / METRICS_FILE, metrics)
+        plot_curve(history, tmp / CURVE_FILE, f"{out.name}: test accuracy {test_acc:.4f}")
+    shutil.rmtree(workdir, ignore_errors=True)
+    return metrics
+
+
+# --- command line -------------------------------------------------------------------------------
+
+def parse_layer_bits(items: list[str]) -> dict[str, LayerBits]:
+    layers = {}
+    for item in items:
+        name, sep, bits = item.partition("=")
+        w, sep2, a = bits.partition(",")
+        if not (sep and sep2 and w.strip().isdigit() and a.strip().isdigit()):
+            raise HwcnnError(f"--layer-bits {item!r}: expected LAYER=W,A, e.g. conv1=8,4")
+        layers[name] = LayerBits(int(w), int(a))
+    return layers
+
+
+def cli_train(args) -> int:
+    """`hwcnn train`: build the configs from the arguments and train the model directory."""
+    torch.set_num_threads(os.cpu_count() or 1)
+    from hwcnn.data import dataset_info
+    info = dataset_info(args.dataset)
+    quant = None if args.float_model else QuantConfig(args.wbits, args.abits, layers=parse_layer_bits(args.layer_bits))
+    if args.float_model and args.layer_bits:
+        raise HwcnnError("--layer-bits needs a quantized model (drop --float)")
+    mc = ModelConfig(arch=args.arch, variant=args.variant or default_variant(args.arch, args.dataset),
+                     dataset=args.dataset, in_channels=info.channels, num_classes=info.num_classes, quant=quant)
+    build_model(mc)  # unknown arch, variant or layer names fail before any data is loaded
+    out = Path(args.out)
+    init_from = float_twin = None
+    if args.init_from is not None:
+        init_cfg = read_model_dir_config(args.init_from).model
+        if (init_cfg.arch, init_cfg.variant, init_cfg.dataset) != (mc.arch, mc.variant, mc.dataset):
+            raise HwcnnError(f"--init-from {args.init_from} is a {init_cfg.arch} {init_cfg.variant} on "
+                             f"{init_cfg.dataset}, not a {mc.arch} {mc.variant} on {mc.dataset}")
+        init_from = os.path.relpath(Path(args.init_from).resolve(), out.resolve())
+    twin_arg = args.float_twin or (args.init_from if quant is not None else None)
+    if twin_arg is not None:
+        if read_model_dir_config(twin_arg).model.quant is not None:
+            raise HwcnnError(f"float twin {twin_arg} is a quantized model")
+        float_twin = Path(twin_arg)
+    tc = default_train_config(mc.arch, quantized=quant is not None, initialised=init_from is not None)
+    tc = replace(tc, seed=args.seed, init_from=init_from,
+                 **{k: v for k, v in (("epochs", args.epochs), ("batch_size", args.batch_size), ("lr", args.lr))
+                    if v is not None})
+    tc = from_dict(TrainConfig, to_dict(tc), "training settings")  # re-checks the overridden values
+    metrics = train_model_dir(out, mc, tc, float_twin=float_twin, data_dir=args.data_dir, cache_dir=args.cache_dir,
+                              force=args.force, resume=args.resume)
+    print(f"{out}: test accuracy {metrics['test_accuracy']:.4f} (valid {metrics['valid_accuracy']:.4f}, "
+          f"best epoch {metrics['best_epoch']}), {metrics['seconds_per_epoch']:.1f} s/epoch")
+    if args.json is not None:
+        write_json(args.json, {k: v for k, v in metrics.items() if k != "history"})
+    return 0
+
+
+def cli_evaluate(args) -> int:
+    """`hwcnn evaluate MODEL_DIR`: the accuracy on the official test set (or its first --n images)."""
+    torch.set_num_threads(os.cpu_count() or 1)
+    if args.n is not None and args.n < 1:
+        raise HwcnnError(f"--n {args.n} must be >= 1")
+    model, mc = load_model_dir(args.model_dir)
+    test = load_arrays(mc.dataset, "test", data_dir=args.data_dir, cache_dir=args.cache_dir, n=args.n)
+    loss, acc = evaluate(model, test, progress="test")
+    kind = "float" if mc.quant is None else f"QAT w{mc.quant.weight_bits}a{mc.quant.act_bits}"
+    print(f"{args.model_dir}: {mc.arch} {mc.variant} ({kind}) on {mc.dataset} test: "
+          f"accuracy {acc:.4f} ({round(acc * len(test))}/{len(test)}), loss {loss:.4f}")
+    if args.json is not None:
+        write_json(args.json, {"model": str(args.model_dir), "dataset": mc.dataset, "n_images": len(test),
+                               "accuracy": acc, "loss": loss})
+    return 0

@@ -1,0 +1,148 @@
+"""Training on tiny synthetic data: determinism, resume, model directory, output protection."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import torch
+
+import hwcnn.train
+from hwcnn.cli import main
+from hwcnn.config import ModelConfig, QuantConfig, TrainConfig
+from hwcnn.models import build_model, load_model_dir
+from hwcnn.train import Arrays, fit, random_shift
+
+SIZES = {"train": 96, "valid": 32, "test": 40}
+
+
+def synthetic(split: str) -> Arrays:
+    """Tiny 'MNIST': a bright square whose position encodes the label, plus noise."""
+    rng = np.random.default_rng(["train", "valid", "test"].index(split))
+    n = SIZES[split]
+    labels = rng.integers(0, 10, n)
+    images = rng.integers(0, 40, (n, 1, 32, 32)).astype(np.uint8)
+    for i, label in enumerate(labels):
+        r, c = divmod(int(label), 5)
+        images[i, 0, 4 + 12 * r:12 + 12 * r, 2 + 6 * c:6 + 6 * c] = 240
+    return Arrays(images, labels, {"dataset": "mnist", "source": "synthetic", "files": []})
+
+
+@pytest.fixture(autouse=True)
+def tiny_data(monkeypatch):
+    monkeypatch.setattr(hwcnn.train, "load_arrays",
+                        lambda dataset, split, *, data_dir, cache_dir, n=None: synthetic(split))
+
+
+def train(out, *extra: str) -> int:
+    return main(["train", "--arch", "lenet5", "--wbits", "4", "--abits", "4", "--epochs", "2", "--batch-size", "32",
+                 "--lr", "0.01", "--seed", "3", "--out", str(out), "--cache-dir", str(out.parent / "cache"), *extra])
+
+
+def weights(path):
+    return torch.load(path / "weights.pt", weights_only=True)
+
+
+def assert_same_weights(a, b):
+    wa, wb = weights(a), weights(b)
+    assert wa.keys() == wb.keys()
+    for k in wa:
+        assert torch.equal(wa[k], wb[k]), k
+
+
+def test_train_writes_a_model_directory_and_is_deterministic(tmp_path, capsys):
+    assert train(tmp_path / "a", "--json", str(tmp_path / "a.json")) == 0
+    assert sorted(p.name for p in (tmp_path / "a").iterdir()) == [
+        "config.json", "metrics.json", "training_curve.png", "weights.pt"]
+    assert not list(tmp_path.glob(".a*"))  # no checkpoint or partial directory left behind
+    metrics = json.loads((tmp_path / "a" / "metrics.json").read_text())
+    assert [h["epoch"] for h in metrics["history"]] == [1, 2]
+    assert metrics["n_test"] == SIZES["test"] and metrics["data"]["source"] == "synthetic"
+    assert metrics["float_twin"] is None and metrics["seconds_per_epoch"] > 0
+    assert json.loads((tmp_path / "a.json").read_text())["test_accuracy"] == metrics["test_accuracy"]
+
+    # the same seed gives the same weights, bit for bit
+    assert train(tmp_path / "b") == 0
+    assert_same_weights(tmp_path / "a", tmp_path / "b")
+
+    # `evaluate` reloads the directory and measures what training measured
+    capsys.readouterr()
+    assert main(["evaluate", str(tmp_path / "a"), "--json", str(tmp_path / "e.json"),
+                 "--cache-dir", str(tmp_path / "cache")]) == 0
+    assert json.loads((tmp_path / "e.json").read_text())["accuracy"] == metrics["test_accuracy"]
+    model, cfg = load_model_dir(tmp_path / "a")
+    assert cfg.quant == QuantConfig(4, 4)
+
+
+def test_resume_gives_the_uninterrupted_result(tmp_path, monkeypatch, capsys):
+    assert train(tmp_path / "full") == 0
+
+    write = hwcnn.train._write_checkpoint
+
+    def write_then_interrupt(path, ckpt):
+        write(path, ckpt)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(hwcnn.train, "_write_checkpoint", write_then_interrupt)
+    assert train(tmp_path / "cut") == 130  # interrupted after epoch 1
+    assert not (tmp_path / "cut").exists()
+    assert (tmp_path / ".cut.training" / "checkpoint.pt").is_file()
+    monkeypatch.setattr(hwcnn.train, "_write_checkpoint", write)
+
+    capsys.readouterr()
+    assert train(tmp_path / "cut", "--resume") == 0
+    assert "resuming after epoch 1 of 2" in capsys.readouterr().out
+    assert_same_weights(tmp_path / "full", tmp_path / "cut")
+    assert not (tmp_path / ".cut.training").exists()
+
+
+def test_resume_errors(tmp_path, capsys):
+    assert train(tmp_path / "x", "--resume") == 2
+    assert "nothing to resume" in capsys.readouterr().err
+    (tmp_path / ".x.training").mkdir()
+    (tmp_path / ".x.training" / "checkpoint.pt").write_bytes(b"garbage")
+    assert train(tmp_path / "x", "--resume") == 2
+    assert "is damaged" in capsys.readouterr().err
+
+
+def test_existing_out_needs_force(tmp_path, capsys):
+    out = tmp_path / "m"
+    out.mkdir()
+    (out / "keep.txt").write_text("user data")
+    assert train(out) == 2
+    assert "already exists; pass --force" in capsys.readouterr().err
+    assert (out / "keep.txt").read_text() == "user data"
+    assert train(out, "--force", "--epochs", "1") == 0
+    assert (out / "weights.pt").is_file() and not (out / "keep.txt").exists()
+
+
+def test_qat_from_float_twin(tmp_path):
+    assert main(["train", "--arch", "lenet5", "--float", "--epochs", "1", "--batch-size", "32",
+                 "--out", str(tmp_path / "models" / "f"), "--cache-dir", str(tmp_path / "cache")]) == 0
+    assert train(tmp_path / "models" / "q", "--init-from", str(tmp_path / "models" / "f")) == 0
+    cfg = json.loads((tmp_path / "models" / "q" / "config.json").read_text())
+    assert cfg["float_twin"] == "../f" and cfg["train"]["init_from"] == "../f"
+    assert json.loads((tmp_path / "models" / "q" / "metrics.json").read_text())["float_twin"] == "../f"
+
+
+def test_fit_with_dropout_and_batch_norm_is_deterministic(tmp_path):
+    mc = ModelConfig("squeezenet", "squeezenet-mnist", quant=QuantConfig(4, 4), batch_norm=True, dropout=0.2)
+    tc = TrainConfig(epochs=1, batch_size=48, augment_shift=1, seed=1)
+    results = []
+    for run in range(2):
+        torch.manual_seed(tc.seed)
+        model = build_model(mc)
+        state, history = fit(model, mc, tc, synthetic("train"), synthetic("valid"), tmp_path / str(run), progress=False)
+        results.append(state)
+    for k in results[0]:
+        assert torch.equal(results[0][k], results[1][k]), k
+
+
+def test_random_shift_moves_images_by_at_most_the_shift():
+    x = torch.zeros(50, 1, 32, 32)
+    x[:, :, 16, 16] = 1.0
+    out = random_shift(x, 2, torch.Generator().manual_seed(0))
+    ys, xs = (out[:, 0] == 1.0).nonzero()[:, 1:].T
+    assert len(ys) == 50 and ys.sub(16).abs().max() <= 2 and xs.sub(16).abs().max() <= 2
+    assert len(set(zip(ys.tolist(), xs.tolist()))) > 10
