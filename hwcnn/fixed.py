@@ -239,7 +239,7 @@ def _as_int64(raw) -> np.ndarray:
         raise ValueError(f"raw fixed-point values must be integers, got dtype {raw.dtype}")
     if raw.dtype == np.uint64 and (raw > np.iinfo(np.int64).max).any():
         raise ValueError("raw fixed-point values must fit in int64")
-    return raw.astype(np.int64)
+    return raw.astype(np.int64, copy=False)
 
 
 def _cast(raw: np.ndarray, shift, t: FixedType) -> tuple[np.ndarray, np.ndarray]:
@@ -249,6 +249,10 @@ def _cast(raw: np.ndarray, shift, t: FixedType) -> tuple[np.ndarray, np.ndarray]
         rounding, overflow = Rounding.TRN_ZERO, Overflow.WRAP
     hi = t.max_raw
     lo = -hi if overflow == Overflow.SAT_SYM and t.signed and t.width > 1 else t.min_raw
+    if np.ndim(shift) == 0:
+        fast = _cast_uniform(raw, int(shift), rounding, overflow, t.width, lo, hi)
+        if fast is not None:
+            return fast
 
     right = shift > 0
     if np.all(right):
@@ -268,6 +272,56 @@ def _cast(raw: np.ndarray, shift, t: FixedType) -> tuple[np.ndarray, np.ndarray]
     else:  # SAT, SAT_SYM
         out = np.where(above, hi, np.where(below, lo, value))
     return out.astype(np.int64), overflowed
+
+
+def _cast_uniform(raw: np.ndarray, shift: int, rounding: Rounding, overflow: Overflow, width: int,
+                  lo: int, hi: int):
+    """The simulator's hot path: one shift for every value. Rounding is one add and one shift
+    (the add carries exactly the dropped bits that round up), overflow one clip or mask; a few
+    passes over the data instead of a dozen. Returns None for shifts near the int64 limits, which
+    the general path handles."""
+    if raw.size == 0:
+        return None
+    rmin, rmax = int(raw.min()), int(raw.max())
+    if max(rmax, -rmin).bit_length() + max(-shift, 1) > 62 or shift > 61:
+        return None
+    if shift > 0:
+        value, vmin, vmax = (_round_uniform(v, shift, rounding) for v in (raw, rmin, rmax))
+    elif shift < 0:
+        value, vmin, vmax = raw << -shift, rmin << -shift, rmax << -shift
+    else:
+        value, vmin, vmax = raw, rmin, rmax
+    if lo <= vmin and vmax <= hi:  # rounding is monotone: the extremes bound every value
+        return value, np.zeros(value.shape, dtype=bool)
+    overflowed = (value > hi) | (value < lo)
+    if overflow == Overflow.WRAP:
+        out = ((value - lo) & ((1 << width) - 1)) + lo
+    elif overflow == Overflow.SAT_ZERO:
+        out = np.where(overflowed, 0, value)
+    else:  # SAT, SAT_SYM (lo already -max for SAT_SYM)
+        out = np.clip(value, lo, hi)
+    return out, overflowed
+
+
+def _round_uniform(raw, shift: int, rounding: Rounding):
+    """raw * 2**-shift rounded per mode, for arrays or Python ints: floor((raw + carry) / 2**shift)
+    where carry rounds up exactly the remainders that the mode rounds up."""
+    half = 1 << (shift - 1)
+    if rounding == Rounding.TRN:
+        carry = 0
+    elif rounding == Rounding.RND:  # ties toward +inf
+        carry = half
+    elif rounding == Rounding.RND_MIN_INF:  # ties toward -inf
+        carry = half - 1
+    elif rounding == Rounding.RND_CONV:  # ties to even: carry one more when the kept lsb is odd
+        carry = half - 1 + ((raw >> shift) & 1)
+    elif rounding == Rounding.RND_ZERO:  # ties toward zero: up for negatives only
+        carry = half - 1 + (raw < 0)
+    elif rounding == Rounding.RND_INF:  # ties away from zero: up for positives only
+        carry = half - 1 + (raw >= 0)
+    else:  # TRN_ZERO: truncate toward zero, i.e. ceil for negatives
+        carry = ((1 << shift) - 1) * (raw < 0)
+    return (raw + carry) >> shift
 
 
 def _shift_right(raw, shift, rounding: Rounding, lo: int, hi: int):

@@ -52,16 +52,29 @@ def torch_logits(model, x: np.ndarray, dtype, batch: int = 1000) -> np.ndarray:
     return np.concatenate(outs).reshape(len(x), -1)
 
 
+def project_stamp(model_dir: Path, opts) -> dict:
+    """What a project was made from: verify reuses a project only while all of it matches."""
+    return {"model_sha256": model_digest(model_dir), "backend": opts.backend, "io_type": opts.io_type,
+            "strategy": opts.strategy, "reuse_factor": opts.reuse_factor, "part": opts.part,
+            "clock_period_ns": opts.clock_period,
+            "overridden": sorted(f"{k[0]}.{k[1]}={v}" for k, v in opts.overrides.items())}
+
+
+def stamp_project(project: Path, model_dir: Path, opts) -> None:
+    from hwcnn.convert import REPORT_JSON
+
+    meta = json.loads((project / REPORT_JSON).read_text())
+    meta.update(project_stamp(model_dir, opts))
+    write_json(project / REPORT_JSON, meta)
+
+
 def ensure_project(model_dir: Path, project: Path, opts, data_dir, cache_dir) -> Path:
     """Convert the model into `project` unless the project already holds this model with these options."""
     from hwcnn.convert import REPORT_JSON, convert, tb_images
     from hwcnn.export import QONNX_FILE, execute_qonnx, export_model
     from hwcnn.models import load_model_dir
 
-    digest = model_digest(model_dir)
-    wanted = {"model_sha256": digest, "backend": opts.backend, "io_type": opts.io_type, "strategy": opts.strategy,
-              "reuse_factor": opts.reuse_factor, "part": opts.part, "clock_period_ns": opts.clock_period,
-              "overridden": sorted(f"{k[0]}.{k[1]}={v}" for k, v in opts.overrides.items())}
+    wanted = project_stamp(model_dir, opts)
     meta_path = project / REPORT_JSON
     if meta_path.exists():
         meta = json.loads(meta_path.read_text())
@@ -77,9 +90,7 @@ def ensure_project(model_dir: Path, project: Path, opts, data_dir, cache_dir) ->
     x = tb_images(cfg.dataset, 16, data_dir, cache_dir)
     convert(qmodel, project, opts, x, execute_qonnx(qmodel, x), force=True, source=str(model_dir),
             dataset=cfg.dataset)
-    meta = json.loads(meta_path.read_text())
-    meta.update(wanted)
-    write_json(meta_path, meta)
+    stamp_project(project, model_dir, opts)
     return project
 
 

@@ -147,11 +147,12 @@ def _conv2d(sim, layer, types, ins):
     w, wt = sim.weight(layer, "weight")  # [fh, fw, C, F]
     b, bt = sim.weight(layer, "bias") if "bias" in layer["weights"] else (None, None)
     xp = ops.pad_hw(x.raw, a["pad_top"], a["pad_bottom"], a["pad_left"], a["pad_right"])
-    win = ops.windows(xp, a["filt_height"], a["filt_width"], a["stride_height"], a["stride_width"])
-    n, oh, ow = win.shape[:3]
-    cols = win.reshape(n * oh * ow, -1)  # [pixels, fh*fw*C]: the order of hls4ml's kernel buffer
-    acc, n_over = ops.mac(cols, x.type, w.reshape(cols.shape[1], -1), wt, b, bt, types["accum"])
-    y, n_res = ops.cast_to(Fx(acc.reshape(n, oh, ow, -1), types["accum"]), types["result"])
+    w2 = w.reshape(-1, w.shape[-1])
+    dt = ops.exact_dtype(int(np.abs(xp).max(initial=0)), int(np.abs(w2).max(initial=0)), w2.shape[0])
+    cols = ops.im2col(xp, a["filt_height"], a["filt_width"], a["stride_height"], a["stride_width"], dt)
+    acc, n_over = ops.mac(cols, x.type, w2, wt, b, bt, types["accum"], dtype=dt)
+    n = len(x.raw)
+    y, n_res = ops.cast_to(Fx(acc.reshape(n, a["out_height"], a["out_width"], -1), types["accum"]), types["result"])
     return y, n_over + n_res
 
 
@@ -163,10 +164,9 @@ def _pooling2d(sim, layer, types, ins):
     acc_t = types["accum"]
     xa, n_over = cast(x.raw, x.type.frac, acc_t)  # pool_window[i] = kernel_data[...] (accum_t)
     n_over = int(np.count_nonzero(n_over))
-    win = ops.windows(xa, a["pool_height"], a["pool_width"], a["stride_height"], a["stride_width"])
-    vals = [win[:, :, :, i, j, :] for i in range(a["pool_height"]) for j in range(a["pool_width"])]
+    vals = ops.pool_windows(xa, a["pool_height"], a["pool_width"], a["stride_height"], a["stride_width"])
     if a["pool_op"] == "Max":
-        r, o = ops.tree_reduce(vals, lambda p, q: np.where(p >= q, p, q), acc_t)
+        r, o = ops.tree_reduce(vals, np.maximum, acc_t)  # Op_max: a >= b ? a : b
     else:
         s, o = ops.tree_reduce(vals, np.add, acc_t)
         r, o2 = cast(ops.trunc_div(s, len(vals)), acc_t.frac, acc_t)

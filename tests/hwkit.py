@@ -1,0 +1,58 @@
+"""Helpers for tests of the hardware path: seeded random QAT models, inputs, projects."""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+
+WIDTHS = (2, 3, 4, 8)
+
+
+def random_qat_lenet(wbits: int, abits: int, seed: int = 0, variant: str = "modern"):
+    """A LeNet-5 QAT model with seeded random weights and activation scales calibrated on random images."""
+    import torch
+
+    from hwcnn.config import ModelConfig, QuantConfig
+    from hwcnn.models import build_model
+
+    torch.manual_seed(seed)
+    cfg = ModelConfig(arch="lenet5", variant=variant, quant=QuantConfig(weight_bits=wbits, act_bits=abits))
+    model = build_model(cfg)
+    model.train()
+    gen = torch.Generator().manual_seed(seed)
+    with torch.no_grad():
+        for _ in range(4):  # let the activation quantizers collect their ranges
+            model(torch.randint(0, 256, (64, 1, 32, 32), generator=gen).float() / 256)
+    return model.eval()
+
+
+def grid_inputs(n: int, channels: int = 1, seed: int = 1) -> np.ndarray:
+    """n inputs on the 8-bit input grid: all-zero, all-max, then random (dense and sparse)."""
+    rng = np.random.default_rng(seed)
+    raw = rng.integers(0, 256, size=(n, channels, 32, 32))
+    raw[n // 2 :] *= rng.random((n - n // 2, channels, 32, 32)) < 0.3  # sparse, digit-like images
+    raw[0] = 0
+    raw[1] = 255
+    return (raw / 256).astype(np.float32)
+
+
+def make_project(model, out: Path, overrides: dict | None = None, channels: int = 1) -> Path:
+    """Export + convert (no compile) a QAT model into `out`."""
+    from hwcnn.convert import ConvertOptions, convert
+    from hwcnn.export import execute_qonnx, export_model
+
+    qmodel = export_model(model, (channels, 32, 32), out.with_suffix(".onnx"))
+    x = grid_inputs(4, channels)
+    convert(qmodel, out, ConvertOptions(overrides=overrides or {}), x, execute_qonnx(qmodel, x), source="test")
+    return out
+
+
+def build_all(projects: list[Path]) -> None:
+    """Compile projects in parallel (g++ runs in subprocesses, so threads suffice)."""
+    from hwcnn.csim import build
+
+    with ThreadPoolExecutor(os.cpu_count() or 1) as pool:
+        list(pool.map(lambda p: build(p, quiet=True), projects))

@@ -1,0 +1,112 @@
+"""The hardware path on LeNet-5: simulator == C simulation == Brevitas QAT, exactly, at every width."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from numpy.testing import assert_array_equal
+
+from hwkit import WIDTHS, build_all, grid_inputs, make_project, random_qat_lenet
+from hwcnn.csim import run_csim, trace_csim
+from hwcnn.export import execute_qonnx, export_model
+from hwcnn.sim import load_simulator
+
+pytestmark = pytest.mark.slow
+
+N_INPUTS = 1000
+
+
+@pytest.fixture(scope="module")
+def inputs():
+    return grid_inputs(N_INPUTS)
+
+
+@pytest.mark.parametrize("wbits", WIDTHS)
+@pytest.mark.parametrize("abits", WIDTHS)
+def test_simulator_equals_csim_and_qat(lenet_grid, inputs, wbits, abits):
+    model, project = lenet_grid[(wbits, abits)]
+    sim = load_simulator(project)
+    res = sim.run(inputs)
+    csim = run_csim(project, inputs, progress=False)
+    # raw integers of the simulator against the C simulation's values on the same grid
+    out_t = res.output.type
+    csim_raw = csim / out_t.lsb
+    assert_array_equal(csim_raw, np.round(csim_raw))
+    assert_array_equal(res.output.raw, csim_raw.astype(np.int64))
+    with torch.no_grad():
+        qat = model.double()(torch.from_numpy(inputs).double()).numpy()
+    model.float()
+    assert_array_equal(qat, csim)  # the default types are lossless
+    assert res.overflow == {}  # ... and nothing wraps or saturates in them
+
+
+def test_qonnx_execution_equals_brevitas(tmp_path):
+    model = random_qat_lenet(4, 4, seed=3)
+    qmodel = export_model(model, (1, 32, 32), tmp_path / "m.onnx")
+    x = grid_inputs(6)
+    with torch.no_grad():
+        ref = model(torch.from_numpy(x)).numpy()
+    assert_array_equal(execute_qonnx(qmodel, x), ref)
+
+
+def test_types_are_lossless_and_minimal(lenet_grid):
+    """Each accumulator has exactly input + weight fractional bits and the fewest integer bits
+    that hold its value range; one bit less would not hold it."""
+    import json
+
+    from hwcnn.fixed import FixedType
+
+    _, project = lenet_grid[(4, 4)]
+    layers = json.loads((project / "hwcnn_precision.json").read_text())["layers"]
+    prev = None
+    n_mac = 0
+    for r in layers:
+        if r["kind"] in ("Conv2D", "Dense"):
+            n_mac += 1
+            acc, w = FixedType.parse(r["types"]["accum"]), FixedType.parse(r["types"]["weight"])
+            assert acc.frac == prev.frac + w.frac
+            lo, hi = r["range"]
+            assert acc.min_raw * acc.lsb <= lo and hi <= acc.max_raw * acc.lsb
+            one_less = FixedType(acc.width - 1, acc.integer - 1, acc.signed)
+            assert lo < one_less.min_raw * one_less.lsb or hi > one_less.max_raw * one_less.lsb
+        prev = FixedType.parse(r["types"]["result"])
+    assert n_mac == 5
+
+
+@pytest.fixture(scope="module")
+def narrow_projects(tmp_path_factory):
+    """The same model with a deliberately too-narrow conv accumulator, wrapping and saturating."""
+    root = tmp_path_factory.mktemp("narrow")
+    model = random_qat_lenet(4, 4, seed=7)
+    projects = {
+        mode: make_project(model, root / mode, overrides={("Conv2D_Conv_1", "accum"): f"fixed<9,2,TRN,{mode}>",
+                                                          ("Conv2D_Conv_1", "result"): f"fixed<9,2,TRN,{mode}>"})
+        for mode in ("WRAP", "SAT")
+    }
+    build_all(list(projects.values()))
+    return model, projects
+
+
+@pytest.mark.parametrize("mode", ["WRAP", "SAT"])
+def test_narrow_accumulator_still_bit_exact_with_overflow_counted(narrow_projects, inputs, mode):
+    model, projects = narrow_projects
+    project = projects[mode]
+    res = load_simulator(project).run(inputs)
+    csim = run_csim(project, inputs, progress=False)
+    assert_array_equal(res.output.to_float(), csim)
+    assert res.overflow.get("Conv2D_Conv_1", 0) > 0
+    with torch.no_grad():
+        qat = model.double()(torch.from_numpy(inputs).double()).numpy()
+    model.float()
+    assert not np.array_equal(qat, csim)  # the override loses information, and we see it
+
+
+def test_traces_agree_layer_by_layer(lenet_grid, inputs):
+    _, project = lenet_grid[(3, 3)]
+    sim = load_simulator(project)
+    s_tr = sim.run(inputs[:5], trace=True).traces
+    c_tr = trace_csim(project, inputs[:5])
+    assert set(c_tr) <= set(s_tr) and len(c_tr) >= 8
+    for name, c in c_tr.items():
+        assert_array_equal(s_tr[name].to_float().reshape(5, -1), c)
