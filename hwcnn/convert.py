@@ -178,9 +178,9 @@ def convert(qmodel, out: Path, opts: ConvertOptions, tb_inputs: np.ndarray, tb_o
     with atomic_output_dir(out, force) as tmp:
         np.save(tmp / "tb_input.npy", np.ascontiguousarray(tb_inputs.reshape(len(tb_inputs), -1), dtype=np.float64))
         np.save(tmp / "tb_output.npy", np.ascontiguousarray(tb_outputs.reshape(len(tb_outputs), -1), dtype=np.float64))
-        cfg = hls_config(qmodel, in_type, opts)
         try:
             with _quiet():
+                cfg = hls_config(qmodel, in_type, opts)
                 hm = hls4ml.converters.convert_from_onnx_model(
                     qmodel, output_dir=str(tmp), project_name=PROJECT_NAME, backend=opts.backend,
                     io_type=opts.io_type, part=opts.part, clock_period=opts.clock_period, hls_config=cfg,
