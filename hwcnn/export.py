@@ -27,13 +27,23 @@ def qonnx_passes():
     from qonnx.transformation.gemm_to_matmul import GemmToMatMul
     from qonnx.util.cleanup import cleanup_model
 
+    from hwcnn.qonnx_ext import AveragePoolToChannelsLast
+    from hwcnn.qonnx_transforms import (ChannelsLastConcat, ChannelsLastGlobalAveragePool,
+                                        MoveQuantActivationBeforeConcat)
+
     return [
         # constant folding, shape inference, unique names: what every qonnx consumer expects
         ("cleanup", cleanup_model),
+        # qonnx has no channels-last AveragePool and hls4ml takes no other (see qonnx_ext.py)
+        ("avgpool_channels_last", lambda m: m.transform(AveragePoolToChannelsLast())),
         # hls4ml's QONNX frontend wants channels-last tensors (it streams pixels, channels innermost)
         ("channels_last", lambda m: m.transform(ConvertToChannelsLastAndClean(make_input_channels_last=False))),
         # hls4ml maps MatMul (+ Add) onto its Dense layer; it has no Gemm handler
         ("gemm_to_matmul", lambda m: m.transform(GemmToMatMul())),
+        # hwcnn's own (hwcnn/qonnx_transforms.py): what the channels-last pass leaves for hls4ml io_stream
+        ("channels_last_concat", lambda m: m.transform(ChannelsLastConcat())),
+        ("quant_activation_before_concat", lambda m: m.transform(MoveQuantActivationBeforeConcat())),
+        ("channels_last_global_average_pool", lambda m: m.transform(ChannelsLastGlobalAveragePool())),
         ("cleanup_again", cleanup_model),
     ]
 
@@ -78,8 +88,11 @@ def export_model(model, input_shape: tuple[int, ...], path: Path):
 
 def execute_qonnx(qmodel, x: np.ndarray) -> np.ndarray:
     """Run the QONNX graph (qonnx's reference executor) image by image; x is float32 NCHW."""
+    import onnxruntime
     from qonnx.core.onnx_exec import execute_onnx
 
+    # qonnx runs each node as its own opset-1 model; onnxruntime warns about that on every node
+    onnxruntime.set_default_logger_severity(3)
     iname = qmodel.graph.input[0].name
     oname = qmodel.graph.output[0].name
     outs = [execute_onnx(qmodel, {iname: x[i : i + 1].astype(np.float32)})[oname] for i in range(len(x))]

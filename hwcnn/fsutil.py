@@ -17,6 +17,9 @@ from typing import Iterator
 
 from hwcnn.errors import HwcnnError
 
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
 
 def check_output_free(path: Path, force: bool) -> None:
     """Refuse to touch an existing output unless the user asked for it with --force."""
@@ -57,6 +60,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; give the file the user's usual mode
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

@@ -194,7 +194,31 @@ def cli_verify(args) -> int:
     if args.json:
         write_json(args.json, result)
     ok = result["bit_exact"]["sim_vs_csim"] == 1.0
+    if args.update_golden:
+        if not ok:
+            raise HwcnnError("simulator and C simulation disagree; not writing golden vectors from a broken state")
+        path = update_golden(model_dir, project, args.golden_dir, args.data_dir, args.cache_dir)
+        print(f"  golden     rewrote {path}")
     return 0 if ok else 1
+
+
+def update_golden(model_dir: Path, project: Path, golden_dir: Path, data_dir, cache_dir) -> Path:
+    """Rewrite the model's golden vectors from the C simulation of `project`."""
+    from hwcnn.csim import run_csim
+    from hwcnn.data import load_split
+    from hwcnn.data.encoding import to_float
+    from hwcnn.golden import golden_images, golden_path, write_golden
+    from hwcnn.models import load_model_dir
+    from hwcnn.sim import load_simulator
+
+    _, cfg = load_model_dir(model_dir)
+    images = golden_images(load_split(cfg.dataset, "test", data_dir=data_dir, cache_dir=cache_dir).images)
+    x = to_float(images)
+    out_type = load_simulator(project).run(x[:1]).output.type
+    path = golden_path(model_dir, golden_dir)
+    write_golden(path, images, run_csim(project, x, progress=False), out_type,
+                 {"model": Path(model_dir).name, "model_sha256": model_digest(model_dir), "dataset": cfg.dataset})
+    return path
 
 
 def print_summary(r: dict) -> None:

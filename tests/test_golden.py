@@ -1,0 +1,54 @@
+"""Golden bit-accuracy vectors of every shipped model: the C simulation and the simulator must
+both still produce exactly the committed raw outputs (rewrite them only with
+`hwcnn verify MODEL --update-golden`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from numpy.testing import assert_array_equal
+
+from hwcnn.cli import DEFAULT_CACHE
+from hwcnn.convert import ConvertOptions
+from hwcnn.csim import build, run_csim
+from hwcnn.data.encoding import to_float
+from hwcnn.golden import GOLDEN_DIR, golden_path, read_golden
+from hwcnn.sim import load_simulator
+from hwcnn.verify import ensure_project, model_digest
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED = sorted(p.name for p in (ROOT / "models").iterdir() if (ROOT / GOLDEN_DIR / f"{p.name}.npz").exists())
+
+
+def test_golden_every_shipped_qat_model_has_vectors():
+    import json
+
+    qat = [p.name for p in (ROOT / "models").iterdir()
+           if (p / "config.json").exists() and json.loads((p / "config.json").read_text())["model"]["quant"]]
+    assert qat and sorted(qat) == SHIPPED
+
+
+@pytest.fixture(scope="module", params=SHIPPED)
+def golden_project(request, tmp_path_factory):
+    model_dir = ROOT / "models" / request.param
+    images, expected, meta = read_golden(golden_path(model_dir, ROOT / GOLDEN_DIR))
+    assert meta["model_sha256"] == model_digest(model_dir), \
+        f"{model_dir} changed since its golden vectors were made; rerun hwcnn verify --update-golden deliberately"
+    project = tmp_path_factory.mktemp(request.param) / "hls"
+    ensure_project(model_dir, project, ConvertOptions(), None, DEFAULT_CACHE)
+    build(project, quiet=True)
+    return project, to_float(images), expected
+
+
+def test_golden_csim(golden_project):
+    project, x, expected = golden_project
+    out_lsb = load_simulator(project).run(x[:1]).output.type.lsb
+    assert_array_equal(run_csim(project, x, progress=False) / out_lsb, expected)
+
+
+def test_golden_simulator(golden_project):
+    project, x, expected = golden_project
+    assert_array_equal(load_simulator(project).run(x).output.raw, expected)
