@@ -162,8 +162,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler="hwcnn.verify:cli_verify")
 
     p = sub.add_parser("study", help="sweep bit widths: accuracy vs. bit width vs. hardware cost",
-                       description="Sweep weight/activation bit widths: accuracy and hardware cost per point.")
-    p.add_argument("model_dir", type=Path)
+                       description="Sweep weight/activation bit widths: for each pair, fine-tune a QAT model from "
+                                   "the float model, convert it with lossless types, measure the hardware's test "
+                                   "accuracy with the bit-exact simulator, and its cost; writes a table and plots.")
+    p.add_argument("model_dir", type=Path, help="the float model (or a QAT model whose float twin is used)")
+    p.add_argument("--wbits", default="2,4,8", help="weight bit widths, comma-separated (default: %(default)s)")
+    p.add_argument("--abits", default="2,4,8", help="activation bit widths, comma-separated (default: %(default)s)")
+    p.add_argument("--epochs", type=int, default=1, help="QAT fine-tuning epochs per point (default: %(default)s)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--out", type=Path, default=None, help="study directory (default: runs/study-<float model>)")
+    _add_data_args(p)
+    _add_force(p)
     _add_json(p)
     p.set_defaults(handler="hwcnn.study:cli_study")
 

@@ -48,7 +48,12 @@ def plot_layers(layer_rows: list[dict], overflow: dict, clipped: dict, names: li
     diffs = {r["layer"]: r["max_abs_diff"] for r in layer_rows}
     fig, (a1, a2) = plt.subplots(2, 1, figsize=(8, 6), sharex=True)
     x = np.arange(len(names))
-    a1.bar(x, [diffs.get(n, np.nan) for n in names], color="tab:red")
+    vals = [diffs.get(n, np.nan) for n in names]
+    a1.bar(x, vals, color="tab:red")
+    a1.plot(x, vals, "o", color="tab:red")
+    if diffs and not any(diffs.values()):
+        a1.text(0.5, 0.5, "identical at every traced layer", transform=a1.transAxes, ha="center", fontsize=12,
+                color="tab:green")
     a1.set_ylabel("max |sim - csim|")
     a1.set_title("per-layer error of the simulator against the C simulation (traced images)")
     a2.bar(x - 0.2, [overflow.get(n, 0) for n in names], width=0.4, label="wrapped/saturated (overflow)",
