@@ -29,7 +29,7 @@ _ATTRS = {
     "Pooling2D": ["in_height", "in_width", "n_filt", "pool_height", "pool_width", "stride_height", "stride_width",
                   "pad_top", "pad_bottom", "pad_left", "pad_right", "out_height", "out_width", "pool_op", "count_pad"],
     "GlobalPooling2D": ["in_height", "in_width", "n_filt", "pool_op"],
-    "Activation": ["activation", "n_in"],
+    "Activation": ["activation", "n_in", "table_size"],
     "Transpose": ["perm"],
     "Concatenate": ["axis"],
     "ZeroPadding2D": ["in_height", "in_width", "n_chan", "pad_top", "pad_bottom", "pad_left", "pad_right"],

@@ -161,6 +161,8 @@ def _activation(layer, ins, _):
     act = layer.get_attr("activation").lower()
     given = fixed_of(layer.get_output_variable().type.precision)
     quantized = layer.get_attr("quantizer") is not None or given.rounding != Rounding.TRN or given.overflow != Overflow.WRAP
+    if act == "tanh":
+        return _tanh(layer, x, given if quantized else None)
     if act == "relu":
         lo, hi = 0.0, max(x.hi, 0.0)
     elif act == "linear":
@@ -175,6 +177,27 @@ def _activation(layer, ins, _):
         return Interval(lo, hi, given), _rec(layer, {"result": given}, f"{act} + Brevitas quantizer: its type")
     t = type_for_range(lo, hi, x.type.frac)
     return Interval(lo, hi, t), _rec(layer, {"result": t}, f"{act} without quantizer: holds [{lo:g}, {hi:g}] exactly")
+
+
+def _tanh(layer, x: Interval, quantizer: FixedType | None):
+    """hls4ml's tanh reads a table_t table of tanh at table_size points of [-4, 4), at the input
+    truncated toward zero onto them (sim/lut.py), and assigns the entry to the result."""
+    from hwcnn.sim import lut
+
+    n = layer.get_attr("table_size")
+    if quantizer is not None:
+        t = quantizer
+        why = (f"tanh + Brevitas quantizer: its type, for the table too, so each entry is Brevitas' quantized tanh "
+               f"at its table point, rounded once (hls4ml's default table fixed<18,8> would first truncate to 2^-10); "
+               f"what remains from QAT: the input is truncated toward zero to the table step 8/{n}")
+    else:
+        t = FixedType(18, 1, True, Rounding.RND_CONV, Overflow.SAT)
+        why = ("tanh without quantizer: table and result hold tanh's (-1, 1) at 2^-17, the 18 bits of hls4ml's "
+               f"default table fixed<18,8> spent on the fraction; the input is truncated to the table step 8/{n}")
+    _set(layer, "table_t", t)
+    ends = lut.tanh_index(np.array([round(x.lo / x.type.lsb), round(x.hi / x.type.lsb)]), x.type.frac, n)
+    reach = lut.tanh_table(n, t)[ends[0] : ends[1] + 1]  # the entries inputs in [lo, hi] can read
+    return Interval(reach.min() * t.lsb, reach.max() * t.lsb, t), _rec(layer, {"table": t, "result": t}, why)
 
 
 def _snap(v: float, t: FixedType, rnd) -> float:

@@ -1,0 +1,60 @@
+"""A channels-last AveragePool for qonnx, added through qonnx's own op registry.
+
+Works around an upstream gap: qonnx 1.0.0's ConvertToChannelsLastAndClean knows only Conv,
+MaxPool and BatchNormalization, so it leaves an AveragePool channels-first between two
+Transposes, and hls4ml 1.3.0's ONNX AveragePool handler refuses any pooling node outside the
+`qonnx.custom_op.channels_last` domain. Here AveragePool gets that domain (with the Transposes
+qonnx would insert for MaxPool), and qonnx's channels-last pass then cancels the Transposes.
+"""
+
+from __future__ import annotations
+
+from onnx import TensorProto, helper
+from qonnx.custom_op.channels_last.max_pool import MaxPool_v1
+from qonnx.custom_op.registry import add_op_to_domain
+from qonnx.transformation.base import Transformation
+
+DOMAIN = "qonnx.custom_op.channels_last"
+TO_LAST = [0, 2, 3, 1]  # NCHW -> NHWC
+TO_FIRST = [0, 3, 1, 2]  # NHWC -> NCHW
+
+
+class AveragePoolNHWC(MaxPool_v1):
+    """Channels-last AveragePool: same attributes and shapes as MaxPool; executes (like every
+    channels-last wrapper) as onnxruntime's AveragePool between transposes."""
+
+    def verify_node(self):
+        return ["AveragePool: channels-last wrapper registered by hwcnn"]
+
+
+# qonnx reads op type and version from the class name ("AveragePool_v19") and runs the wrapped
+# op at that version, so register one per ONNX opset that changed AveragePool's attributes
+for _v in (1, 7, 10, 11, 19):
+    add_op_to_domain(DOMAIN, type(f"AveragePool_v{_v}", (AveragePoolNHWC,), {}))
+
+
+class AveragePoolToChannelsLast(Transformation):
+    """Each 4-D AveragePool -> Transpose(NHWC), channels-last AveragePool, Transpose(NCHW)."""
+
+    def apply(self, model):
+        graph = model.graph
+        for pos, node in enumerate(graph.node):
+            if node.op_type != "AveragePool" or node.domain != "":
+                continue
+            shape_in = model.get_tensor_shape(node.input[0])
+            shape_out = model.get_tensor_shape(node.output[0])
+            if shape_in is None or len(shape_in) != 4 or shape_out is None:
+                continue
+            x_last, y_last = model.make_new_valueinfo_name(), model.make_new_valueinfo_name()
+            graph.value_info.append(helper.make_tensor_value_info(x_last, TensorProto.FLOAT,
+                                                                  [shape_in[p] for p in TO_LAST]))
+            graph.value_info.append(helper.make_tensor_value_info(y_last, TensorProto.FLOAT,
+                                                                  [shape_out[p] for p in TO_LAST]))
+            before = helper.make_node("Transpose", [node.input[0]], [x_last], perm=TO_LAST)
+            after = helper.make_node("Transpose", [y_last], [node.output[0]], perm=TO_FIRST)
+            node.input[0], node.output[0] = x_last, y_last
+            node.domain = DOMAIN
+            graph.node.insert(pos + 1, after)
+            graph.node.insert(pos, before)
+            return model, True
+        return model, False

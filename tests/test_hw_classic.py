@@ -1,0 +1,204 @@
+"""The classic LeNet-5 (tanh + 2x2 average pooling) on the hardware path.
+
+hls4ml implements tanh as a lookup table (hwcnn/sim/lut.py): the simulator must equal the C
+simulation bit for bit, and the table is the only thing between the hardware and the QAT model.
+"""
+
+from __future__ import annotations
+
+import math
+import subprocess
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from numpy.testing import assert_array_equal
+
+from hwkit import build_all, grid_inputs, make_project, random_qat_lenet
+from hwcnn.csim import run_csim
+from hwcnn.fixed import FixedType, cast, from_float
+from hwcnn.sim import load_simulator, lut
+from hwcnn.sim.graph import Simulator
+
+pytestmark = pytest.mark.slow
+
+N_INPUTS = 1000
+WIDTHS = [(4, 4), (8, 8)]
+
+
+@pytest.fixture(scope="module")
+def classic(tmp_path_factory):
+    """{(wbits, abits): (model, project)}, compiled."""
+    root = tmp_path_factory.mktemp("classic")
+    models = {k: random_qat_lenet(*k, seed=10 * k[0] + k[1], variant="classic") for k in WIDTHS}
+    projects = {k: make_project(m, root / f"w{k[0]}a{k[1]}") for k, m in models.items()}
+    build_all(list(projects.values()))
+    return {k: (models[k], projects[k]) for k in models}
+
+
+@pytest.fixture(scope="module")
+def inputs():
+    return grid_inputs(N_INPUTS)
+
+
+def qat_logits(model, x):
+    with torch.no_grad():
+        out = model.double()(torch.from_numpy(x).double()).numpy()
+    model.float()
+    return out
+
+
+@pytest.mark.parametrize("bits", WIDTHS, ids=lambda b: f"w{b[0]}a{b[1]}")
+def test_simulator_equals_csim(classic, inputs, bits):
+    model, project = classic[bits]
+    res = load_simulator(project).run(inputs)
+    csim = run_csim(project, inputs, progress=False)
+    csim_raw = csim / res.output.type.lsb
+    assert_array_equal(csim_raw, np.round(csim_raw))
+    assert_array_equal(res.output.raw, csim_raw.astype(np.int64))
+    assert res.overflow == {}
+    # the tanh table is not tanh: measured here, not asserted (see test_the_table_is_the_only_gap)
+    qat = qat_logits(model, inputs)
+    print(f"\nw{bits[0]}a{bits[1]}: qat == csim on {np.mean(np.all(qat == csim, axis=1)):.3f} of images, "
+          f"max |qat - csim| {np.abs(qat - csim).max():g}, argmax agrees on {np.mean(qat.argmax(1) == csim.argmax(1)):.3f}")
+
+
+@pytest.mark.parametrize("bits", WIDTHS, ids=lambda b: f"w{b[0]}a{b[1]}")
+def test_average_pooling_is_exact(classic, inputs, bits):
+    """Each pooled value is exactly the mean of its 2x2 window (the accumulator has 2 extra fractional bits)."""
+    _, project = classic[bits]
+    traces = load_simulator(project).run(inputs[:50], trace=True).traces
+    for i in (0, 1):
+        x = traces[f"Tanh_{i}"].to_float()  # [N, H, W, C]
+        mean = (x[:, 0::2, 0::2] + x[:, 0::2, 1::2] + x[:, 1::2, 0::2] + x[:, 1::2, 1::2]) / 4
+        assert_array_equal(traces[f"AveragePool_{i}"].to_float(), mean)
+
+
+def test_the_table_is_the_only_gap(classic, inputs):
+    """With a table as fine as each tanh input's lsb (simulated: 2^(frac+3) entries over [-4, 4)),
+    the hardware equals the QAT model exactly: every other type is lossless."""
+    model, project = classic[(4, 4)]
+    sim = load_simulator(project)
+    types = {layer["name"]: t for layer, t in zip(sim.layers, sim.types)}
+    desc = {**sim.desc, "layers": [dict(layer) for layer in sim.layers]}
+    prev = None
+    for layer in desc["layers"]:
+        if layer["attrs"].get("activation") == "tanh":
+            layer["attrs"] = {**layer["attrs"], "table_size": 2 ** (types[prev]["result"].frac + 3)}
+        prev = layer["name"]
+    exact = Simulator(desc, sim.weights).run(inputs)
+    assert_array_equal(exact.output.to_float(), qat_logits(model, inputs))
+
+
+# ---- the LUT module: an independent re-derivation, and hls4ml's own C++ on every input ---------
+
+@pytest.mark.parametrize("n, table_t", [(1024, "ap_fixed<4,1,AP_RND_CONV,AP_SAT>"), (1024, "ap_fixed<18,8>"),
+                                        (3000, "ap_fixed<18,1,AP_RND_CONV,AP_SAT>")])
+def test_lut_against_rederivation(n, table_t):
+    t = FixedType.parse(table_t)
+    # table points: 8 (i - n/2) / n, rounded to double, then to float
+    points = np.float32([float(Fraction(8) * (i - Fraction(n, 2)) / n) for i in range(n)])
+    assert_array_equal(lut.tanh_points(n), points)
+    # entries: tanh at each point, in float, cast to table_t. The C library's tanhf may be an ulp or
+    # two off the correctly rounded value (glibc 2.36's is): within 4 ulps of one of table_t's
+    # rounding boundaries the entry may legitimately differ by one lsb
+    y = np.array([math.tanh(float(p)) for p in points])
+    expected = from_float(y.astype(np.float32).astype(np.float64), t)
+    ulps = 4 * np.spacing(np.abs(y).astype(np.float32)).astype(np.float64)
+    near = from_float(y - ulps, t) != from_float(y + ulps, t)
+    got = lut.tanh_table(n, t)
+    assert_array_equal(got[~near], expected[~near])
+    assert np.all(np.abs(got[near] - expected[near]) <= 1)
+    # index: x * n / 8 truncated toward zero (exact rationals), plus n/2, clamped to the table
+    x_t = FixedType(14, 5)
+    raw = np.arange(x_t.min_raw, x_t.max_raw + 1)
+    want = [min(max(int(Fraction(int(r), 2**x_t.frac) * n / 8) + n // 2, 0), n - 1) for r in raw]
+    assert_array_equal(lut.tanh_index(raw, x_t.frac, n), want)
+
+
+HARNESS = """
+#include <cstdint>
+#include <cstdio>
+#include "ap_fixed.h"
+#include "hls_stream.h"
+#include "nnet_utils/nnet_activation_stream.h"
+
+template <class T, unsigned N> struct cfg : nnet::activ_config {
+    static const unsigned n_in = 1;
+    static const unsigned table_size = N;
+    typedef T table_t;
+};
+
+template <class X, class R, class T, unsigned N> int64_t run(int64_t raw) {
+    nnet::array<X, 1> in;
+    in[0].V = raw;
+    hls::stream<nnet::array<X, 1>> s_in;
+    hls::stream<nnet::array<R, 1>> s_out;
+    s_in.write(in);
+    nnet::tanh<nnet::array<X, 1>, nnet::array<R, 1>, cfg<T, N>>(s_in, s_out);
+    return (int64_t)s_out.read()[0].V.to_uint64();
+}
+
+int main() {
+    int64_t rec[2];
+    while (std::fread(rec, sizeof(int64_t), 2, stdin) == 2) {
+        int64_t out;
+        switch (rec[0]) {
+%s
+        default: return 2;
+        }
+        std::fwrite(&out, sizeof out, 1, stdout);
+    }
+    return 0;
+}
+"""
+
+# (input, table, result, table size): hwcnn's choice; hls4ml's default table; hwcnn's no-quantizer
+# choice with an odd-sized table; inputs wide enough that x * N / 8 wraps in the C++ int;
+# integer bits above the width
+CASES = [
+    ("ap_fixed<15,2>", "ap_fixed<4,1,AP_RND_CONV,AP_SAT>", "ap_fixed<4,1,AP_RND_CONV,AP_SAT>", 1024),
+    ("ap_fixed<18,8>", "ap_fixed<18,8>", "ap_fixed<8,1,AP_RND_CONV,AP_SAT>", 1024),
+    ("ap_fixed<12,4>", "ap_fixed<18,1,AP_RND_CONV,AP_SAT>", "ap_fixed<18,1,AP_RND_CONV,AP_SAT>", 3000),
+    ("ap_fixed<48,40>", "ap_fixed<8,1,AP_RND_CONV,AP_SAT>", "ap_fixed<8,1,AP_RND_CONV,AP_SAT>", 1024),
+    ("ap_fixed<8,10>", "ap_fixed<8,1,AP_RND_CONV,AP_SAT>", "ap_fixed<8,1,AP_RND_CONV,AP_SAT>", 512),
+]
+
+
+@pytest.fixture(scope="module")
+def tanh_harness(tmp_path_factory):
+    """hls4ml's nnet::tanh (io_stream) for each case, compiled like the C simulation (-O3)."""
+    import hls4ml
+
+    templates = Path(hls4ml.__file__).parent / "templates" / "vivado"
+    work = tmp_path_factory.mktemp("tanh_harness")
+    cases = "\n".join(f"        case {i}: out = run<{x}, {r}, {t}, {n}>(rec[1]); break;"
+                      for i, (x, t, r, n) in enumerate(CASES))
+    (work / "h.cpp").write_text(HARNESS % cases)
+    std = "-std=c++23" if subprocess.run(["g++", "-std=c++23", "-fsyntax-only", "-xc++", "/dev/null"],
+                                         capture_output=True).returncode == 0 else "-std=c++11"
+    proc = subprocess.run(["g++", "-O3", std, "-w", f"-I{templates / 'ap_types'}", f"-I{templates}", "h.cpp",
+                           "-o", "h"], cwd=work, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return work / "h"
+
+
+@pytest.mark.parametrize("case", range(len(CASES)))
+def test_lut_equals_hls4ml_tanh_on_every_input(tanh_harness, case):
+    x_text, t_text, r_text, n = CASES[case]
+    x_t, table_t, res_t = (FixedType.parse(s) for s in (x_text, t_text, r_text))
+    if x_t.width <= 18:
+        raw = np.arange(x_t.min_raw, x_t.max_raw + 1)
+    else:
+        rng = np.random.default_rng(case)
+        raw = np.concatenate([[x_t.min_raw, x_t.max_raw, -1, 0, 1],
+                              rng.integers(x_t.min_raw, x_t.max_raw, 200_000, endpoint=True)])
+    records = np.stack([np.full_like(raw, case), raw], axis=1).astype(np.int64)
+    proc = subprocess.run([str(tanh_harness)], input=records.tobytes(), capture_output=True)
+    assert proc.returncode == 0
+    bits = np.frombuffer(proc.stdout, dtype=np.int64) & ((1 << res_t.width) - 1)
+    got = np.where(bits >> (res_t.width - 1), bits - (1 << res_t.width), bits)
+    want, _ = cast(lut.tanh_lookup(raw, x_t.frac, n, table_t), table_t.frac, res_t)
+    assert_array_equal(want, got)
