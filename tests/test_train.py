@@ -113,21 +113,21 @@ def test_existing_out_needs_force(tmp_path, capsys):
     assert train(out) == 2
     assert "already exists; pass --force" in capsys.readouterr().err
     assert (out / "keep.txt").read_text() == "user data"
-    assert train(out, "--force", "--epochs", "1") == 0
+    assert train(out, "--force", "--epochs", "1", "--float") == 0
     assert (out / "weights.pt").is_file() and not (out / "keep.txt").exists()
 
 
 def test_qat_from_float_twin(tmp_path):
     assert main(["train", "--arch", "lenet5", "--float", "--epochs", "1", "--batch-size", "32",
                  "--out", str(tmp_path / "models" / "f"), "--cache-dir", str(tmp_path / "cache")]) == 0
-    assert train(tmp_path / "models" / "q", "--init-from", str(tmp_path / "models" / "f")) == 0
+    assert train(tmp_path / "models" / "q", "--init-from", str(tmp_path / "models" / "f"), "--epochs", "1") == 0
     cfg = json.loads((tmp_path / "models" / "q" / "config.json").read_text())
     assert cfg["float_twin"] == "../f" and cfg["train"]["init_from"] == "../f"
     assert json.loads((tmp_path / "models" / "q" / "metrics.json").read_text())["float_twin"] == "../f"
 
 
 def test_fit_with_dropout_and_batch_norm_is_deterministic(tmp_path):
-    mc = ModelConfig("squeezenet", "squeezenet-mnist", quant=QuantConfig(4, 4), batch_norm=True, dropout=0.2)
+    mc = ModelConfig("squeezenet", "squeezenet-mnist", batch_norm=True, dropout=0.2)
     tc = TrainConfig(epochs=1, batch_size=48, augment_shift=1, seed=1)
     results = []
     for run in range(2):
