@@ -171,9 +171,8 @@ def _pooling2d(sim, layer, types, ins):
     if a.get("pad_top") or a.get("pad_bottom") or a.get("pad_left") or a.get("pad_right"):
         raise HwcnnError(f"simulator: padded pooling (layer {layer['name']}) is not supported by hls4ml io_stream")
     acc_t = types["accum"]
-    xa, n_over = cast(x.raw, x.type.frac, acc_t)  # pool_window[i] = kernel_data[...] (accum_t)
-    n_over = int(np.count_nonzero(n_over))
-    vals = ops.pool_windows(xa, a["pool_height"], a["pool_width"], a["stride_height"], a["stride_width"])
+    xa, n_over = ops.cast_to(x, acc_t)  # pool_window[i] = kernel_data[...] (accum_t)
+    vals = ops.pool_windows(xa.raw, a["pool_height"], a["pool_width"], a["stride_height"], a["stride_width"])
     if a["pool_op"] == "Max":
         r, o = ops.tree_reduce(vals, np.maximum, acc_t)  # Op_max: a >= b ? a : b
     else:

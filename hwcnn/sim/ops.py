@@ -32,6 +32,8 @@ class Fx:
 
 
 def cast_to(x: Fx, t: FixedType) -> tuple[Fx, int]:
+    if x.type == t:  # raw values of t already: the assignment changes nothing
+        return x, 0
     raw, over = cast(x.raw, x.type.frac, t)
     return Fx(raw, t), int(np.count_nonzero(over))
 
