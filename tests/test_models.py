@@ -6,7 +6,6 @@ import json
 import math
 import warnings
 
-import numpy as np
 import pytest
 import torch
 
