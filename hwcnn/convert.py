@@ -197,6 +197,11 @@ def convert(qmodel, out: Path, opts: ConvertOptions, tb_inputs: np.ndarray, tb_o
             raise
         except Exception as err:  # noqa: BLE001 - hls4ml raises bare Exceptions and asserts
             raise HwcnnError(f"hls4ml conversion failed: {type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}") from err
+        # hls4ml 1.3.0 reads TraceOutput from the top-level config, which convert_from_onnx_model never
+        # fills from hls_config["Model"]; without this no layer output is traced (ModelGraph.trace does the same)
+        hm.config.trace_output = True
+        for layer in hm.get_layers():
+            layer.set_attr("trace", True)  # also those hls4ml's passes insert (ZeroPadding2D, Clone), absent from cfg
         hls4ml_ext.check_stream_limits(hm)
         records = assign_precisions(hm, in_type)
         apply_overrides(hm, opts.overrides, records)

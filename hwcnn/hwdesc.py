@@ -34,6 +34,7 @@ _ATTRS = {
     "Concatenate": ["axis"],
     "ZeroPadding2D": ["in_height", "in_width", "n_chan", "pad_top", "pad_bottom", "pad_left", "pad_right"],
 }
+_ATTRS["PointwiseConv2D"] = _ATTRS["Conv2D"]  # hls4ml's 1x1 Conv2D in io_stream
 
 
 def describe(hm) -> tuple[dict, dict[str, np.ndarray]]:
@@ -49,6 +50,7 @@ def describe(hm) -> tuple[dict, dict[str, np.ndarray]]:
             "kind": kind,
             "inputs": list(layer.inputs),
             "output": layer.outputs[0],
+            "outputs": list(layer.outputs),  # a Clone (io_stream fan-out) has several
             "shape": [int(s) for s in layer.get_output_variable().shape],
             "attrs": {k: _plain(layer.get_attr(k)) for k in _ATTRS.get(kind, []) if layer.get_attr(k) is not None},
             "types": {},

@@ -125,14 +125,16 @@ def assign_precisions(hm, input_type: FixedType) -> list[LayerPrecision]:
         ins = [intervals[v] for v in layer.inputs if v in intervals]
         out, rec = rule(layer, ins, input_type)
         _set_result(layer, out.type)
-        intervals[layer.outputs[0]] = out
+        for name in layer.outputs:  # a Clone has several, all alike
+            intervals[name] = out
         rec.range = (out.lo, out.hi)
         records.append(rec)
     return records
 
 
 def _set_result(layer, t: FixedType) -> None:
-    layer.get_output_variable().type.precision = hls_precision(t)
+    for name in layer.outputs:
+        layer.get_output_variable(name).type.precision = hls_precision(t)
     if "result_t" in layer.types:
         layer.types["result_t"].precision = hls_precision(t)
 
@@ -233,11 +235,13 @@ def _weighted(layer, ins, _, channel_axis: int):
 def _pooling(layer, ins, _):
     (x,) = ins
     op = layer.get_attr("pool_op")
+    h, w = layer.get_attr("pool_height"), layer.get_attr("pool_width")
+    window = f"{h}x{w} window, stride {layer.get_attr('stride_height')}x{layer.get_attr('stride_width')}"
     if op == "Max":
         _set(layer, "accum_t", x.type)
-        return x, _rec(layer, {"accum": x.type, "result": x.type}, "max of its inputs: same type")
-    n = layer.get_attr("pool_height") * layer.get_attr("pool_width")
-    return _average(layer, x, n)
+        return x, _rec(layer, {"accum": x.type, "result": x.type},
+                       f"max of a {window} (non-overlapping, as hls4ml io_stream pooling requires): same type")
+    return _average(layer, x, h * w, window)
 
 
 def _global_pooling(layer, ins, _):
@@ -245,10 +249,11 @@ def _global_pooling(layer, ins, _):
     if layer.get_attr("pool_op") == "Max":
         _set(layer, "accum_t", x.type)
         return x, _rec(layer, {"accum": x.type, "result": x.type}, "max of its inputs: same type")
-    return _average(layer, x, layer.get_attr("in_height") * layer.get_attr("in_width"))
+    h, w = layer.get_attr("in_height"), layer.get_attr("in_width")
+    return _average(layer, x, h * w, f"global {h}x{w} map")
 
 
-def _average(layer, x: Interval, n: int):
+def _average(layer, x: Interval, n: int, what: str):
     """hls4ml sums in accum_t then divides by n, truncating to accum_t's fractional bits."""
     extra = math.ceil(math.log2(n))
     exact = (n & (n - 1)) == 0
@@ -256,17 +261,41 @@ def _average(layer, x: Interval, n: int):
     _set(layer, "accum_t", acc)
     lo, hi = x.lo, x.hi
     res = type_for_range(_snap(lo, acc, math.floor), _snap(hi, acc, math.ceil), acc.frac)
-    why = (f"sum of {n} inputs with {extra} extra fractional bits, so dividing by {n} is "
-           + ("exact" if exact else "truncated at 2^-%d (n is not a power of two)" % acc.frac))
+    why = (f"average of a {what}: sum of {n} inputs with {extra} extra fractional bits, so dividing by {n} is "
+           + ("exact (a shift by %d bits) and equals the QAT model's float average" % extra if exact else
+              "truncated at 2^-%d: %d is not a power of two, so the QAT model's float average differs "
+              "(make the area a power of two)" % (acc.frac, n)))
     return Interval(lo, hi, res), _rec(layer, {"accum": acc, "result": res}, why)
+
+
+def _zero_padding(layer, ins, _):
+    (x,) = ins
+    return x.including_zero(), _rec(layer, {"result": x.type}, "the zero padding of the padded conv after it "
+                                    "(hls4ml io_stream pads in a layer of its own): copies its input, adds zeros")
+
+
+def _concatenate(layer, ins, _):
+    """Both inputs carry one format when one quantizer feeds both (MoveQuantActivationBeforeConcat)."""
+    a, b = ins
+    lo, hi = min(a.lo, b.lo), max(a.hi, b.hi)
+    if a.type == b.type:
+        return Interval(lo, hi, a.type), _rec(layer, {"result": a.type}, "one Brevitas quantizer feeds both inputs "
+                                              "(moved before the concatenation by hwcnn's qonnx pass): that format")
+    t = type_for_range(min(range_of(a.type)[0], range_of(b.type)[0]), max(range_of(a.type)[1], range_of(b.type)[1]),
+                       max(a.type.frac, b.type.frac))
+    return Interval(lo, hi, t), _rec(layer, {"result": t}, "inputs of two formats: the narrowest type holding both")
 
 
 _RULES = {
     "Input": _input,
     "Transpose": _passthrough,
     "Reshape": _passthrough,
+    "Clone": _passthrough,
+    "ZeroPadding2D": _zero_padding,
+    "Concatenate": _concatenate,
     "Activation": _activation,
     "Conv2D": lambda l, i, t: _weighted(l, i, t, channel_axis=3),
+    "PointwiseConv2D": lambda l, i, t: _weighted(l, i, t, channel_axis=3),  # 1x1: the same dense kernel
     "Dense": lambda l, i, t: _weighted(l, i, t, channel_axis=1),
     "Pooling2D": _pooling,
     "GlobalPooling2D": _global_pooling,

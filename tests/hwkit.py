@@ -29,6 +29,39 @@ def random_qat_lenet(wbits: int, abits: int, seed: int = 0, variant: str = "mode
     return model.eval()
 
 
+SQUEEZENET_CHANNELS = {"squeezenet-mnist": 1, "squeezenet-cifar": 3}  # input channels of each preset
+
+
+def random_qat_squeezenet(variant: str, wbits: int, abits: int, seed: int = 0):
+    """A SqueezeNet QAT model the way a trained one is made: a float model with batch norm (seeded
+    random weights and statistics), BN folded into its convs, the folded weights loaded into the QAT
+    model, activation scales calibrated on random images."""
+    import torch
+
+    from hwcnn.config import ModelConfig, QuantConfig
+    from hwcnn.models import build_model, load_weights
+    from hwcnn.models.squeezenet import fold_batch_norm
+
+    torch.manual_seed(seed)
+    ch = SQUEEZENET_CHANNELS[variant]
+    float_model = build_model(ModelConfig(arch="squeezenet", variant=variant, in_channels=ch, batch_norm=True))
+    gen = torch.Generator().manual_seed(seed)
+    for bn in (m for m in float_model.modules() if isinstance(m, torch.nn.BatchNorm2d)):
+        bn.running_mean.uniform_(-0.1, 0.1, generator=gen)
+        bn.running_var.uniform_(0.5, 2.0, generator=gen)
+        bn.weight.data.uniform_(0.5, 1.5, generator=gen)
+        bn.bias.data.uniform_(0.0, 0.1, generator=gen)
+    folded = fold_batch_norm(float_model.eval())
+    model = build_model(ModelConfig(arch="squeezenet", variant=variant, in_channels=ch,
+                                    quant=QuantConfig(weight_bits=wbits, act_bits=abits)))
+    load_weights(model, folded.state_dict(), "folded float model", quantizers_from_state=False)
+    model.train()
+    with torch.no_grad():
+        for _ in range(4):  # let the activation quantizers collect their ranges
+            model(torch.randint(0, 256, (32, ch, 32, 32), generator=gen).float() / 256)
+    return model.eval()
+
+
 def grid_inputs(n: int, channels: int = 1, seed: int = 1) -> np.ndarray:
     """n inputs on the 8-bit input grid: all-zero, all-max, then random (dense and sparse)."""
     rng = np.random.default_rng(seed)

@@ -9,13 +9,22 @@ A fire module: squeeze 1x1 + act -> [expand 1x1 | expand 3x3 (padding 1)] concat
 -> ONE activation (so both branches share one quantizer: the concatenation has one format).
 With batch_norm, every conv but the last is followed by batch norm (and has no bias).
 
+Choices that make the hardware (hls4ml io_stream) compute exactly what the QAT model computes:
+- 2x2/2 max pools, not the paper's overlapping 3x3/2: hls4ml's stream pooling needs pool == stride.
+- a final map of 8x8 (power-of-two area), so the global average is an exact shift by 6 bits and
+  the float average of the QAT model equals the fixed-point one (a 3x3 map would divide by 9);
+  the constructor refuses any other area.
+- one quantizer after the concatenation (hwcnn's qonnx pass moves it onto both branches).
+- batch norm only in the float model: `fold_batch_norm` folds it into the convs before QAT, so
+  the QAT model has biases and no batch norm (a QAT model with batch norm does not convert).
+
 Layer names (for per-layer bits): conv1, fire2.squeeze, fire2.expand, ..., conv10 (the output).
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import torch
 from torch import nn
@@ -113,7 +122,12 @@ class SqueezeNet(nn.Sequential):
     def __init__(self, cfg: ModelConfig):
         if cfg.variant not in PRESETS:
             raise HwcnnError(f"unknown squeezenet variant {cfg.variant!r}; expected one of {', '.join(PRESETS)}")
-        rows = table(PRESETS[cfg.variant])
+        spec = PRESETS[cfg.variant]
+        side = 32 // spec.conv1_stride // 2 ** len(spec.pool_after)  # convs keep the size; each pool halves it
+        if side < 1 or side & (side - 1):
+            raise HwcnnError(f"squeezenet {cfg.variant}: final map {side}x{side}; the global average is exact in "
+                             "hardware only over a power-of-two area")
+        rows = table(spec)
         q, bn = cfg.quant, cfg.batch_norm
         layers = OrderedDict(input_quant=quant.input_quant(None if q is None else q.input_bits))
         names = []
@@ -142,6 +156,32 @@ class SqueezeNet(nn.Sequential):
         layers["flatten"] = nn.Flatten()              # -> [N, classes]
         super().__init__(layers)
         self.layer_names = tuple(names + [final])
+        self.cfg = cfg
 
     def forward(self, x):
         return quant.plain(super().forward(x))
+
+
+def fold_batch_norm(model: SqueezeNet) -> SqueezeNet:
+    """The float SqueezeNet `model` with each batch norm folded into the conv before it (eval-mode
+    statistics): w' = w * g / sqrt(var + eps), b' = (b - mean) * g / sqrt(var + eps) + beta.
+
+    Fold BEFORE quantization-aware training: the QAT model then quantizes the folded weights and
+    has no batch norm, so the exported graph is all integer arithmetic and stays bit-exact (a batch
+    norm after a quantized conv would be a float affine map no fixed-point type reproduces)."""
+    if model.cfg.quant is not None:
+        raise HwcnnError("fold_batch_norm folds a float model (before QAT); this one is quantized")
+    if not model.cfg.batch_norm:
+        return model
+    state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+    for key in [k for k in state if k.endswith("_bn.running_mean")]:
+        bn = key.removesuffix(".running_mean")  # e.g. "conv1_bn", "fire2.squeeze_bn"
+        conv = bn.removesuffix("_bn")
+        scale = state[f"{bn}.weight"] / torch.sqrt(state[f"{bn}.running_var"] + model.get_submodule(bn).eps)
+        state[f"{conv}.weight"] = state[f"{conv}.weight"] * scale[:, None, None, None]
+        state[f"{conv}.bias"] = (state.get(f"{conv}.bias", 0.0) - state[key]) * scale + state[f"{bn}.bias"]
+        for k in [k for k in state if k.startswith(f"{bn}.")]:
+            del state[k]
+    folded = SqueezeNet(replace(model.cfg, batch_norm=False))
+    folded.load_state_dict(state)
+    return folded.train(model.training)

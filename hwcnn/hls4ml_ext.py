@@ -1,0 +1,95 @@
+"""hwcnn's extensions of hls4ml 1.3.0, through its own extension points (handlers, passes, flows).
+
+`register()` installs them once per process; `convert` calls it before every conversion.
+"""
+
+from __future__ import annotations
+
+from hwcnn.errors import HwcnnError
+
+_REGISTERED = False
+
+
+def parse_reduce_mean(node, input_names, input_shapes, graph):
+    """ONNX ReduceMean over H and W of a channels-last [N, H, W, C] tensor -> GlobalAveragePooling2D.
+
+    Works around: hls4ml has no ReduceMean handler (Brevitas exports AdaptiveAvgPool2d(1) as one),
+    and its GlobalAveragePool handler reads NCHW shape fields even on a channels-last graph.
+    `ChannelsLastGlobalAveragePool` (qonnx_transforms.py) produces exactly this form.
+    """
+    from hls4ml.converters.onnx_to_hls import get_constant_value, get_onnx_attribute
+
+    shape = input_shapes[0]
+    axes = sorted(int(a) % 4 for a in get_constant_value(graph, node.input[1])) if len(node.input) > 1 else None
+    if len(shape) != 4 or axes != [1, 2] or get_onnx_attribute(node, "keepdims", 1) != 0:
+        raise HwcnnError(f"ReduceMean {node.name}: hwcnn maps only the mean over H and W of a channels-last "
+                         f"4-D tensor without kept dimensions (got shape {shape}, axes {axes})")
+    _, height, width, channels = shape
+    return {
+        "name": node.name,
+        "class_name": "GlobalAveragePooling2D",
+        "inputs": input_names,  # the axes Constant stays connected until `GlobalPoolingAxesConstant` drops it
+        "outputs": list(node.output),
+        "data_format": "channels_last",
+        "n_filt": channels,
+        "in_height": height,
+        "in_width": width,
+    }
+
+
+def _axes_constant_pass():
+    from hls4ml.model.layers import Constant, GlobalPooling2D
+    from hls4ml.model.optimizer import OptimizerPass
+
+    class GlobalPoolingAxesConstant(OptimizerPass):
+        """Drop the axes Constant of a ReduceMean-born GlobalPooling2D.
+
+        Works around: hls4ml turns every ONNX initializer into a Constant layer; the axes (an
+        input since ONNX opset 18) would be left as an input-less Constant that nothing reads
+        (hls4ml's ReshapeConstant does the same for Reshape's shape input)."""
+
+        def match(self, node):
+            return isinstance(node, GlobalPooling2D) and len(node.inputs) > 1
+
+        def transform(self, model, node):
+            const = node.get_input_node(node.inputs[1])
+            node.inputs = node.inputs[:1]
+            if isinstance(const, Constant):
+                model.remove_node(const)
+            return True
+
+    return GlobalPoolingAxesConstant
+
+
+def register() -> None:
+    """Install hwcnn's handler and pass into hls4ml (idempotent)."""
+    global _REGISTERED
+    if _REGISTERED:
+        return
+    from hls4ml.converters.onnx_to_hls import register_onnx_layer_handler
+    from hls4ml.model.flow import update_flow
+    from hls4ml.model.optimizer import register_pass
+
+    register_onnx_layer_handler("ReduceMean", parse_reduce_mean)
+    register_pass("hwcnn_global_pooling_axes_constant", _axes_constant_pass())
+    update_flow("parse_qonnx", add_optimizers=["hwcnn_global_pooling_axes_constant"])
+    _REGISTERED = True
+
+
+def check_stream_limits(hm) -> None:
+    """Refuse what hls4ml's io_stream code asserts on at run time, before anything is compiled.
+
+    Works around: nnet_pooling_stream.h asserts pool size == stride and no padding; a failed
+    assert in C simulation aborts the whole Python process that loaded the library."""
+    if hm.config.get_config_value("IOType") != "io_stream":
+        return
+    for layer in hm.get_layers():
+        if layer.class_name not in ("Pooling2D", "Pooling1D"):
+            continue
+        a = layer.get_attr
+        pads = [a(k, 0) for k in ("pad_top", "pad_bottom", "pad_left", "pad_right")]
+        sizes = [(a("pool_height"), a("stride_height")), (a("pool_width"), a("stride_width"))]
+        if any(pads) or any(p != s for p, s in sizes if p is not None):
+            raise HwcnnError(f"layer {layer.name}: hls4ml io_stream pooling needs pool size == stride and no "
+                             f"padding (got pool {[p for p, _ in sizes]}, stride {[s for _, s in sizes]}, "
+                             f"pads {pads}); use non-overlapping pools, e.g. MaxPool2d(2)")

@@ -1,0 +1,165 @@
+"""qonnx graph passes of hwcnn's own, applied in export (see `hwcnn.export.qonnx_passes`).
+
+Each is a `qonnx.transformation.base.Transformation` that rewrites a pattern qonnx 1.0.0's
+channels-last conversion leaves behind into one hls4ml 1.3.0's io_stream flow implements. Every
+rewrite is exact: the graph computes the same values before and after (tests compare them).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from onnx import helper
+from qonnx.transformation.base import Transformation
+from qonnx.util.basic import get_by_name
+
+# NCHW <-> NHWC
+TO_CHANNELS_FIRST = [0, 3, 1, 2]
+TO_CHANNELS_LAST = [0, 2, 3, 1]
+
+
+def _perm(node) -> list[int] | None:
+    attr = get_by_name(node.attribute, "perm")
+    return None if attr is None else list(attr.ints)
+
+
+def _attr(node, name, default=None):
+    attr = get_by_name(node.attribute, name)
+    return default if attr is None else helper.get_attribute_value(attr)
+
+
+def _onnx_opset(model) -> int:
+    return next((o.version for o in model.model.opset_import if o.domain in ("", "ai.onnx")), 0)
+
+
+def _only_consumer(model, tensor: str):
+    """The single node reading `tensor`, or None (several readers, none, or a graph output)."""
+    if tensor in [o.name for o in model.graph.output]:
+        return None
+    consumers = model.find_consumers(tensor)
+    return consumers[0] if len(consumers) == 1 else None
+
+
+def _replace(model, anchor, new_nodes, *also_removed) -> None:
+    """Put new_nodes where `anchor` was (keeping the graph topologically sorted); drop the old ones."""
+    at = list(model.graph.node).index(anchor)
+    for i, n in enumerate(new_nodes):
+        model.graph.node.insert(at + i, n)
+    for n in (anchor, *also_removed):
+        model.graph.node.remove(n)
+
+
+class ChannelsLastConcat(Transformation):
+    """Concat(axis=1) of NHWC->NCHW Transposes -> Concat on the channels-last axis.
+
+    Works around: qonnx's ConvertToChannelsLastAndClean has no channels-last Concat, so every
+    fire-module Concat stays channels-first between Transposes (NHWC->NCHW on each input, back
+    after it), which hls4ml's io_stream cannot implement (it streams pixels with channels innermost).
+    The Transposes move past the Concat; a Transpose pair that then meets cancels.
+    """
+
+    def apply(self, model):
+        for node in model.graph.node:
+            if node.op_type != "Concat":
+                continue
+            prods = [model.find_producer(t) for t in node.input]
+            if not all(p is not None and p.op_type == "Transpose" and _perm(p) == TO_CHANNELS_FIRST
+                       and _only_consumer(model, p.output[0]) is node for p in prods):
+                continue
+            axis = _attr(node, "axis") % 4
+            new_axis = TO_CHANNELS_FIRST[axis]  # the same dimension, counted in NHWC
+            out = node.output[0]
+            shape_cf = model.get_tensor_shape(out)
+            shape_cl = [shape_cf[i] for i in TO_CHANNELS_LAST]
+            nxt = _only_consumer(model, out)
+            removed = list(prods)
+            if nxt is not None and nxt.op_type == "Transpose" and _perm(nxt) == TO_CHANNELS_LAST:
+                concat_out = nxt.output[0]  # the pair cancels
+                removed.append(nxt)
+                after = []
+            else:
+                concat_out = model.make_new_valueinfo_name()
+                after = [helper.make_node("Transpose", [concat_out], [out], perm=TO_CHANNELS_FIRST)]
+            model.set_tensor_shape(concat_out, shape_cl)
+            concat = helper.make_node("Concat", [p.input[0] for p in prods], [concat_out], axis=new_axis,
+                                      name=node.name)
+            _replace(model, node, [concat, *after], *removed)
+            return model, True  # the node list changed: start over
+        return model, False
+
+
+def _is_per_tensor_quant(model, node) -> bool:
+    params = [model.get_initializer(t) for t in node.input[1:]]
+    return node.op_type == "Quant" and all(p is not None and np.size(p) == 1 for p in params)
+
+
+class MoveQuantActivationBeforeConcat(Transformation):
+    """Concat -> Relu / per-tensor Quant  =>  Relu / Quant on each input -> Concat.
+
+    Elementwise ops with per-tensor parameters commute with a concatenation, so this is exact. It
+    gives the Concat two inputs of the one quantized type the shared quantizer defines, instead of
+    two wide accumulators of different types (hls4ml's Concatenate has one output type and copies
+    its inputs into it; moving the quantizer first keeps the concatenated stream narrow).
+    """
+
+    def apply(self, model):
+        for node in model.graph.node:
+            if node.op_type != "Concat":
+                continue
+            nxt = _only_consumer(model, node.output[0])
+            if nxt is None or not (nxt.op_type == "Relu" or _is_per_tensor_quant(model, nxt)):
+                continue
+            attrs = {a.name: helper.get_attribute_value(a) for a in nxt.attribute}
+            new_nodes = []
+            for i, t in enumerate(node.input):
+                y = model.make_new_valueinfo_name()
+                model.set_tensor_shape(y, model.get_tensor_shape(t))
+                new_nodes.append(helper.make_node(nxt.op_type, [t, *nxt.input[1:]], [y], name=f"{nxt.name}_{i}",
+                                                  domain=nxt.domain, **attrs))
+            new_nodes.append(helper.make_node("Concat", [n.output[0] for n in new_nodes], [nxt.output[0]],
+                                              name=node.name, axis=_attr(node, "axis")))
+            _replace(model, node, new_nodes, nxt)
+            return model, True
+        return model, False
+
+
+class ChannelsLastGlobalAveragePool(Transformation):
+    """NHWC->NCHW Transpose -> ReduceMean(H, W) or GlobalAveragePool [-> flatten to [N, C]]
+    =>  ReduceMean(axes 1, 2, keepdims=0) of the channels-last tensor.
+
+    Works around: Brevitas exports AdaptiveAvgPool2d(1) as ReduceMean over NCHW axes with
+    keepdims and a Reshape to [N, C]; qonnx's channels-last pass leaves it (and GlobalAveragePool)
+    behind a Transpose, and hls4ml's io_stream cannot stream a Transpose nor repack a trailing
+    Reshape (and its GlobalAveragePool handler reads NCHW shapes). The result reads the
+    channels-last tensor directly and is [N, C]; hwcnn's hls4ml handler (`hls4ml_ext`) maps it to
+    GlobalPooling2D. The axes stay an input (ONNX opset 18+).
+    """
+
+    def apply(self, model):
+        if _onnx_opset(model) < 18:  # the rewrite gives ReduceMean its axes as an input
+            return model, False
+        for node in model.graph.node:
+            if node.op_type == "ReduceMean" and len(node.input) > 1:
+                axes = model.get_initializer(node.input[1])
+                if axes is None or sorted(int(a) % 4 for a in axes) != [2, 3]:
+                    continue
+            elif node.op_type != "GlobalAveragePool":
+                continue
+            tr = model.find_producer(node.input[0])
+            if tr is None or tr.op_type != "Transpose" or _perm(tr) != TO_CHANNELS_FIRST \
+                    or _only_consumer(model, tr.output[0]) is not node:
+                continue
+            n, c = model.get_tensor_shape(node.input[0])[:2]
+            out, removed = node.output[0], []
+            if node.op_type == "GlobalAveragePool" or _attr(node, "keepdims", 1):
+                flat = _only_consumer(model, out)
+                if flat is None or flat.op_type not in ("Reshape", "Flatten") \
+                        or list(model.get_tensor_shape(flat.output[0])) != [n, c]:
+                    continue
+                out = flat.output[0]
+                removed = [flat]
+            new_axes = model.make_new_valueinfo_name()
+            model.set_initializer(new_axes, np.array([1, 2], dtype=np.int64))
+            mean = helper.make_node("ReduceMean", [tr.input[0], new_axes], [out], name=node.name, keepdims=0)
+            _replace(model, node, [mean], tr, *removed)
+            return model, True
+        return model, False

@@ -1,0 +1,141 @@
+"""The hardware path on SqueezeNet: simulator == C simulation == Brevitas QAT, exactly.
+
+Both presets at w8a8 and w4a4, seeded random weights made the way trained ones are (float model
+with batch norm -> BN folded -> QAT). SqueezeNet brings what LeNet-5 does not: fire modules
+(a fan-out Clone, two expand branches concatenated), 1x1 (pointwise) and zero-padded 3x3
+convolutions, and a global average pool.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from numpy.testing import assert_array_equal
+
+from hwkit import SQUEEZENET_CHANNELS, build_all, grid_inputs, make_project, random_qat_squeezenet
+from hwcnn.csim import run_csim, trace_csim
+from hwcnn.errors import HwcnnError
+from hwcnn.sim import load_simulator
+
+pytestmark = pytest.mark.slow
+
+N_INPUTS = 500
+CASES = [(v, w, a) for v in SQUEEZENET_CHANNELS for (w, a) in ((8, 8), (4, 4))]
+
+
+@pytest.fixture(scope="module")
+def squeezenets(tmp_path_factory):
+    """{(variant, wbits, abits): (model, project)}, each project compiled once."""
+    root = tmp_path_factory.mktemp("squeezenet")
+    models = {c: random_qat_squeezenet(*c, seed=10 * c[1] + c[2]) for c in CASES}
+    projects = {c: make_project(m, root / f"{c[0]}-w{c[1]}a{c[2]}", channels=SQUEEZENET_CHANNELS[c[0]])
+                for c, m in models.items()}
+    build_all(list(projects.values()))
+    return {c: (models[c], projects[c]) for c in CASES}
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"{v}-w{w}a{a}" for v, w, a in CASES])
+def test_simulator_equals_csim_and_qat(squeezenets, case):
+    model, project = squeezenets[case]
+    x = grid_inputs(N_INPUTS, SQUEEZENET_CHANNELS[case[0]])
+    res = load_simulator(project).run(x)
+    csim = run_csim(project, x, progress=False)
+    csim_raw = csim / res.output.type.lsb
+    assert_array_equal(csim_raw, np.round(csim_raw))
+    assert_array_equal(res.output.raw, csim_raw.astype(np.int64))
+    with torch.no_grad():
+        qat = model.double()(torch.from_numpy(x).double()).numpy()
+    model.float()
+    assert_array_equal(qat, csim)  # the QAT model is what the hardware computes
+    assert res.overflow == {}
+    assert len(np.unique(csim)) > N_INPUTS  # random weights, yet the outputs are far from constant
+
+
+def test_exported_graph_streams(squeezenets):
+    """After hwcnn's qonnx passes: no Transpose but the input's, every Concat joins two tensors of
+    one quantizer, the global average is a channels-last ReduceMean that ends the graph."""
+    from qonnx.core.modelwrapper import ModelWrapper
+
+    _, project = squeezenets[("squeezenet-cifar", 4, 4)]
+    qmodel = ModelWrapper(str(project.with_suffix(".onnx")))
+    ops = [n.op_type for n in qmodel.graph.node]
+    assert ops.count("Transpose") == 1 and qmodel.find_consumer(qmodel.graph.input[0].name).op_type == "Transpose"
+    assert "BatchNormalization" not in ops and "Reshape" not in ops
+    concats = [n for n in qmodel.graph.node if n.op_type == "Concat"]
+    assert len(concats) == 4
+    for c in concats:
+        quants = [qmodel.find_producer(t) for t in c.input]
+        assert [q.op_type for q in quants] == ["Quant", "Quant"]
+        params = [[qmodel.get_initializer(t).item() for t in q.input[1:]] for q in quants]
+        assert params[0] == params[1]
+    last = qmodel.graph.node[-1]
+    assert last.op_type == "ReduceMean" and list(qmodel.get_initializer(last.input[1])) == [1, 2]
+
+
+def test_qonnx_execution_equals_brevitas(squeezenets):
+    from qonnx.core.modelwrapper import ModelWrapper
+
+    from hwcnn.export import execute_qonnx
+
+    model, project = squeezenets[("squeezenet-mnist", 4, 4)]
+    x = grid_inputs(4, 1)
+    with torch.no_grad():
+        ref = model(torch.from_numpy(x)).numpy()
+    assert_array_equal(execute_qonnx(ModelWrapper(str(project.with_suffix(".onnx"))), x), ref)
+
+
+def test_traces_agree_layer_by_layer(squeezenets):
+    _, project = squeezenets[("squeezenet-mnist", 4, 4)]
+    x = grid_inputs(3, 1)
+    s_tr = load_simulator(project).run(x, trace=True).traces
+    c_tr = trace_csim(project, x)
+    kinds = {layer["name"]: layer["kind"] for layer in load_simulator(project).layers}
+    assert {"Concatenate", "Clone", "ZeroPadding2D", "PointwiseConv2D", "GlobalPooling2D"} <= {kinds[n] for n in c_tr}
+    for name, c in c_tr.items():
+        assert_array_equal(s_tr[name].to_float().reshape(3, -1), c, err_msg=name)
+
+
+def test_fold_batch_norm_keeps_the_function():
+    from hwcnn.config import ModelConfig
+    from hwcnn.models import build_model
+    from hwcnn.models.squeezenet import fold_batch_norm
+
+    torch.manual_seed(0)
+    model = build_model(ModelConfig(arch="squeezenet", variant="squeezenet-cifar", in_channels=3, batch_norm=True))
+    for bn in (m for m in model.modules() if isinstance(m, torch.nn.BatchNorm2d)):
+        bn.running_mean.uniform_(-0.5, 0.5)
+        bn.running_var.uniform_(0.5, 2.0)
+        bn.weight.data.uniform_(0.5, 1.5)
+        bn.bias.data.uniform_(-0.2, 0.2)
+    folded = fold_batch_norm(model.eval()).eval()
+    assert not any(isinstance(m, torch.nn.BatchNorm2d) for m in folded.modules())
+    x = torch.from_numpy(grid_inputs(8, 3)).double()
+    with torch.no_grad():
+        want = model.double()(x).numpy()
+        got = folded.double()(x).numpy()
+    # equal up to the float32 rounding of the folded weights
+    np.testing.assert_allclose(got, want, rtol=0, atol=1e-6 * np.abs(want).max())
+
+
+def _tiny_qat(pool: torch.nn.Module, batch_norm: bool = False):
+    """conv -> [BN] -> relu -> pool -> conv -> global average: the smallest graph with the feature at hand."""
+    from hwcnn.models import quant
+
+    torch.manual_seed(0)
+    layers = [quant.input_quant(8), quant.conv2d(1, 4, 3, weight_bits=4, bias=not batch_norm)]
+    layers += [torch.nn.BatchNorm2d(4)] if batch_norm else []
+    layers += [quant.relu(4), pool, quant.conv2d(4, 10, 1, weight_bits=4), torch.nn.AdaptiveAvgPool2d(1),
+               torch.nn.Flatten()]
+    return torch.nn.Sequential(*layers).eval()
+
+
+def test_overlapping_pool_is_refused_before_csim(tmp_path):
+    """hls4ml's io_stream pooling asserts pool == stride; that assert would abort the process."""
+    with pytest.raises(HwcnnError, match="pool size == stride"):
+        make_project(_tiny_qat(torch.nn.MaxPool2d(3, 2)), tmp_path / "p")
+
+
+def test_unfolded_batch_norm_is_refused(tmp_path):
+    with pytest.raises(HwcnnError, match="fold_batch_norm"):
+        make_project(_tiny_qat(torch.nn.MaxPool2d(2), batch_norm=True), tmp_path / "p")

@@ -1,0 +1,71 @@
+"""hwcnn's qonnx passes on small hand-built graphs: each rewrites its pattern and computes the same values."""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.testing import assert_array_equal
+from onnx import TensorProto, helper
+from qonnx.core.modelwrapper import ModelWrapper
+from qonnx.core.onnx_exec import execute_onnx
+from qonnx.transformation.infer_shapes import InferShapes
+from qonnx.util.basic import qonnx_make_model
+
+from hwcnn.qonnx_transforms import (ChannelsLastConcat, ChannelsLastGlobalAveragePool,
+                                    MoveQuantActivationBeforeConcat)
+
+NHWC = [1, 4, 4, 3]
+
+
+def _model(nodes, inputs, output, inits=()):
+    graph = helper.make_graph(nodes, "g", [helper.make_tensor_value_info(n, TensorProto.FLOAT, s) for n, s in inputs],
+                              [helper.make_tensor_value_info(*output)], initializer=list(inits))
+    model = ModelWrapper(qonnx_make_model(graph, opset_imports=[helper.make_opsetid("", 20)]))
+    return model.transform(InferShapes())
+
+
+def _run(model, feed):
+    return execute_onnx(model, feed)[model.graph.output[0].name]
+
+
+def _init(name, value):
+    return helper.make_tensor(name, TensorProto.FLOAT if np.asarray(value).dtype.kind == "f" else TensorProto.INT64,
+                              np.shape(value), np.ravel(value))
+
+
+def test_fire_concat_becomes_channels_last_with_the_quantizer_on_each_input():
+    nodes = [
+        helper.make_node("Transpose", ["a"], ["ta"], perm=[0, 3, 1, 2]),
+        helper.make_node("Transpose", ["b"], ["tb"], perm=[0, 3, 1, 2]),
+        helper.make_node("Concat", ["ta", "tb"], ["c"], axis=1),
+        helper.make_node("Transpose", ["c"], ["cl"], perm=[0, 2, 3, 1]),
+        helper.make_node("Relu", ["cl"], ["r"]),
+        helper.make_node("Quant", ["r", "scale", "zero", "bits"], ["y"], domain="qonnx.custom_op.general",
+                         signed=0, narrow=0, rounding_mode="ROUND"),
+    ]
+    inits = [_init("scale", np.float32(0.25)), _init("zero", np.float32(0.0)), _init("bits", np.float32(4.0))]
+    model = _model(nodes, [("a", NHWC), ("b", NHWC)], ("y", TensorProto.FLOAT, [1, 4, 4, 6]), inits)
+    rng = np.random.default_rng(0)
+    feed = {k: rng.normal(0, 2, NHWC).astype(np.float32) for k in ("a", "b")}
+    before = _run(model, feed)
+    model = model.transform(ChannelsLastConcat()).transform(MoveQuantActivationBeforeConcat())
+    ops = [n.op_type for n in model.graph.node]
+    assert ops.count("Transpose") == 0 and ops[-1] == "Concat" and ops.count("Quant") == 2
+    assert model.graph.node[-1].attribute[0].i == 3  # the channels of NHWC
+    assert_array_equal(_run(model, feed), before)
+
+
+def test_global_average_pool_becomes_a_channels_last_reduce_mean():
+    for op, extra in (("ReduceMean", ["axes"]), ("GlobalAveragePool", [])):
+        nodes = [
+            helper.make_node("Transpose", ["x"], ["t"], perm=[0, 3, 1, 2]),
+            helper.make_node(op, ["t", *extra], ["m"]),
+            helper.make_node("Reshape", ["m", "shape"], ["y"]),
+        ]
+        inits = [_init("axes", np.array([-1, -2])), _init("shape", np.array([1, 3]))]
+        model = _model(nodes, [("x", NHWC)], ("y", TensorProto.FLOAT, [1, 3]), inits)
+        feed = {"x": (np.random.default_rng(1).integers(-64, 64, NHWC) / 8).astype(np.float32)}
+        before = _run(model, feed)
+        model = model.transform(ChannelsLastGlobalAveragePool())
+        assert [n.op_type for n in model.graph.node] == ["ReduceMean"]
+        assert list(model.get_initializer(model.graph.node[0].input[1])) == [1, 2]
+        assert_array_equal(_run(model, feed), before)
