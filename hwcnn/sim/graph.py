@@ -6,6 +6,8 @@ streams them; every layer's output is cast to its result type as the C++ assignm
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -46,6 +48,7 @@ class Simulator:
                 raise HwcnnError(f"simulator: layer {layer['name']} has unsupported kind {layer['kind']} "
                                  f"(supported: {', '.join(sorted(_KERNELS))})")
         self.input_shape = tuple(desc["inputs"][0]["shape"])
+        self.threads = os.cpu_count() or 1
 
     @property
     def layer_names(self) -> list[str]:
@@ -64,7 +67,13 @@ class Simulator:
             raise HwcnnError(f"simulator: inputs span [{x.min():g}, {x.max():g}], outside the input type "
                              f"{in_t.ap()} range [{lo:g}, {hi:g}] (pixels are k/256, not k or k/255)")
         x = x.reshape(len(x), *self.input_shape)
-        parts = [self._run_chunk(x[i : i + chunk], trace) for i in range(0, len(x), chunk)]
+        starts = range(0, len(x), chunk)
+        if len(starts) > 1 and self.threads > 1:
+            # NumPy's kernels and BLAS release the GIL: chunks run in parallel on all cores
+            with ThreadPoolExecutor(self.threads) as pool:
+                parts = list(pool.map(lambda i: self._run_chunk(x[i : i + chunk], trace), starts))
+        else:
+            parts = [self._run_chunk(x[i : i + chunk], trace) for i in starts]
         if len(parts) == 1:
             return parts[0]
         out = SimResult(Fx(np.concatenate([p.output.raw for p in parts]), parts[0].output.type))
@@ -158,7 +167,7 @@ def _conv2d(sim, layer, types, ins):
     xp = ops.pad_hw(x.raw, a["pad_top"], a["pad_bottom"], a["pad_left"], a["pad_right"])
     w2 = w.reshape(-1, w.shape[-1])
     dt = ops.exact_dtype(int(np.abs(xp).max(initial=0)), int(np.abs(w2).max(initial=0)), w2.shape[0])
-    cols = ops.im2col(xp, a["filt_height"], a["filt_width"], a["stride_height"], a["stride_width"], dt)
+    cols = ops.im2col(xp.astype(dt, copy=False), a["filt_height"], a["filt_width"], a["stride_height"], a["stride_width"], dt)
     acc, n_over = ops.mac(cols, x.type, w2, wt, b, bt, types["accum"], dtype=dt)
     n = len(x.raw)
     y, n_res = ops.cast_to(Fx(acc.reshape(n, a["out_height"], a["out_width"], -1), types["accum"]), types["result"])
