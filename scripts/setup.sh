@@ -19,4 +19,7 @@ if [ ! -d /usr/share/datasets/fashion-mnist ] && command -v apt-get >/dev/null 2
     || echo "setup: warning: could not install dataset-fashion-mnist (only SqueezeNet needs it)"
 fi
 .venv/bin/hwcnn data mnist >/dev/null
-echo "setup: done (.venv ready, MNIST cached)"
+if [ -d /usr/share/datasets/fashion-mnist ]; then
+  .venv/bin/hwcnn data fashion-mnist >/dev/null
+fi
+echo "setup: done (.venv ready, datasets cached)"
