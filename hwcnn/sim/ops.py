@@ -73,6 +73,45 @@ def im2col(x: np.ndarray, fh: int, fw: int, sh: int, sw: int, dtype) -> np.ndarr
     return cols.reshape(fh * fw * c, n * oh * ow).T
 
 
+def sums_modularly(x_type: FixedType, w_type: FixedType, acc_t: FixedType) -> bool:
+    """Products need no rounding in acc_t and acc_t wraps: wrapping is modular, so wrapping the
+    exact total once equals wrapping after every addition, in any order. One exact matrix
+    product then does the whole accumulation."""
+    return acc_t.frac >= x_type.frac + w_type.frac and acc_t.overflow == Overflow.WRAP
+
+
+def finish_sum(total: np.ndarray, x_type: FixedType, w_type: FixedType, bias: np.ndarray | None,
+               b_type: FixedType | None, acc_t: FixedType) -> tuple[np.ndarray, int]:
+    """The exact sum of products (raw at input+weight frac) plus the bias, wrapped into acc_t."""
+    shift = acc_t.frac - (x_type.frac + w_type.frac)
+    if shift:
+        total <<= shift
+    if bias is not None:
+        total += cast(bias, b_type.frac, acc_t)[0]
+    acc, over = cast(total, acc_t.frac, acc_t)
+    return acc, int(np.count_nonzero(over))
+
+
+def row_toeplitz(w: np.ndarray, in_w: int, sw: int, ow: int, dtype) -> np.ndarray:
+    """Conv weights [fh, fw, C, F] as one matrix [fh*in_w*C, ow*F] that maps fh whole input rows
+    to one output row: each output row is then one product with fh stacked input rows, which
+    copies fw times less data than im2col (zeros in the matrix add nothing to exact sums)."""
+    fh, fw, c, f = w.shape
+    t = np.zeros((fh, in_w, c, ow, f), dtype=dtype)
+    for o in range(ow):
+        t[:, o * sw : o * sw + fw, :, o, :] = w
+    return t.reshape(fh * in_w * c, ow * f)
+
+
+def stacked_rows(x: np.ndarray, fh: int, sh: int, oh: int, dtype) -> np.ndarray:
+    """[N, H, W, C] -> [N*oh, fh*W*C]: for each output row, the fh input rows it reads."""
+    n, _, w, c = x.shape
+    rows = np.empty((n, oh, fh, w, c), dtype=dtype)
+    for i in range(fh):
+        rows[:, :, i] = x[:, i : i + sh * (oh - 1) + 1 : sh]
+    return rows.reshape(n * oh, fh * w * c)
+
+
 def mac(x: np.ndarray, x_type: FixedType, w: np.ndarray, w_type: FixedType, bias: np.ndarray | None,
         b_type: FixedType | None, acc_t: FixedType, dtype=None) -> tuple[np.ndarray, int]:
     """dense_latency: acc = (accum_t)bias; acc += (accum_t)(x[i] * w[i, :]) for i in order.
@@ -85,14 +124,8 @@ def mac(x: np.ndarray, x_type: FixedType, w: np.ndarray, w_type: FixedType, bias
         bias_acc = np.zeros(w.shape[1], dtype=np.int64)
     else:
         bias_acc, _ = cast(bias, b_type.frac, acc_t)
-    if acc_t.frac >= prod_frac and acc_t.overflow == Overflow.WRAP:
-        # Products need no rounding, and wrapping is modular: wrapping the exact total once equals
-        # wrapping after every addition. One exact matrix product does it.
-        total = exact_dot(x, w, dtype)
-        if acc_t.frac > prod_frac:
-            total <<= acc_t.frac - prod_frac
-        acc, over = cast(total + bias_acc, acc_t.frac, acc_t)
-        return acc, int(np.count_nonzero(over))
+    if sums_modularly(x_type, w_type, acc_t):
+        return finish_sum(exact_dot(x, w, dtype), x_type, w_type, bias, b_type, acc_t)
     # General case (saturating or rounding accumulator): the C++ order, input by input.
     acc = np.broadcast_to(bias_acc, (x.shape[0], w.shape[1])).copy()
     n_over = 0
