@@ -84,10 +84,22 @@ def build_parser() -> argparse.ArgumentParser:
                    help="per-layer override of weight and activation bits (repeatable)")
     p.add_argument("--init-from", type=Path, default=None, help="start from the weights of this (float) model directory")
     p.add_argument("--float-twin", type=Path, default=None, help="record this model directory as the float twin")
+    p.add_argument("--batch-norm", action="store_true",
+                   help="squeezenet --float: batch norm after every conv (folded into the convs when a QAT "
+                        "model is trained --init-from it; QAT models have none)")
+    p.add_argument("--dropout", type=float, default=0.0, help="squeezenet: dropout before the final conv")
     p.add_argument("--epochs", type=int, default=None)
     p.add_argument("--batch-size", type=int, default=None)
     p.add_argument("--lr", type=float, default=None)
+    p.add_argument("--schedule", default=None, choices=("onecycle", "cosine", "constant"),
+                   help="learning-rate schedule, stepped per batch")
+    p.add_argument("--weight-decay", type=float, default=None)
+    p.add_argument("--augment-shift", type=int, default=None,
+                   help="random shifts of each training image by up to this many pixels")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--threads", type=int, default=None,
+                   help="torch threads (default: all cores; on cores shared with other jobs, fewer threads "
+                        "avoid oversubscription, which slows training several times)")
     p.add_argument("--out", type=Path, required=True, help="model directory to write")
     p.add_argument("--resume", action="store_true", help="continue an interrupted run in --out")
     _add_data_args(p)

@@ -34,6 +34,7 @@ from hwcnn.data.encoding import to_float
 from hwcnn.errors import HwcnnError
 from hwcnn.fsutil import atomic_output_dir, atomic_write_bytes, check_output_free, write_json
 from hwcnn.models import build_model, load_model_dir, load_weights
+from hwcnn.models.squeezenet import fold_batch_norm
 
 CHECKPOINT_FILE = "checkpoint.pt"
 EVAL_BATCH = 1000
@@ -263,7 +264,11 @@ def train_model_dir(out: Path, mc: ModelConfig, tc: TrainConfig, *, float_twin: 
     model = build_model(mc)
     if tc.init_from is not None:
         init_dir = Path(os.path.normpath(out / tc.init_from))
-        init_model, _ = load_model_dir(init_dir)
+        init_model, init_cfg = load_model_dir(init_dir)
+        if init_cfg.batch_norm and not mc.batch_norm:
+            # a batch-norm float twin initialising a model without batch norm (the QAT model):
+            # fold each batch norm into the conv before it (eval-mode statistics), then load
+            init_model = fold_batch_norm(init_model)
         load_weights(model, init_model.state_dict(), str(init_dir), quantizers_from_state=False)
     state, history = fit(model, mc, tc, train, valid, workdir, resume=resume, progress=progress)
 
@@ -309,13 +314,19 @@ def parse_layer_bits(items: list[str]) -> dict[str, LayerBits]:
 
 def cli_train(args) -> int:
     """`hwcnn train`: build the configs from the arguments and train the model directory."""
-    torch.set_num_threads(os.cpu_count() or 1)
+    if args.threads is not None and args.threads < 1:
+        raise HwcnnError(f"--threads {args.threads} must be >= 1")
+    torch.set_num_threads(args.threads or os.cpu_count() or 1)
     info = dataset_info(args.dataset)
     quant = None if args.float_model else QuantConfig(args.wbits, args.abits, layers=parse_layer_bits(args.layer_bits))
     if args.float_model and args.layer_bits:
         raise HwcnnError("--layer-bits needs a quantized model (drop --float)")
+    if args.batch_norm and not args.float_model:
+        raise HwcnnError("--batch-norm needs --float: a QAT model has no batch norm (it does not convert); "
+                         "train the float twin with batch norm and --init-from it, which folds it")
     mc = ModelConfig(arch=args.arch, variant=args.variant or default_variant(args.arch, args.dataset),
-                     dataset=args.dataset, in_channels=info.channels, num_classes=info.num_classes, quant=quant)
+                     dataset=args.dataset, in_channels=info.channels, num_classes=info.num_classes, quant=quant,
+                     batch_norm=args.batch_norm, dropout=args.dropout)
     build_model(mc)  # unknown arch, variant or layer names fail before any data is loaded
     out = Path(args.out)
     init_from = float_twin = None
@@ -332,7 +343,9 @@ def cli_train(args) -> int:
         float_twin = Path(twin_arg)
     tc = default_train_config(mc.arch, quantized=quant is not None, initialised=init_from is not None)
     tc = replace(tc, seed=args.seed, init_from=init_from,
-                 **{k: v for k, v in (("epochs", args.epochs), ("batch_size", args.batch_size), ("lr", args.lr))
+                 **{k: v for k, v in (("epochs", args.epochs), ("batch_size", args.batch_size), ("lr", args.lr),
+                                           ("schedule", args.schedule), ("weight_decay", args.weight_decay),
+                                           ("augment_shift", args.augment_shift))
                     if v is not None})
     tc = from_dict(TrainConfig, to_dict(tc), "training settings")  # re-checks the overridden values
     metrics = train_model_dir(out, mc, tc, float_twin=float_twin, data_dir=args.data_dir, cache_dir=args.cache_dir,

@@ -146,3 +146,56 @@ def test_random_shift_moves_images_by_at_most_the_shift():
     ys, xs = (out[:, 0] == 1.0).nonzero()[:, 1:].T
     assert len(ys) == 50 and ys.sub(16).abs().max() <= 2 and xs.sub(16).abs().max() <= 2
     assert len(set(zip(ys.tolist(), xs.tolist()))) > 10
+
+
+def test_qat_from_batch_norm_float_twin_folds_it(tmp_path, monkeypatch):
+    """A batch-norm float SqueezeNet initialises a QAT SqueezeNet (no batch norm): the batch norms are folded."""
+    from hwcnn.models.squeezenet import fold_batch_norm
+    from hwcnn.train import train_model_dir
+
+    mc = ModelConfig("squeezenet", "squeezenet-mnist", batch_norm=True)
+    torch.manual_seed(0)
+    model = build_model(mc)
+    with torch.no_grad():  # non-trivial statistics, as after training
+        for m in model.modules():
+            if isinstance(m, torch.nn.BatchNorm2d):
+                m.running_mean.uniform_(-0.5, 0.5)
+                m.running_var.uniform_(0.5, 2.0)
+                m.weight.uniform_(0.5, 1.5)
+                m.bias.uniform_(-0.2, 0.2)
+    model.eval()
+    folded = fold_batch_norm(model).eval()
+    assert not folded.cfg.batch_norm
+    assert not any(isinstance(m, torch.nn.BatchNorm2d) for m in folded.modules())
+    x = synthetic("valid").x[:8]
+    with torch.no_grad():
+        torch.testing.assert_close(folded(x), model(x), rtol=1e-4, atol=1e-5)
+
+    # a 1-epoch float twin with batch norm, then the QAT model (batch_norm False) initialised from it
+    twin = tmp_path / "models" / "f"
+    train_model_dir(twin, mc, TrainConfig(epochs=1, batch_size=48), cache_dir=tmp_path / "cache", progress=False)
+    qmc = ModelConfig("squeezenet", "squeezenet-mnist", quant=QuantConfig(8, 8))
+    seen = {}
+    real_fit = hwcnn.train.fit
+
+    def fit_spy(model, *args, **kwargs):
+        seen.update({k: v.detach().clone() for k, v in model.state_dict().items()})
+        return real_fit(model, *args, **kwargs)
+
+    monkeypatch.setattr(hwcnn.train, "fit", fit_spy)
+    train_model_dir(tmp_path / "models" / "q", qmc, TrainConfig(epochs=1, batch_size=48, init_from="../f"),
+                    float_twin=twin, cache_dir=tmp_path / "cache", progress=False)
+    expected = fold_batch_norm(load_model_dir(twin)[0]).state_dict()
+    for k, v in expected.items():  # the QAT model starts from the folded float weights
+        assert torch.equal(seen[k], v), k
+    q, cfg = load_model_dir(tmp_path / "models" / "q")
+    assert not cfg.batch_norm and not any(isinstance(m, torch.nn.BatchNorm2d) for m in q.modules())
+
+
+def test_batch_norm_flag(tmp_path, capsys):
+    out = tmp_path / "models"
+    args = ["train", "--arch", "squeezenet", "--epochs", "1", "--batch-size", "48", "--cache-dir", str(tmp_path / "c")]
+    assert main(args + ["--batch-norm", "--out", str(out / "q")]) == 2  # QAT with batch norm is refused
+    assert "--batch-norm needs --float" in capsys.readouterr().err
+    assert main(args + ["--float", "--batch-norm", "--out", str(out / "f")]) == 0
+    assert json.loads((out / "f" / "config.json").read_text())["model"]["batch_norm"] is True
