@@ -96,6 +96,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--weight-decay", type=float, default=None)
     p.add_argument("--augment-shift", type=int, default=None,
                    help="random shifts of each training image by up to this many pixels")
+    p.add_argument("--augment-flip", action="store_true",
+                   help="random horizontal flips of training images (Fashion-MNIST, CIFAR-10; not digits)")
+    p.add_argument("--distill", type=float, default=None, metavar="WEIGHT",
+                   help="QAT: weight 0..1 of the float twin's soft targets in the loss (knowledge "
+                        "distillation, temperature 4); recovers much of the accuracy 4 bits cost")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=None,
                    help="torch threads (default: all cores; on cores shared with other jobs, fewer threads "

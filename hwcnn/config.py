@@ -105,6 +105,8 @@ class TrainConfig:
     weight_decay: float = 0.0
     schedule: str = "onecycle"       # "onecycle" | "cosine" | "constant", stepped per batch
     augment_shift: int = 0           # random shifts of each training image by up to this many pixels
+    augment_flip: bool = False       # random horizontal flips (clothes, objects; not digits)
+    distill: float = 0.0             # weight of the float twin's soft targets in the loss (QAT), 0..1
     seed: int = 0
     init_from: str | None = None     # model directory whose weights start training (as given)
 
@@ -115,6 +117,8 @@ class TrainConfig:
             raise HwcnnError(f"lr = {self.lr} must be > 0")
         if self.weight_decay < 0 or self.augment_shift < 0:
             raise HwcnnError("weight_decay and augment_shift must be >= 0")
+        if not 0 <= self.distill <= 1:
+            raise HwcnnError(f"distill = {self.distill} must be in 0..1")
         _check_choice("optimizer", self.optimizer, OPTIMIZERS)
         _check_choice("schedule", self.schedule, SCHEDULES)
 

@@ -92,6 +92,28 @@ def random_shift(x: torch.Tensor, max_shift: int, gen: torch.Generator) -> torch
     return out
 
 
+def random_flip(x: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
+    """Mirror each image left-right with probability 1/2 (the 32x32 frame is symmetric)."""
+    flip = torch.rand(len(x), generator=gen) < 0.5
+    return torch.where(flip[:, None, None, None], x.flip(-1), x)
+
+
+# Knowledge distillation (Hinton et al. 2015): the QAT model also matches the float twin's
+# softened outputs, which recovers much of what quantization costs.
+DISTILL_TEMPERATURE = 4.0
+
+
+def training_loss(logits: torch.Tensor, y: torch.Tensor, teacher_logits: torch.Tensor | None,
+                  distill: float) -> torch.Tensor:
+    loss = F.cross_entropy(logits, y)
+    if teacher_logits is None or distill == 0:
+        return loss
+    t = DISTILL_TEMPERATURE
+    soft = F.kl_div(F.log_softmax(logits / t, 1), F.log_softmax(teacher_logits / t, 1),
+                    reduction="batchmean", log_target=True) * t * t
+    return (1 - distill) * loss + distill * soft
+
+
 # --- evaluation ---------------------------------------------------------------------------------
 
 @torch.no_grad()
@@ -148,8 +170,9 @@ def _restore_collection_state(model: nn.Module, state: dict) -> None:
 
 
 def fit(model: nn.Module, mc: ModelConfig, tc: TrainConfig, train: Arrays, valid: Arrays, workdir: Path, *,
-        resume: bool = False, progress: bool = True) -> tuple[dict, list[dict]]:
-    """Train `model` (already seeded and initialised), checkpointing into workdir after each epoch.
+        resume: bool = False, progress: bool = True, teacher: nn.Module | None = None) -> tuple[dict, list[dict]]:
+    """Train `model` (already seeded and initialised), checkpointing into workdir after each epoch;
+    `teacher` (eval mode) gives the soft targets when tc.distill > 0.
 
     Returns (state_dict of the epoch with the best valid accuracy, per-epoch history).
     """
@@ -179,8 +202,12 @@ def fit(model: nn.Module, mc: ModelConfig, tc: TrainConfig, train: Arrays, valid
         for step in bar:
             idx = perm[step * tc.batch_size:(step + 1) * tc.batch_size]
             x, y = random_shift(train.x[idx], tc.augment_shift, gen), train.y[idx]
+            if tc.augment_flip:
+                x = random_flip(x, gen)
             logits = model(x)
-            loss = F.cross_entropy(logits, y)
+            with torch.no_grad():
+                teacher_logits = teacher(x) if teacher is not None and tc.distill > 0 else None
+            loss = training_loss(logits, y, teacher_logits, tc.distill)
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()
@@ -253,6 +280,8 @@ def train_model_dir(out: Path, mc: ModelConfig, tc: TrainConfig, *, float_twin: 
     """Train and write the model directory `out`; returns its metrics."""
     out = Path(out)
     check_output_free(out, force)
+    if tc.distill > 0 and float_twin is None:
+        raise HwcnnError("distillation needs a float twin (--float-twin, or --init-from a float model)")
     workdir = out.parent / f".{out.name}.training"
     if resume and not (workdir / CHECKPOINT_FILE).is_file():
         raise HwcnnError(f"nothing to resume: {workdir / CHECKPOINT_FILE} not found (train without --resume)")
@@ -270,7 +299,11 @@ def train_model_dir(out: Path, mc: ModelConfig, tc: TrainConfig, *, float_twin: 
             # fold each batch norm into the conv before it (eval-mode statistics), then load
             init_model = fold_batch_norm(init_model)
         load_weights(model, init_model.state_dict(), str(init_dir), quantizers_from_state=False)
-    state, history = fit(model, mc, tc, train, valid, workdir, resume=resume, progress=progress)
+    teacher = None
+    if tc.distill > 0:
+        teacher, _ = load_model_dir(float_twin)
+        teacher.eval()
+    state, history = fit(model, mc, tc, train, valid, workdir, resume=resume, progress=progress, teacher=teacher)
 
     model.load_state_dict(state)
     test = load_arrays(mc.dataset, "test", data_dir=data_dir, cache_dir=cache_dir)
@@ -345,7 +378,8 @@ def cli_train(args) -> int:
     tc = replace(tc, seed=args.seed, init_from=init_from,
                  **{k: v for k, v in (("epochs", args.epochs), ("batch_size", args.batch_size), ("lr", args.lr),
                                            ("schedule", args.schedule), ("weight_decay", args.weight_decay),
-                                           ("augment_shift", args.augment_shift))
+                                           ("augment_shift", args.augment_shift),
+                                           ("augment_flip", args.augment_flip or None), ("distill", args.distill))
                     if v is not None})
     tc = from_dict(TrainConfig, to_dict(tc), "training settings")  # re-checks the overridden values
     metrics = train_model_dir(out, mc, tc, float_twin=float_twin, data_dir=args.data_dir, cache_dir=args.cache_dir,

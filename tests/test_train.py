@@ -12,7 +12,7 @@ import hwcnn.train
 from hwcnn.cli import main
 from hwcnn.config import ModelConfig, QuantConfig, TrainConfig
 from hwcnn.models import build_model, load_model_dir
-from hwcnn.train import Arrays, fit, random_shift
+from hwcnn.train import Arrays, fit, random_flip, random_shift, training_loss
 
 SIZES = {"train": 96, "valid": 32, "test": 40}
 
@@ -199,3 +199,37 @@ def test_batch_norm_flag(tmp_path, capsys):
     assert "--batch-norm needs --float" in capsys.readouterr().err
     assert main(args + ["--float", "--batch-norm", "--out", str(out / "f")]) == 0
     assert json.loads((out / "f" / "config.json").read_text())["model"]["batch_norm"] is True
+
+
+def test_random_flip_mirrors_about_half_the_images():
+    x = torch.zeros(200, 1, 32, 32)
+    x[:, :, 10, 3] = 1.0
+    out = random_flip(x, torch.Generator().manual_seed(0))
+    mirrored = out[:, 0, 10, 28] == 1.0  # column 3 of 32 mirrors to column 28
+    assert torch.equal(mirrored | (out[:, 0, 10, 3] == 1.0), torch.ones(200, dtype=torch.bool))
+    assert 60 < int(mirrored.sum()) < 140
+    assert out.sum() == x.sum()
+
+
+def test_training_loss_distillation_terms():
+    logits, y = torch.tensor([[2.0, 0.0, -1.0]]), torch.tensor([0])
+    ce = torch.nn.functional.cross_entropy(logits, y)
+    assert torch.equal(training_loss(logits, y, None, 0.5), ce)
+    assert torch.allclose(training_loss(logits, y, logits.clone(), 0.5), 0.5 * ce)  # same outputs: KL is 0
+    assert training_loss(logits, y, -logits, 0.5) > training_loss(logits, y, logits, 0.5)
+
+
+def test_qat_distilled_from_float_twin_with_flips(tmp_path, capsys):
+    models = tmp_path / "models"
+    assert main(["train", "--arch", "lenet5", "--float", "--epochs", "1", "--batch-size", "32",
+                 "--out", str(models / "f"), "--cache-dir", str(tmp_path / "cache")]) == 0
+    args = ("--init-from", str(models / "f"), "--epochs", "1", "--distill", "0.7", "--augment-flip")
+    assert train(models / "q", *args) == 0 and train(models / "q2", *args) == 0
+    assert_same_weights(models / "q", models / "q2")  # deterministic with a teacher and flips
+    cfg = json.loads((models / "q" / "config.json").read_text())["train"]
+    assert cfg["distill"] == 0.7 and cfg["augment_flip"] is True
+    assert train(models / "q3", "--epochs", "1", "--distill", "0.5") == 2
+    assert "distillation needs a float twin" in capsys.readouterr().err
+    assert train(models / "q4", *args[:4], "--distill", "1.5") == 2
+    assert "distill = 1.5 must be in 0..1" in capsys.readouterr().err
+    assert not (models / "q3").exists() and not (models / "q4").exists()

@@ -11,6 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from hwcnn.errors import HwcnnError
 from hwcnn.fixed import FixedType, Overflow, Rounding, cast, from_float
@@ -73,8 +74,9 @@ class Simulator:
         x = x.reshape(len(x), *self.input_shape)
         starts = range(0, len(x), chunk)
         if len(starts) > 1 and self.threads > 1:
-            # NumPy's kernels and BLAS release the GIL: chunks run in parallel on all cores
-            with ThreadPoolExecutor(self.threads) as pool:
+            # NumPy's kernels and BLAS release the GIL: chunks run in parallel on all cores, each
+            # with single-threaded BLAS (threads inside threads would oversubscribe the cores)
+            with ThreadPoolExecutor(self.threads) as pool, threadpool_limits(1, user_api="blas"):
                 parts = list(pool.map(lambda i: self._run_chunk(x[i : i + chunk], trace), starts))
         else:
             parts = [self._run_chunk(x[i : i + chunk], trace) for i in starts]
@@ -146,7 +148,7 @@ def _activation(sim, layer, types, ins):
     if act == "linear":
         return ops.cast_to(x, types["result"])
     if act == "relu":
-        return ops.cast_to(Fx(np.maximum(x.raw, 0), x.type), types["result"])
+        return ops.cast_to(x, types["result"], fn="relu")
     if act == "tanh":  # a table lookup (sim/lut.py): entries of table_t, assigned to the result
         table = lut.tanh_lookup(x.raw, x.type.frac, layer["attrs"]["table_size"], types["table"])
         return ops.cast_to(Fx(table, types["table"]), types["result"])

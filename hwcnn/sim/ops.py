@@ -8,6 +8,7 @@ casts decides the result. Each op also returns how many values overflowed in its
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,11 +32,43 @@ class Fx:
         return self.raw.astype(np.float64) * self.type.lsb
 
 
-def cast_to(x: Fx, t: FixedType) -> tuple[Fx, int]:
-    if x.type == t:  # raw values of t already: the assignment changes nothing
+# A cast from a type of at most this many bits is one table lookup per value: the table holds the
+# cast of every raw value the source type can hold (64K entries at most, cached per type pair).
+TABLE_MAX_WIDTH = 16
+_ELEMENTWISE = {"identity": lambda r: r, "relu": lambda r: np.maximum(r, 0)}
+
+
+def cast_to(x: Fx, t: FixedType, fn: str = "identity") -> tuple[Fx, int]:
+    """t(fn(x)) as the C++ assignment computes it, and how many values overflowed; `fn` names an
+    elementwise map on the raw values applied first ("identity" or "relu")."""
+    if fn == "identity" and x.type == t:  # raw values of t already: the assignment changes nothing
         return x, 0
-    raw, over = cast(x.raw, x.type.frac, t)
+    if x.type.width <= TABLE_MAX_WIDTH and x.raw.size >= 4 << x.type.width:
+        values, count_over = _cast_table(x.type, t, fn)
+        return Fx(values[x.raw], t), count_over(x.raw)  # negative raws index from the end: two's complement order
+    raw, over = cast(_ELEMENTWISE[fn](x.raw), x.type.frac, t)
     return Fx(raw, t), int(np.count_nonzero(over))
+
+
+@functools.lru_cache(maxsize=256)
+def _cast_table(src: FixedType, t: FixedType, fn: str):
+    """(values, count_over): t(fn(r)) for every raw r of src, indexed by r modulo 2^width, and a
+    function that counts the overflowing values of a raw array."""
+    index = np.arange(1 << src.width, dtype=np.int64)
+    raw = index - (1 << src.width) * (index > src.max_raw)  # the raw value each index stands for
+    values, over = cast(_ELEMENTWISE[fn](raw), src.frac, t)
+    in_order = over[np.argsort(raw, kind="stable")]
+    fits = np.flatnonzero(~in_order)
+    if fits.size and not in_order[fits[0] : fits[-1] + 1].any():
+        # monotone maps overflow only below one raw value and above another: two comparisons
+        lo, hi = src.min_raw + int(fits[0]), src.min_raw + int(fits[-1])
+        def count_over(r):
+            return (int(np.count_nonzero(r < lo)) if lo > src.min_raw else 0) + \
+                   (int(np.count_nonzero(r > hi)) if hi < src.max_raw else 0)
+    else:
+        def count_over(r):
+            return int(np.count_nonzero(over[r]))
+    return values, count_over
 
 
 def exact_dtype(max_a: int, max_b: int, k: int):
@@ -159,6 +192,8 @@ def tree_reduce(vals: list[np.ndarray], op, t: FixedType) -> tuple[np.ndarray, i
     """nnet::reduce: a balanced binary tree over N values (left half, right half), cast to t at each node."""
     if len(vals) == 1:
         return vals[0], 0
+    if op is np.maximum:  # the maximum of values of t is one of them: every cast is a no-op, any order
+        return functools.reduce(np.maximum, vals), 0
     if len(vals) == 2:
         r, over = cast(op(vals[0], vals[1]), t.frac, t)
         return r, int(np.count_nonzero(over))
