@@ -299,3 +299,10 @@ def test_bad30_run_output_exists(capsys, tmp_path):
     (out / "notes.txt").write_text("mine")
     fails(capsys, ["run", SHIPPED, "--out", out], "already exists")
     assert (out / "notes.txt").read_text() == "mine"
+
+
+def test_bad31_distillation_without_teacher_or_with_impossible_weight(capsys, tmp_path):
+    base = ["train", "--arch", "lenet5", "--cache-dir", tmp_path / "cache"]
+    fails(capsys, [*base, "--distill", "0.5", "--out", tmp_path / "a"], "distillation needs a float twin")
+    fails(capsys, [*base, "--distill", "1.5", "--out", tmp_path / "b"], "distill = 1.5 must be in 0..1")
+    assert not list(tmp_path.iterdir())
