@@ -53,3 +53,16 @@ def test_max_tree_reduce_equals_casting_every_node():
     got, n_over = ops.tree_reduce(vals, np.maximum, t)
     assert_array_equal(got, np.max(vals, axis=0))
     assert n_over == 0
+
+
+@pytest.mark.parametrize("rows", [0, 1, 7, 128, 300])
+def test_finish_sum_adds_the_bias_to_every_row(rows):
+    rng = np.random.default_rng(rows)
+    x_t, w_t = FixedType(8, 0, signed=False), FixedType(4, 1)
+    acc_t, b_t = FixedType(14, 3), FixedType(10, 4, rounding=Rounding.RND_CONV, overflow=Overflow.SAT)
+    total = rng.integers(-5000, 5000, size=(rows, 6))  # exact sums at frac 8 + 3 = 11 = acc_t.frac
+    bias = rng.integers(b_t.min_raw, b_t.max_raw + 1, size=6)
+    got, n_over = ops.finish_sum(total.copy(), x_t, w_t, bias, b_t, acc_t)
+    expected, over = cast(total + cast(bias, b_t.frac, acc_t)[0], acc_t.frac, acc_t)  # wraps beyond +-4
+    assert_array_equal(got, expected)
+    assert n_over == int(np.count_nonzero(over))
