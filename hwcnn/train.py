@@ -172,7 +172,7 @@ def _restore_collection_state(model: nn.Module, state: dict) -> None:
 def fit(model: nn.Module, mc: ModelConfig, tc: TrainConfig, train: Arrays, valid: Arrays, workdir: Path, *,
         resume: bool = False, progress: bool = True, teacher: nn.Module | None = None) -> tuple[dict, list[dict]]:
     """Train `model` (already seeded and initialised), checkpointing into workdir after each epoch;
-    `teacher` (eval mode) gives the soft targets when tc.distill > 0.
+    `teacher` (eval mode; pass one only when tc.distill > 0) gives the soft targets.
 
     Returns (state_dict of the epoch with the best valid accuracy, per-epoch history).
     """
@@ -206,7 +206,7 @@ def fit(model: nn.Module, mc: ModelConfig, tc: TrainConfig, train: Arrays, valid
                 x = random_flip(x, gen)
             logits = model(x)
             with torch.no_grad():
-                teacher_logits = teacher(x) if teacher is not None and tc.distill > 0 else None
+                teacher_logits = teacher(x) if teacher is not None else None
             loss = training_loss(logits, y, teacher_logits, tc.distill)
             opt.zero_grad(set_to_none=True)
             loss.backward()

@@ -21,7 +21,9 @@ from hwcnn.sim.ops import Fx
 # row-Toeplitz convolution does input_width/filter_width times more (BLAS) multiplications than
 # im2col but copies filter_width times less data; it wins while that ratio stays small
 TOEPLITZ_MAX_RATIO = 8
-DEFAULT_CHUNK = 128  # images per vectorised pass: small enough that a layer's data stays in the L2/L3 caches (bench: 26k img/s at 100-200 vs 22k at 500 on 2 cores)
+# images per vectorised pass: small enough that a layer's data stays in the L2/L3 caches
+# (LeNet-5, 2 cores: 26k img/s with chunks of 100-200 images, 22k with 500)
+DEFAULT_CHUNK = 128
 
 
 @dataclass

@@ -122,8 +122,8 @@ def finish_sum(total: np.ndarray, x_type: FixedType, w_type: FixedType, bias: np
     if shift:
         total <<= shift
     if bias is not None:
-        # NumPy broadcasts a short bias row slowly (an inner loop of F values, 7x slower than the
-        # matrix product's own cost for conv1 of LeNet-5): add it tiled r times to rows of r*F
+        # NumPy broadcasts a short bias row slowly (an inner loop of F values): added tiled r times
+        # to rows of r*F instead, this step of LeNet-5's conv1 fell from 113 to 39 ms per 10k images
         r = math.gcd(total.shape[0], 64)
         rows = total.reshape(total.shape[0] // r, r * total.shape[1])  # a view: total is contiguous
         rows += np.tile(cast(bias, b_type.frac, acc_t)[0], r)
@@ -158,14 +158,14 @@ def mac(x: np.ndarray, x_type: FixedType, w: np.ndarray, w_type: FixedType, bias
     x: [M, K] raw, w: [K, F] raw -> accumulator raw [M, F] at acc_t.frac, and the overflow count.
     `dtype`: see exact_dot.
     """
+    if sums_modularly(x_type, w_type, acc_t):
+        return finish_sum(exact_dot(x, w, dtype), x_type, w_type, bias, b_type, acc_t)
+    # General case (saturating or rounding accumulator): the C++ order, input by input.
     prod_frac = x_type.frac + w_type.frac
     if bias is None:
         bias_acc = np.zeros(w.shape[1], dtype=np.int64)
     else:
         bias_acc, _ = cast(bias, b_type.frac, acc_t)
-    if sums_modularly(x_type, w_type, acc_t):
-        return finish_sum(exact_dot(x, w, dtype), x_type, w_type, bias, b_type, acc_t)
-    # General case (saturating or rounding accumulator): the C++ order, input by input.
     acc = np.broadcast_to(bias_acc, (x.shape[0], w.shape[1])).copy()
     n_over = 0
     for i in range(x.shape[1]):
