@@ -82,6 +82,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--abits", type=int, default=4, help="activation bit width, 2..8 (default: %(default)s)")
     p.add_argument("--layer-bits", action="append", default=[], metavar="LAYER=W,A",
                    help="per-layer override of weight and activation bits (repeatable)")
+    p.add_argument("--weight-scale", default="max", choices=("max", "mse"),
+                   help="how each weight tensor's power-of-two scale is chosen: max follows the largest weight; mse minimises "
+                        "the quantization error, clipping outliers (better at 4 bits after batch-norm folding; "
+                        "default: %(default)s)")
     p.add_argument("--init-from", type=Path, default=None, help="start from the weights of this (float) model directory")
     p.add_argument("--float-twin", type=Path, default=None, help="record this model directory as the float twin")
     p.add_argument("--batch-norm", action="store_true",

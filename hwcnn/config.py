@@ -33,6 +33,7 @@ CURVE_FILE = "training_curve.png"
 MIN_BITS, MAX_BITS = 2, 8
 OPTIMIZERS = ("adam", "sgd")
 SCHEDULES = ("onecycle", "cosine", "constant")
+WEIGHT_SCALES = ("max", "mse")
 
 
 def _check_bits(what: str, bits: int) -> None:
@@ -65,11 +66,15 @@ class QuantConfig:
     # per-layer overrides, keyed by the names in the model's `layer_names`; a layer's act_bits
     # apply to the activation after it (unused for the output layer, whose output is the accumulator)
     layers: dict[str, LayerBits] = field(default_factory=dict)
+    # how each weight tensor's power-of-two scale is chosen: "max" follows the largest weight; "mse"
+    # minimises the quantization error and clips outliers (see models/quant.py)
+    weight_scale: str = "max"
 
     def __post_init__(self):
         _check_bits("weight_bits", self.weight_bits)
         _check_bits("act_bits", self.act_bits)
         _check_bits("input_bits", self.input_bits)
+        _check_choice("weight_scale", self.weight_scale, WEIGHT_SCALES)
 
     def for_layer(self, name: str) -> LayerBits:
         return self.layers.get(name, LayerBits(self.weight_bits, self.act_bits))

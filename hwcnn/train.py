@@ -351,9 +351,12 @@ def cli_train(args) -> int:
         raise HwcnnError(f"--threads {args.threads} must be >= 1")
     torch.set_num_threads(args.threads or os.cpu_count() or 1)
     info = dataset_info(args.dataset)
-    quant = None if args.float_model else QuantConfig(args.wbits, args.abits, layers=parse_layer_bits(args.layer_bits))
+    quant = None if args.float_model else QuantConfig(args.wbits, args.abits, layers=parse_layer_bits(args.layer_bits),
+                                                               weight_scale=args.weight_scale)
     if args.float_model and args.layer_bits:
         raise HwcnnError("--layer-bits needs a quantized model (drop --float)")
+    if args.float_model and args.weight_scale != "max":
+        raise HwcnnError("--weight-scale needs a quantized model (drop --float)")
     if args.batch_norm and not args.float_model:
         raise HwcnnError("--batch-norm needs --float: a QAT model has no batch norm (it does not convert); "
                          "train the float twin with batch norm and --init-from it, which folds it")

@@ -32,7 +32,7 @@ def random_qat_lenet(wbits: int, abits: int, seed: int = 0, variant: str = "mode
 SQUEEZENET_CHANNELS = {"squeezenet-mnist": 1, "squeezenet-cifar": 3}  # input channels of each preset
 
 
-def random_qat_squeezenet(variant: str, wbits: int, abits: int, seed: int = 0):
+def random_qat_squeezenet(variant: str, wbits: int, abits: int, seed: int = 0, weight_scale: str = "max"):
     """A SqueezeNet QAT model the way a trained one is made: a float model with batch norm (seeded
     random weights and statistics), BN folded into its convs, the folded weights loaded into the QAT
     model, activation scales calibrated on random images."""
@@ -53,7 +53,8 @@ def random_qat_squeezenet(variant: str, wbits: int, abits: int, seed: int = 0):
         bn.bias.data.uniform_(0.0, 0.1, generator=gen)
     folded = fold_batch_norm(float_model.eval())
     model = build_model(ModelConfig(arch="squeezenet", variant=variant, in_channels=ch,
-                                    quant=QuantConfig(weight_bits=wbits, act_bits=abits)))
+                                    quant=QuantConfig(weight_bits=wbits, act_bits=abits,
+                                                      weight_scale=weight_scale)))
     load_weights(model, folded.state_dict(), "folded float model", quantizers_from_state=False)
     model.train()
     with torch.no_grad():

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from hwcnn.cli import main
+from hwcnn.config import QuantConfig, from_dict
 from hwcnn.errors import HwcnnError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -306,3 +307,12 @@ def test_bad31_distillation_without_teacher_or_with_impossible_weight(capsys, tm
     fails(capsys, [*base, "--distill", "0.5", "--out", tmp_path / "a"], "distillation needs a float twin")
     fails(capsys, [*base, "--distill", "1.5", "--out", tmp_path / "b"], "distill = 1.5 must be in 0..1")
     assert not list(tmp_path.iterdir())
+
+
+def test_bad32_weight_scale_on_a_float_model_or_unknown(capsys, tmp_path):
+    base = ["train", "--arch", "lenet5", "--cache-dir", tmp_path / "cache"]
+    fails(capsys, [*base, "--float", "--weight-scale", "mse", "--out", tmp_path / "a"],
+          "--weight-scale needs a quantized model")
+    assert not list(tmp_path.iterdir())
+    with pytest.raises(HwcnnError, match=r"model.quant: weight_scale = 'minmax'; expected one of max, mse"):
+        from_dict(QuantConfig, {"weight_bits": 4, "act_bits": 4, "weight_scale": "minmax"}, "model.quant")

@@ -102,11 +102,12 @@ def _export(model, channels, tmp_path):
     return cleanup_model(ModelWrapper(str(path)))
 
 
-@pytest.mark.parametrize("arch,variant,bits", [("lenet5", "classic", (3, 5)),  # tanh, linear layers
-                                               ("squeezenet", "squeezenet-mnist", (6, 3))])  # relu, concat
-def test_exported_scales_are_powers_of_two(arch, variant, bits, tmp_path):
+@pytest.mark.parametrize("arch,variant,bits,weight_scale", [("lenet5", "classic", (3, 5), "max"),  # tanh, linear
+                                                            ("squeezenet", "squeezenet-mnist", (6, 3), "mse")])  # concat
+def test_exported_scales_are_powers_of_two(arch, variant, bits, weight_scale, tmp_path):
     torch.manual_seed(0)
-    model = build_model(ModelConfig(arch, variant, quant=QuantConfig(*bits, layers={"conv1": LayerBits(8, 7)})))
+    model = build_model(ModelConfig(arch, variant, quant=QuantConfig(*bits, layers={"conv1": LayerBits(8, 7)},
+                                                                      weight_scale=weight_scale)))
     model.train()
     model(images(16, 1))  # collect activation statistics: scales move away from their initial values
     qmodel = _export(model, 1, tmp_path)
@@ -122,6 +123,23 @@ def test_exported_scales_are_powers_of_two(arch, variant, bits, tmp_path):
     assert {8, 7, 16, *bits} == found_bits  # weights, activations, override, input and 16-bit biases
     assert qmodel.graph.node[-1].op_type != "Quant" and "Quant" not in [
         n.op_type for n in qmodel.find_consumers(qmodel.graph.output[0].name) or []]
+
+
+def test_mse_weight_scale_clips_outliers_with_a_smaller_power_of_two():
+    scales = {}
+    for recipe in ("max", "mse"):
+        model = build_model(ModelConfig("lenet5", "modern", quant=QuantConfig(4, 4, weight_scale=recipe)))
+        conv = model.conv2  # 2,400 weights
+        with torch.no_grad():  # small weights and one outlier, as batch-norm folding leaves them
+            conv.weight.copy_(torch.randn(conv.weight.shape, generator=torch.Generator().manual_seed(0)) * 0.05)
+            conv.weight[0, 0, 0, 0] = 1.0
+        qw = conv.quant_weight()
+        scales[recipe] = float(qw.scale)
+        codes = (qw.value / qw.scale).detach()
+        assert _is_power_of_two(scales[recipe]) and torch.equal(codes, codes.round())
+        assert codes.abs().max() == 7  # narrow range: -7..7
+    assert scales["max"] == 2.0 ** -3  # 2^(ceil(log2 1.0) - 3): the outlier alone sets it
+    assert scales["mse"] < scales["max"]  # mse spends the codes on the many small weights
 
 
 def test_last_layer_outputs_the_accumulator():

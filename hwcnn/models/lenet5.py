@@ -81,13 +81,14 @@ class LeNet5(nn.Sequential):
                 layers[spec.name] = pool(2)
                 continue
             if isinstance(spec, Conv):
-                layers[spec.name] = quant.conv2d(channels, spec.out_channels, spec.kernel, weight_bits=w)
+                layers[spec.name] = quant.conv2d(channels, spec.out_channels, spec.kernel, weight_bits=w,
+                                                 weight_scale=quant.weight_scale(q))
                 channels = spec.out_channels
             else:
                 if "flatten" not in layers:
                     layers["flatten"] = nn.Flatten()  # [N, 120, 1, 1] -> [N, 120]
                 out = spec.out_features or cfg.num_classes
-                layers[spec.name] = quant.linear(channels, out, weight_bits=w)
+                layers[spec.name] = quant.linear(channels, out, weight_bits=w, weight_scale=quant.weight_scale(q))
                 channels = out
                 if spec.out_features is None:
                     break  # the output layer: logits are the accumulator

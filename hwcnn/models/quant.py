@@ -6,11 +6,18 @@ to an ap_fixed / ap_ufixed type in the hardware (hls4ml only maps such Quant nod
 | tensor              | recipe                                   | scale                                  |
 | ------------------- | ---------------------------------------- | -------------------------------------- |
 | network input       | `InputQuant`, unsigned, `input_bits`      | constant 2^-input_bits (k/256 exact)   |
-| weights             | `Int8WeightPerTensorFixedPoint`, narrow   | 2^ceil(log2(max abs w / (2^(b-1)-1)))  |
+| weights, "max"      | `Int8WeightPerTensorFixedPoint`, narrow   | 2^(ceil(log2(max abs w)) - (b-1))      |
+| weights, "mse"      | `Int8WeightPerTensorFixedPointMSE`       | the power of two of least squared error |
 | biases              | `Int16Bias`                               | input scale * weight scale (accum.)    |
 | ReLU outputs        | `Uint8ActPerTensorFixedPoint`             | learned power of two                   |
 | tanh outputs        | `TanhQuant`, signed                       | constant 2^-(b-1)                      |
 | output layer        | none: the logits are the exact accumulator |                                        |
+
+The "max" weight scale follows the largest weight (clipping it by less than one code). A
+batch-norm-folded weight tensor has a few channels of outliers (a channel's gain folds into its
+weights), and at 4 bits the max scale then rounds most weights to 0 and +-1 (92% of the codes of
+the 1x1 expands in a SqueezeNet trained with max scales). The "mse" scale clips those outliers
+instead; both are one power of two per tensor, so the hardware types do not change.
 
 Rounding is Brevitas' default round-half-to-even, which is ap_fixed's AP_RND_CONV.
 Because the bias scale is derived from the input scale, every module that feeds a quantized
@@ -29,6 +36,7 @@ from brevitas.inject.enum import ScalingImplType
 from brevitas.nn import QuantConv2d, QuantIdentity, QuantLinear, QuantReLU, QuantTanh
 from brevitas.quant import (Int8ActPerTensorFixedPoint, Int8WeightPerTensorFixedPoint, Int16Bias,
                             Uint8ActPerTensorFixedPoint)
+from brevitas.quant.fixed_point import Int8WeightPerTensorFixedPointMSE
 from torch import nn
 
 from hwcnn.config import QuantConfig
@@ -56,9 +64,14 @@ class TanhQuant(Int8ActPerTensorFixedPoint):
         return -(1.0 - 2.0 ** -(bit_width - 1))
 
 
-WeightQuant = Int8WeightPerTensorFixedPoint
+WEIGHT_QUANTS = {"max": Int8WeightPerTensorFixedPoint, "mse": Int8WeightPerTensorFixedPointMSE}
 BiasQuant = Int16Bias
 ReluQuant = Uint8ActPerTensorFixedPoint
+
+
+def weight_scale(q: QuantConfig | None) -> str:
+    """The weight-scale recipe of a model ("max" for the float model, where it is unused)."""
+    return "max" if q is None else q.weight_scale
 
 
 def layer_bits(q: QuantConfig | None, name: str) -> tuple[int | None, int | None]:
@@ -77,21 +90,22 @@ def input_quant(bits: int | None) -> nn.Module:
 
 
 def conv2d(in_channels: int, out_channels: int, kernel_size: int, *, weight_bits: int | None,
-           stride: int = 1, padding: int = 0, bias: bool = True) -> nn.Module:
+           stride: int = 1, padding: int = 0, bias: bool = True, weight_scale: str = "max") -> nn.Module:
     """A conv whose output is the exact accumulator (a plain tensor); an activation follows."""
     if weight_bits is None:
         return nn.Conv2d(in_channels, out_channels, kernel_size, stride=stride, padding=padding, bias=bias)
     return QuantConv2d(in_channels, out_channels, kernel_size, stride=stride, padding=padding, bias=bias,
-                       weight_quant=WeightQuant, weight_bit_width=weight_bits,
+                       weight_quant=WEIGHT_QUANTS[weight_scale], weight_bit_width=weight_bits,
                        bias_quant=BiasQuant, return_quant_tensor=False)
 
 
-def linear(in_features: int, out_features: int, *, weight_bits: int | None, bias: bool = True) -> nn.Module:
+def linear(in_features: int, out_features: int, *, weight_bits: int | None, bias: bool = True,
+           weight_scale: str = "max") -> nn.Module:
     """A fully connected layer whose output is the exact accumulator (a plain tensor)."""
     if weight_bits is None:
         return nn.Linear(in_features, out_features, bias=bias)
     return QuantLinear(in_features, out_features, bias=bias,
-                       weight_quant=WeightQuant, weight_bit_width=weight_bits,
+                       weight_quant=WEIGHT_QUANTS[weight_scale], weight_bit_width=weight_bits,
                        bias_quant=BiasQuant, return_quant_tensor=False)
 
 

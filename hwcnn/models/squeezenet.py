@@ -103,15 +103,18 @@ def table(spec: SqueezeNetSpec) -> list[Conv | Fire | Pool]:
 
 
 class FireModule(nn.Module):
-    def __init__(self, in_channels: int, row: Fire, squeeze_bits, expand_bits, batch_norm: bool):
+    def __init__(self, in_channels: int, row: Fire, squeeze_bits, expand_bits, batch_norm: bool, weight_scale: str):
         super().__init__()
         (sw, sa), (ew, ea) = squeeze_bits, expand_bits
-        self.squeeze = quant.conv2d(in_channels, row.squeeze, 1, weight_bits=sw, bias=not batch_norm)
+        ws = weight_scale
+        self.squeeze = quant.conv2d(in_channels, row.squeeze, 1, weight_bits=sw, bias=not batch_norm, weight_scale=ws)
         self.squeeze_bn = nn.BatchNorm2d(row.squeeze) if batch_norm else nn.Identity()
         self.squeeze_relu = quant.relu(sa)
-        self.expand1x1 = quant.conv2d(row.squeeze, row.expand1x1, 1, weight_bits=ew, bias=not batch_norm)
+        self.expand1x1 = quant.conv2d(row.squeeze, row.expand1x1, 1, weight_bits=ew, bias=not batch_norm,
+                                      weight_scale=ws)
         self.expand1x1_bn = nn.BatchNorm2d(row.expand1x1) if batch_norm else nn.Identity()
-        self.expand3x3 = quant.conv2d(row.squeeze, row.expand3x3, 3, padding=1, weight_bits=ew, bias=not batch_norm)
+        self.expand3x3 = quant.conv2d(row.squeeze, row.expand3x3, 3, padding=1, weight_bits=ew, bias=not batch_norm,
+                                      weight_scale=ws)
         self.expand3x3_bn = nn.BatchNorm2d(row.expand3x3) if batch_norm else nn.Identity()
         self.expand_relu = quant.relu(ea)  # one quantizer for the concatenation
 
@@ -133,7 +136,7 @@ class SqueezeNet(nn.Sequential):
             raise HwcnnError(f"squeezenet {cfg.variant}: final map {side}x{side}; the global average is exact in "
                              "hardware only over a power-of-two area")
         rows = table(spec)
-        q, bn = cfg.quant, cfg.batch_norm
+        q, bn, ws = cfg.quant, cfg.batch_norm, quant.weight_scale(cfg.quant)
         layers = OrderedDict(input_quant=quant.input_quant(None if q is None else q.input_bits))
         names = []
         channels = cfg.in_channels
@@ -143,7 +146,7 @@ class SqueezeNet(nn.Sequential):
             elif isinstance(row, Conv):
                 w, a = quant.layer_bits(q, row.name)
                 layers[row.name] = quant.conv2d(channels, row.out_channels, row.kernel, stride=row.stride,
-                                                padding=row.padding, weight_bits=w, bias=not bn)
+                                                padding=row.padding, weight_bits=w, bias=not bn, weight_scale=ws)
                 if bn:
                     layers[f"{row.name}_bn"] = nn.BatchNorm2d(row.out_channels)
                 layers[f"relu{row.name.removeprefix('conv')}"] = quant.relu(a)
@@ -151,12 +154,14 @@ class SqueezeNet(nn.Sequential):
                 channels = row.out_channels
             else:
                 squeeze, expand = f"{row.name}.squeeze", f"{row.name}.expand"
-                layers[row.name] = FireModule(channels, row, quant.layer_bits(q, squeeze), quant.layer_bits(q, expand), bn)
+                layers[row.name] = FireModule(channels, row, quant.layer_bits(q, squeeze), quant.layer_bits(q, expand),
+                                             bn, ws)
                 names += [squeeze, expand]
                 channels = row.expand1x1 + row.expand3x3
         final = "conv10"  # the output layer, named as in the paper
         layers["dropout"] = nn.Dropout(cfg.dropout)
-        layers[final] = quant.conv2d(channels, cfg.num_classes, 1, weight_bits=quant.layer_bits(q, final)[0])
+        layers[final] = quant.conv2d(channels, cfg.num_classes, 1, weight_bits=quant.layer_bits(q, final)[0],
+                                     weight_scale=ws)
         layers["avgpool"] = nn.AdaptiveAvgPool2d(1)   # [N, classes, H, W] -> [N, classes, 1, 1]
         layers["flatten"] = nn.Flatten()              # -> [N, classes]
         super().__init__(layers)
