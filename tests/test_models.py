@@ -134,7 +134,7 @@ def test_mse_weight_scale_clips_outliers_with_a_smaller_power_of_two():
             conv.weight.copy_(torch.randn(conv.weight.shape, generator=torch.Generator().manual_seed(0)) * 0.05)
             conv.weight[0, 0, 0, 0] = 1.0
         qw = conv.quant_weight()
-        scales[recipe] = float(qw.scale)
+        scales[recipe] = float(qw.scale.detach())
         codes = (qw.value / qw.scale).detach()
         assert _is_power_of_two(scales[recipe]) and torch.equal(codes, codes.round())
         assert codes.abs().max() == 7  # narrow range: -7..7
