@@ -13,6 +13,7 @@ import os
 import sys
 from pathlib import Path
 
+from hwcnn.config import SCHEDULES, WEIGHT_SCALES
 from hwcnn.errors import HwcnnError
 
 DEFAULT_CACHE = Path(os.environ.get("HWCNN_CACHE", Path.home() / ".cache" / "hwcnn"))
@@ -82,9 +83,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--abits", type=int, default=4, help="activation bit width, 2..8 (default: %(default)s)")
     p.add_argument("--layer-bits", action="append", default=[], metavar="LAYER=W,A",
                    help="per-layer override of weight and activation bits (repeatable)")
-    p.add_argument("--weight-scale", default="max", choices=("max", "mse"),
-                   help="how each weight tensor's power-of-two scale is chosen: max follows the largest weight; mse minimises "
-                        "the quantization error, clipping outliers (better at 4 bits after batch-norm folding; "
+    p.add_argument("--weight-scale", default="max", choices=WEIGHT_SCALES,
+                   help="how each weight tensor's power-of-two scale is chosen: max follows the largest weight; "
+                        "mse minimises the quantization error, clipping outliers (better at 4 bits after batch-norm folding; "
                         "default: %(default)s)")
     p.add_argument("--init-from", type=Path, default=None, help="start from the weights of this (float) model directory")
     p.add_argument("--float-twin", type=Path, default=None, help="record this model directory as the float twin")
@@ -95,7 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--epochs", type=int, default=None)
     p.add_argument("--batch-size", type=int, default=None)
     p.add_argument("--lr", type=float, default=None)
-    p.add_argument("--schedule", default=None, choices=("onecycle", "cosine", "constant"),
+    p.add_argument("--schedule", default=None, choices=SCHEDULES,
                    help="learning-rate schedule, stepped per batch")
     p.add_argument("--weight-decay", type=float, default=None)
     p.add_argument("--augment-shift", type=int, default=None,

@@ -352,7 +352,7 @@ def cli_train(args) -> int:
     torch.set_num_threads(args.threads or os.cpu_count() or 1)
     info = dataset_info(args.dataset)
     quant = None if args.float_model else QuantConfig(args.wbits, args.abits, layers=parse_layer_bits(args.layer_bits),
-                                                               weight_scale=args.weight_scale)
+                                                      weight_scale=args.weight_scale)
     if args.float_model and args.layer_bits:
         raise HwcnnError("--layer-bits needs a quantized model (drop --float)")
     if args.float_model and args.weight_scale != "max":

@@ -1,9 +1,9 @@
 """The hardware path on SqueezeNet: simulator == C simulation == Brevitas QAT, exactly.
 
 Both presets at w8a8 (max weight scales) and w4a4 (mse weight scales), seeded random weights made
-the way trained ones are (float model with batch norm -> BN folded -> QAT). SqueezeNet brings what LeNet-5 does not: fire modules
-(a fan-out Clone, two expand branches concatenated), 1x1 (pointwise) and zero-padded 3x3
-convolutions, and a global average pool.
+the way trained ones are (float model with batch norm -> BN folded -> QAT). SqueezeNet brings what
+LeNet-5 does not: fire modules (a fan-out Clone, two expand branches concatenated), 1x1 (pointwise)
+and zero-padded 3x3 convolutions, and a global average pool.
 """
 
 from __future__ import annotations

@@ -102,8 +102,10 @@ def _export(model, channels, tmp_path):
     return cleanup_model(ModelWrapper(str(path)))
 
 
-@pytest.mark.parametrize("arch,variant,bits,weight_scale", [("lenet5", "classic", (3, 5), "max"),  # tanh, linear
-                                                            ("squeezenet", "squeezenet-mnist", (6, 3), "mse")])  # concat
+@pytest.mark.parametrize("arch,variant,bits,weight_scale", [
+    ("lenet5", "classic", (3, 5), "max"),             # tanh, linear layers
+    ("squeezenet", "squeezenet-mnist", (6, 3), "mse"),  # relu, concat
+])
 def test_exported_scales_are_powers_of_two(arch, variant, bits, weight_scale, tmp_path):
     torch.manual_seed(0)
     model = build_model(ModelConfig(arch, variant, quant=QuantConfig(*bits, layers={"conv1": LayerBits(8, 7)},
