@@ -106,6 +106,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--distill", type=float, default=None, metavar="WEIGHT",
                    help="QAT: weight 0..1 of the float twin's soft targets in the loss (knowledge "
                         "distillation, temperature 4); recovers much of the accuracy 4 bits cost")
+    p.add_argument("--ema", type=float, default=None, metavar="DECAY",
+                   help="keep an exponential moving average of the weights with this decay per step (e.g. "
+                        "0.999, about the last 1000 steps) and validate and keep the averaged weights; "
+                        "smooths the noisy weights QAT ends on (default: off)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=None,
                    help="torch threads (default: all cores; on cores shared with other jobs, fewer threads "

@@ -114,6 +114,8 @@ class TrainConfig:
     distill: float = 0.0             # weight of the float twin's soft targets in the loss (QAT), 0..1
     seed: int = 0
     init_from: str | None = None     # model directory whose weights start training (as given)
+    ema: float = 0.0                 # decay per step of an exponential moving average of the weights
+                                     # (0 = off); when on, the averaged weights are validated and kept
 
     def __post_init__(self):
         if self.epochs < 1 or self.batch_size < 1:
@@ -124,6 +126,8 @@ class TrainConfig:
             raise HwcnnError("weight_decay and augment_shift must be >= 0")
         if not 0 <= self.distill <= 1:
             raise HwcnnError(f"distill = {self.distill} must be in 0..1")
+        if not 0 <= self.ema < 1:
+            raise HwcnnError(f"ema = {self.ema} must be in 0..1 (exclusive of 1)")
         _check_choice("optimizer", self.optimizer, OPTIMIZERS)
         _check_choice("schedule", self.schedule, SCHEDULES)
 

@@ -13,6 +13,7 @@ The finished model directory appears in one step (hwcnn.fsutil.atomic_output_dir
 
 from __future__ import annotations
 
+import copy
 import io
 import math
 import os
@@ -169,10 +170,41 @@ def _restore_collection_state(model: nn.Module, state: dict) -> None:
             m.value.copy_(state[n]["value"])
 
 
+def _collecting(model: nn.Module) -> bool:
+    """True while some activation scale still collects statistics (its learned value is not yet in use)."""
+    return any(m.counter <= m.collect_stats_steps for m in _stats_scalers(model).values())
+
+
+@torch.no_grad()
+def _update_average(average: dict | None, model: nn.Module, decay: float) -> dict:
+    """One step of the exponential moving average of the model's floating-point state (Polyak averaging:
+    QAT weights keep jumping between quantization levels, their average generalises better)."""
+    state = model.state_dict()
+    if average is None:
+        return {k: v.detach().clone() for k, v in state.items()}
+    for k, v in state.items():
+        if v.is_floating_point():
+            average[k].lerp_(v, 1 - decay)
+        else:
+            average[k].copy_(v)
+    return average
+
+
+def _with_state(model: nn.Module, state: dict) -> nn.Module:
+    """A copy of `model` holding `state` (the training model and its statistics collection untouched)."""
+    averaged = copy.deepcopy(model)
+    averaged.load_state_dict(state)
+    return averaged
+
+
 def fit(model: nn.Module, mc: ModelConfig, tc: TrainConfig, train: Arrays, valid: Arrays, workdir: Path, *,
         resume: bool = False, progress: bool = True, teacher: nn.Module | None = None) -> tuple[dict, list[dict]]:
     """Train `model` (already seeded and initialised), checkpointing into workdir after each epoch;
     `teacher` (eval mode; pass one only when tc.distill > 0) gives the soft targets.
+
+    With tc.ema > 0 the moving average of the weights is what is validated and returned; it starts
+    once the activation scales have finished collecting statistics (averaging a scale's unused initial
+    value in would corrupt it).
 
     Returns (state_dict of the epoch with the best valid accuracy, per-epoch history).
     """
@@ -182,6 +214,7 @@ def fit(model: nn.Module, mc: ModelConfig, tc: TrainConfig, train: Arrays, valid
     opt, sched = make_optimizer(model, tc, steps)
     history: list[dict] = []
     best: dict = {"accuracy": -1.0, "epoch": 0, "state": None}
+    average: dict | None = None
     ckpt_path = workdir / CHECKPOINT_FILE
     if resume:
         ckpt = _read_checkpoint(ckpt_path, mc, tc)
@@ -191,7 +224,7 @@ def fit(model: nn.Module, mc: ModelConfig, tc: TrainConfig, train: Arrays, valid
         sched.load_state_dict(ckpt["scheduler"])
         gen.set_state(ckpt["generator"])
         torch.set_rng_state(ckpt["torch_rng"])
-        history, best = ckpt["history"], ckpt["best"]
+        history, best, average = ckpt["history"], ckpt["best"], ckpt.get("average")
         print(f"resuming after epoch {len(history)} of {tc.epochs} from {ckpt_path}")
     for epoch in range(len(history) + 1, tc.epochs + 1):
         model.train()
@@ -212,25 +245,28 @@ def fit(model: nn.Module, mc: ModelConfig, tc: TrainConfig, train: Arrays, valid
             loss.backward()
             opt.step()
             sched.step()
+            if tc.ema > 0 and not _collecting(model):
+                average = _update_average(average, model, tc.ema)
             loss_sum += loss.item() * len(y)
             correct += (logits.argmax(1) == y).sum().item()
             if step % 20 == 0:
                 bar.set_postfix(loss=f"{loss.item():.4f}")
         seconds = time.perf_counter() - start
-        valid_loss, valid_acc = evaluate(model, valid)
+        validated = model if average is None else _with_state(model, average)
+        valid_loss, valid_acc = evaluate(validated, valid)
         history.append({"epoch": epoch, "train_loss": loss_sum / len(train), "train_accuracy": correct / len(train),
                         "valid_loss": valid_loss, "valid_accuracy": valid_acc,
                         "lr": opt.param_groups[0]["lr"], "seconds": seconds})
         if valid_acc > best["accuracy"]:
             best = {"accuracy": valid_acc, "epoch": epoch,
-                    "state": {k: v.detach().clone() for k, v in model.state_dict().items()}}
+                    "state": {k: v.detach().clone() for k, v in validated.state_dict().items()}}
         print(f"epoch {epoch}/{tc.epochs}: train loss {loss_sum / len(train):.4f} acc {correct / len(train):.4f}"
               f" | valid loss {valid_loss:.4f} acc {valid_acc:.4f} | {seconds:.1f} s", flush=True)
         _write_checkpoint(ckpt_path, {
             "model_config": to_dict(mc), "train_config": to_dict(tc), "model": model.state_dict(),
             "stats_collection": _collection_state(model), "optimizer": opt.state_dict(),
             "scheduler": sched.state_dict(), "generator": gen.get_state(), "torch_rng": torch.get_rng_state(),
-            "history": history, "best": best})
+            "history": history, "best": best, "average": average})
     return best["state"], history
 
 
@@ -382,7 +418,8 @@ def cli_train(args) -> int:
                  **{k: v for k, v in (("epochs", args.epochs), ("batch_size", args.batch_size), ("lr", args.lr),
                                            ("schedule", args.schedule), ("weight_decay", args.weight_decay),
                                            ("augment_shift", args.augment_shift),
-                                           ("augment_flip", args.augment_flip or None), ("distill", args.distill))
+                                           ("augment_flip", args.augment_flip or None), ("distill", args.distill),
+                                           ("ema", args.ema))
                     if v is not None})
     tc = from_dict(TrainConfig, to_dict(tc), "training settings")  # re-checks the overridden values
     metrics = train_model_dir(out, mc, tc, float_twin=float_twin, data_dir=args.data_dir, cache_dir=args.cache_dir,

@@ -316,3 +316,10 @@ def test_bad32_weight_scale_on_a_float_model_or_unknown(capsys, tmp_path):
     assert not list(tmp_path.iterdir())
     with pytest.raises(HwcnnError, match=r"model.quant: weight_scale = 'minmax'; expected one of max, mse"):
         from_dict(QuantConfig, {"weight_bits": 4, "act_bits": 4, "weight_scale": "minmax"}, "model.quant")
+
+
+def test_bad33_impossible_ema_decay(capsys, tmp_path):
+    for decay in ("1", "-0.5"):
+        fails(capsys, ["train", "--arch", "lenet5", "--ema", decay, "--out", tmp_path / "a",
+                       "--cache-dir", tmp_path / "cache"], f"ema = {float(decay)} must be in 0..1")
+    assert not list(tmp_path.iterdir())

@@ -233,3 +233,40 @@ def test_qat_distilled_from_float_twin_with_flips(tmp_path, capsys):
     assert train(models / "q4", *args[:4], "--distill", "1.5") == 2
     assert "distill = 1.5 must be in 0..1" in capsys.readouterr().err
     assert not (models / "q3").exists() and not (models / "q4").exists()
+
+
+def _spy_on_average(monkeypatch) -> list[dict]:
+    """Records the training model's state at every moving-average step."""
+    seen: list[dict] = []
+    update = hwcnn.train._update_average
+
+    def spy(average, model, decay):
+        assert not hwcnn.train._collecting(model)  # never while activation scales collect statistics
+        seen.append({k: v.detach().clone() for k, v in model.state_dict().items()})
+        return update(average, model, decay)
+
+    monkeypatch.setattr(hwcnn.train, "_update_average", spy)
+    return seen
+
+
+def test_ema_keeps_and_validates_the_moving_average_of_the_weights(tmp_path, monkeypatch):
+    seen = _spy_on_average(monkeypatch)
+    assert main(["train", "--arch", "lenet5", "--float", "--epochs", "1", "--batch-size", "32", "--ema", "0.5",
+                 "--out", str(tmp_path / "f"), "--cache-dir", str(tmp_path / "cache")]) == 0
+    assert len(seen) == SIZES["train"] // 32  # a float model averages from its first step
+    expected = {k: v.clone() for k, v in seen[0].items()}
+    for state in seen[1:]:
+        for k, v in state.items():
+            expected[k] = expected[k] + 0.5 * (v - expected[k])
+    saved = weights(tmp_path / "f")
+    for k, v in saved.items():
+        assert torch.allclose(v, expected[k], rtol=0, atol=1e-6), k
+    assert not torch.equal(saved["conv1.weight"], seen[-1]["conv1.weight"])  # the average, not the last step
+    assert json.loads((tmp_path / "f" / "config.json").read_text())["train"]["ema"] == 0.5
+
+
+def test_qat_ema_starts_after_the_activation_scales_collected_statistics(tmp_path, monkeypatch):
+    seen = _spy_on_average(monkeypatch)
+    assert train(tmp_path / "q", "--batch-size", "1", "--epochs", "4", "--ema", "0.9") == 0
+    collect = next(iter(hwcnn.train._stats_scalers(load_model_dir(tmp_path / "q")[0]).values())).collect_stats_steps
+    assert len(seen) == 4 * SIZES["train"] - collect > 0
