@@ -75,8 +75,9 @@ def test_train_writes_a_model_directory_and_is_deterministic(tmp_path, capsys):
     assert cfg.quant == QuantConfig(4, 4)
 
 
-def test_resume_gives_the_uninterrupted_result(tmp_path, monkeypatch, capsys):
-    assert train(tmp_path / "full") == 0
+@pytest.mark.parametrize("extra", [(), ("--float", "--ema", "0.5")], ids=["qat", "float-ema"])
+def test_resume_gives_the_uninterrupted_result(tmp_path, monkeypatch, capsys, extra):
+    assert train(tmp_path / "full", *extra) == 0
 
     write = hwcnn.train._write_checkpoint
 
@@ -85,15 +86,18 @@ def test_resume_gives_the_uninterrupted_result(tmp_path, monkeypatch, capsys):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(hwcnn.train, "_write_checkpoint", write_then_interrupt)
-    assert train(tmp_path / "cut") == 130  # interrupted after epoch 1
+    assert train(tmp_path / "cut", *extra) == 130  # interrupted after epoch 1
     assert not (tmp_path / "cut").exists()
     assert (tmp_path / ".cut.training" / "checkpoint.pt").is_file()
     monkeypatch.setattr(hwcnn.train, "_write_checkpoint", write)
 
     capsys.readouterr()
-    assert train(tmp_path / "cut", "--resume") == 0
+    assert train(tmp_path / "cut", *extra, "--resume") == 0
     assert "resuming after epoch 1 of 2" in capsys.readouterr().out
     assert_same_weights(tmp_path / "full", tmp_path / "cut")
+    valid_losses = [[h["valid_loss"] for h in json.loads((tmp_path / d / "metrics.json").read_text())["history"]]
+                    for d in ("full", "cut")]
+    assert valid_losses[0] == valid_losses[1]  # epoch 2 validated the same (averaged) weights
     assert not (tmp_path / ".cut.training").exists()
 
 
