@@ -178,8 +178,9 @@ def _collecting(model: nn.Module) -> bool:
 @torch.no_grad()
 def _update_average(average: dict | None, model: nn.Module, decay: float) -> dict:
     """One step of the exponential moving average of the model's floating-point state (Polyak averaging:
-    QAT weights keep jumping between quantization levels; the average smooths them. On the shipped
-    SqueezeNet it lowered the valid loss but did not raise test accuracy: see issue 4's notes)."""
+    QAT weights keep jumping between quantization levels; the average smooths them. Continuing
+    squeezenet-w4a4 with decay 0.999 it lowered the valid loss, 0.181-0.187 against 0.190-0.205 without,
+    but not the test error: test accuracy 0.9264 against 0.9271)."""
     state = model.state_dict()
     if average is None:
         return {k: v.detach().clone() for k, v in state.items()}
