@@ -33,7 +33,7 @@ from hwcnn.config import (CONFIG_FILE, CURVE_FILE, METRICS_FILE, WEIGHTS_FILE, L
 from hwcnn.data import dataset_info, load_split
 from hwcnn.data.encoding import to_float
 from hwcnn.errors import HwcnnError
-from hwcnn.fsutil import atomic_output_dir, atomic_write_bytes, check_output_free, write_json
+from hwcnn.fsutil import atomic_output_dir, atomic_write_bytes, check_output_free, read_json, write_json
 from hwcnn.models import build_model, load_model_dir, load_weights
 from hwcnn.models.squeezenet import fold_batch_norm
 
@@ -291,25 +291,49 @@ def _read_checkpoint(path: Path, mc: ModelConfig, tc: TrainConfig) -> dict:
 
 # --- model directories --------------------------------------------------------------------------
 
-def plot_curve(history: list[dict], path: Path, title: str) -> None:
+def plot_curve(history: list[dict], path: Path, title: str, earlier: list[dict] = ()) -> None:
+    """Loss and accuracy per epoch, the earlier stages first (epochs counted on across stages,
+    a dotted line where each stage starts), so a multi-stage model shows its whole training."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    epochs = [h["epoch"] for h in history]
+    rows, starts = [], []
+    for stage_history in [s["history"] for s in earlier] + [history]:
+        starts.append(len(rows))
+        rows += stage_history
+    epochs = list(range(1, len(rows) + 1))
     fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(10, 4))
     for split in ("train", "valid"):
-        ax_loss.plot(epochs, [h[f"{split}_loss"] for h in history], marker="o", label=split)
-        ax_acc.plot(epochs, [h[f"{split}_accuracy"] for h in history], marker="o", label=split)
-    ax_loss.set(xlabel="epoch", ylabel="cross-entropy loss", yscale="log")
-    ax_acc.set(xlabel="epoch", ylabel="accuracy")
+        ax_loss.plot(epochs, [h[f"{split}_loss"] for h in rows], marker="o", label=split)
+        ax_acc.plot(epochs, [h[f"{split}_accuracy"] for h in rows], marker="o", label=split)
+    ax_loss.set(ylabel="cross-entropy loss", yscale="log")
+    ax_acc.set(ylabel="accuracy")
     for ax in (ax_loss, ax_acc):
+        ax.set_xlabel("epoch (all stages)" if earlier else "epoch")
+        for start in starts[1:]:
+            ax.axvline(start + 0.5, color="grey", linestyle=":")
         ax.grid(alpha=0.3)
         ax.legend()
-    fig.suptitle(title)
+    fig.suptitle(title + (f" ({len(starts)} stages)" if earlier else ""))
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)
+
+
+def earlier_stages(init_dir: Path, init_cfg: ModelConfig, mc: ModelConfig) -> list[dict]:
+    """The training stages behind `init_dir`'s weights, oldest first, when this run continues them.
+
+    Models are often trained in stages (a QAT run continued at a lower learning rate, a float run
+    restarted); recording the whole chain keeps a model directory reproducible. A QAT run started
+    from a float model is a new chain (the float model is its twin, with its own record)."""
+    if (init_cfg.quant is None) != (mc.quant is None) or not (init_dir / METRICS_FILE).is_file():
+        return []
+    metrics = read_json(init_dir / METRICS_FILE, "model metrics")
+    train_cfg = read_json(init_dir / CONFIG_FILE, "model config").get("train")
+    stage = {"model": init_dir.name, "train": train_cfg, "float_twin": metrics.get("float_twin")}
+    stage |= {k: metrics.get(k) for k in ("test_accuracy", "valid_accuracy", "seconds_per_epoch", "history")}
+    return metrics.get("earlier_stages", {}).get("stages", []) + [stage]
 
 
 def train_model_dir(out: Path, mc: ModelConfig, tc: TrainConfig, *, float_twin: Path | None = None,
@@ -329,9 +353,11 @@ def train_model_dir(out: Path, mc: ModelConfig, tc: TrainConfig, *, float_twin: 
     train, valid = (load_arrays(mc.dataset, s, data_dir=data_dir, cache_dir=cache_dir) for s in ("train", "valid"))
     torch.manual_seed(tc.seed)
     model = build_model(mc)
+    stages = []
     if tc.init_from is not None:
         init_dir = Path(os.path.normpath(out / tc.init_from))
         init_model, init_cfg = load_model_dir(init_dir)
+        stages = earlier_stages(init_dir, init_cfg, mc)
         if init_cfg.batch_norm and not mc.batch_norm:
             # a batch-norm float twin initialising a model without batch norm (the QAT model):
             # fold each batch norm into the conv before it (eval-mode statistics), then load
@@ -359,13 +385,17 @@ def train_model_dir(out: Path, mc: ModelConfig, tc: TrainConfig, *, float_twin: 
         "data": {**test.provenance, "n_train": len(train), "n_valid": len(valid)},
         "history": history,
     }
+    if stages:
+        metrics["earlier_stages"] = {"note": "the stages that trained the weights this run started from, oldest "
+                                             "first; each continued from the weights of the one before",
+                                     "stages": stages}
     with atomic_output_dir(out, force=force) as tmp:
         write_json(tmp / CONFIG_FILE, to_dict(ModelDirConfig(mc, tc, twin)))
         buf = io.BytesIO()
         torch.save(model.state_dict(), buf)
         (tmp / WEIGHTS_FILE).write_bytes(buf.getvalue())
         write_json(tmp / METRICS_FILE, metrics)
-        plot_curve(history, tmp / CURVE_FILE, f"{out.name}: test accuracy {test_acc:.4f}")
+        plot_curve(history, tmp / CURVE_FILE, f"{out.name}: test accuracy {test_acc:.4f}", stages)
     shutil.rmtree(workdir, ignore_errors=True)
     return metrics
 

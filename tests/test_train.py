@@ -130,6 +130,29 @@ def test_qat_from_float_twin(tmp_path):
     assert json.loads((tmp_path / "models" / "q" / "metrics.json").read_text())["float_twin"] == "../f"
 
 
+def test_continued_runs_record_the_stages_before_them(tmp_path):
+    models = tmp_path / "models"
+
+    def metrics(name):
+        return json.loads((models / name / "metrics.json").read_text())
+
+    assert train(models / "f1", "--float", "--epochs", "1") == 0
+    assert train(models / "f2", "--float", "--epochs", "2", "--init-from", str(models / "f1")) == 0
+    assert train(models / "f3", "--float", "--epochs", "1", "--init-from", str(models / "f2"), "--lr", "0.001") == 0
+    stages = metrics("f3")["earlier_stages"]["stages"]
+    assert [s["model"] for s in stages] == ["f1", "f2"]
+    assert [s["history"] for s in stages] == [metrics("f1")["history"], metrics("f2")["history"]]
+    assert [s["train"]["epochs"] for s in stages] == [1, 2] and stages[1]["train"]["init_from"] == "../f1"
+    assert stages[1]["test_accuracy"] == metrics("f2")["test_accuracy"]
+    assert "earlier_stages" not in metrics("f1")
+    # QAT from the float model starts a new chain (the float model is its twin); QAT continued records it
+    assert train(models / "q1", "--epochs", "1", "--init-from", str(models / "f3")) == 0
+    assert train(models / "q2", "--epochs", "1", "--init-from", str(models / "q1"),
+                 "--float-twin", str(models / "f3")) == 0
+    assert "earlier_stages" not in metrics("q1")
+    assert [(s["model"], s["float_twin"]) for s in metrics("q2")["earlier_stages"]["stages"]] == [("q1", "../f3")]
+
+
 def test_fit_with_dropout_and_batch_norm_is_deterministic(tmp_path):
     mc = ModelConfig("squeezenet", "squeezenet-mnist", batch_norm=True, dropout=0.2)
     tc = TrainConfig(epochs=1, batch_size=48, augment_shift=1, seed=1)
