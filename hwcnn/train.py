@@ -321,17 +321,17 @@ def plot_curve(history: list[dict], path: Path, title: str, earlier: list[dict] 
     plt.close(fig)
 
 
-def earlier_stages(init_dir: Path, init_cfg: ModelConfig, mc: ModelConfig) -> list[dict]:
+def earlier_stages(init_dir: Path, mc: ModelConfig) -> list[dict]:
     """The training stages behind `init_dir`'s weights, oldest first, when this run continues them.
 
     Models are often trained in stages (a QAT run continued at a lower learning rate, a float run
     restarted); recording the whole chain keeps a model directory reproducible. A QAT run started
     from a float model is a new chain (the float model is its twin, with its own record)."""
-    if (init_cfg.quant is None) != (mc.quant is None) or not (init_dir / METRICS_FILE).is_file():
+    init_cfg = read_model_dir_config(init_dir)
+    if (init_cfg.model.quant is None) != (mc.quant is None) or not (init_dir / METRICS_FILE).is_file():
         return []
     metrics = read_json(init_dir / METRICS_FILE, "model metrics")
-    train_cfg = read_json(init_dir / CONFIG_FILE, "model config").get("train")
-    stage = {"model": init_dir.name, "train": train_cfg, "float_twin": metrics.get("float_twin")}
+    stage = {"model": init_dir.name, "train": to_dict(init_cfg.train), "float_twin": init_cfg.float_twin}
     stage |= {k: metrics.get(k) for k in ("test_accuracy", "valid_accuracy", "seconds_per_epoch", "history")}
     return metrics.get("earlier_stages", {}).get("stages", []) + [stage]
 
@@ -357,7 +357,7 @@ def train_model_dir(out: Path, mc: ModelConfig, tc: TrainConfig, *, float_twin: 
     if tc.init_from is not None:
         init_dir = Path(os.path.normpath(out / tc.init_from))
         init_model, init_cfg = load_model_dir(init_dir)
-        stages = earlier_stages(init_dir, init_cfg, mc)
+        stages = earlier_stages(init_dir, mc)
         if init_cfg.batch_norm and not mc.batch_norm:
             # a batch-norm float twin initialising a model without batch norm (the QAT model):
             # fold each batch norm into the conv before it (eval-mode statistics), then load
