@@ -112,6 +112,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="keep an exponential moving average of the weights with this decay per step (e.g. "
                         "0.999, about the last 1000 steps) and validate and keep the averaged weights; "
                         "smooths the noisy weights QAT ends on (default: off)")
+    p.add_argument("--equalize", action="store_true",
+                   help="QAT SqueezeNet --init-from a float twin: cross-layer equalization of the folded float "
+                        "weights first (the same function, channel ranges balanced across each ReLU), so one "
+                        "power-of-two scale per tensor fits every channel at 4 bits")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=None,
                    help="torch threads (default: all cores; on cores shared with other jobs, fewer threads "

@@ -116,6 +116,8 @@ class TrainConfig:
     init_from: str | None = None     # model directory whose weights start training (as given)
     ema: float = 0.0                 # decay per step of an exponential moving average of the weights
                                      # (0 = off); when on, the averaged weights are validated and kept
+    equalize: bool = False           # QAT from a float SqueezeNet: cross-layer equalization of its
+                                     # folded weights before training (hwcnn.models.squeezenet.equalize)
 
     def __post_init__(self):
         if self.epochs < 1 or self.batch_size < 1:

@@ -35,7 +35,7 @@ from hwcnn.data.encoding import to_float
 from hwcnn.errors import HwcnnError
 from hwcnn.fsutil import atomic_output_dir, atomic_write_bytes, check_output_free, read_json, write_json
 from hwcnn.models import build_model, load_model_dir, load_weights
-from hwcnn.models.squeezenet import fold_batch_norm
+from hwcnn.models.squeezenet import equalize, fold_batch_norm
 
 CHECKPOINT_FILE = "checkpoint.pt"
 EVAL_BATCH = 1000
@@ -344,6 +344,11 @@ def train_model_dir(out: Path, mc: ModelConfig, tc: TrainConfig, *, float_twin: 
     check_output_free(out, force)
     if tc.distill > 0 and float_twin is None:
         raise HwcnnError("distillation needs a float twin (--float-twin, or --init-from a float model)")
+    if tc.equalize and (mc.arch != "squeezenet" or mc.quant is None or tc.init_from is None):
+        raise HwcnnError("--equalize applies to a QAT SqueezeNet started --init-from its float twin")
+    if tc.equalize and read_model_dir_config(os.path.normpath(out / tc.init_from)).model.quant is not None:
+        raise HwcnnError(f"--equalize: {os.path.normpath(out / tc.init_from)} is a QAT model; equalization is "
+                         "applied once, to the float twin a QAT model starts from")
     workdir = out.parent / f".{out.name}.training"
     if resume and not (workdir / CHECKPOINT_FILE).is_file():
         raise HwcnnError(f"nothing to resume: {workdir / CHECKPOINT_FILE} not found (train without --resume)")
@@ -362,6 +367,8 @@ def train_model_dir(out: Path, mc: ModelConfig, tc: TrainConfig, *, float_twin: 
             # a batch-norm float twin initialising a model without batch norm (the QAT model):
             # fold each batch norm into the conv before it (eval-mode statistics), then load
             init_model = fold_batch_norm(init_model)
+        if tc.equalize:
+            init_model = equalize(init_model)
         load_weights(model, init_model.state_dict(), str(init_dir), quantizers_from_state=False)
     teacher = None
     if tc.distill > 0:
@@ -451,7 +458,7 @@ def cli_train(args) -> int:
                                            ("schedule", args.schedule), ("weight_decay", args.weight_decay),
                                            ("augment_shift", args.augment_shift),
                                            ("augment_flip", args.augment_flip or None), ("distill", args.distill),
-                                           ("ema", args.ema))
+                                           ("ema", args.ema), ("equalize", args.equalize or None))
                     if v is not None})
     tc = from_dict(TrainConfig, to_dict(tc), "training settings")  # re-checks the overridden values
     metrics = train_model_dir(out, mc, tc, float_twin=float_twin, data_dir=args.data_dir, cache_dir=args.cache_dir,

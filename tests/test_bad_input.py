@@ -323,3 +323,16 @@ def test_bad33_impossible_ema_decay(capsys, tmp_path):
         fails(capsys, ["train", "--arch", "lenet5", "--ema", decay, "--out", tmp_path / "a",
                        "--cache-dir", tmp_path / "cache"], f"ema = {float(decay)} must be in 0..1")
     assert not list(tmp_path.iterdir())
+
+
+def test_bad34_equalize_where_it_does_not_apply(capsys, tmp_path):
+    args = ["train", "--arch", "squeezenet", "--epochs", "1", "--equalize", "--cache-dir", tmp_path / "cache"]
+    fails(capsys, args + ["--float", "--out", tmp_path / "a"], "--equalize applies to a QAT SqueezeNet")
+    fails(capsys, args + ["--out", tmp_path / "a"], "--equalize applies to a QAT SqueezeNet")
+    fails(capsys, ["train", "--arch", "lenet5", "--equalize", "--init-from", ROOT / "models" / "lenet5-float",
+                   "--out", tmp_path / "a", "--cache-dir", tmp_path / "cache"], "--equalize applies to a QAT SqueezeNet")
+    shipped = ROOT / "models" / "squeezenet-w4a4"
+    fails(capsys, args + ["--variant", "squeezenet-mnist-wide", "--dataset", "fashion-mnist", "--init-from", shipped,
+                          "--float-twin", ROOT / "models" / "squeezenet-float", "--out", tmp_path / "a"],
+          f"--equalize: {shipped} is a QAT model; equalization is applied once")
+    assert not (tmp_path / "a").exists()

@@ -119,6 +119,46 @@ def test_fold_batch_norm_keeps_the_function():
     np.testing.assert_allclose(got, want, rtol=0, atol=1e-6 * np.abs(want).max())
 
 
+def test_equalize_keeps_the_function_and_balances_every_channel_across_each_relu():
+    from hwcnn.config import ModelConfig, QuantConfig
+    from hwcnn.models import build_model
+    from hwcnn.models.squeezenet import _relu_pairs, equalize, fold_batch_norm
+
+    torch.manual_seed(0)
+    model = build_model(ModelConfig(arch="squeezenet", variant="squeezenet-mnist", batch_norm=True))
+    for bn in (m for m in model.modules() if isinstance(m, torch.nn.BatchNorm2d)):
+        bn.running_var.uniform_(0.5, 2.0)
+        bn.weight.data.uniform_(0.5, 1.5)
+        bn.weight.data[::5] *= 30  # outlier channels, as batch-norm gains fold into weights
+        bn.bias.data.uniform_(-0.2, 0.2)
+    folded = fold_batch_norm(model.eval()).eval()
+    equalized = equalize(folded)
+
+    def range_ratios(m):  # per channel: its weight range in the producer / in the consumers
+        for producers, consumers in _relu_pairs(m):
+            for conv, at in producers:
+                c = conv.out_channels
+                r1 = conv.weight.abs().reshape(c, -1).amax(1)
+                r2 = torch.stack([k.weight[:, at:at + c].abs().transpose(0, 1).reshape(c, -1).amax(1)
+                                  for k in consumers]).amax(0)
+                yield r1 / r2
+
+    assert len(list(range_ratios(folded))) == 13  # conv1 | 4 fires x (squeeze | expands, expands | next)
+    assert max(r.max() / r.min() for r in range_ratios(folded)) > 40
+    for r in range_ratios(equalized):  # balanced: every channel has the same ratio (a common factor is free)
+        assert r.max() / r.min() < 1.001
+    x = torch.from_numpy(grid_inputs(8, 1)).double()
+    with torch.no_grad():
+        want = folded.double()(x).numpy()
+        got = equalized.double()(x).numpy()
+    np.testing.assert_allclose(got, want, rtol=0, atol=1e-6 * np.abs(want).max())  # float32 weight rounding
+    assert torch.equal(folded.conv1.weight, fold_batch_norm(model).conv1.weight)  # the input is not changed
+    with pytest.raises(HwcnnError, match="without batch norm"):
+        equalize(model)
+    with pytest.raises(HwcnnError, match="float SqueezeNet"):
+        equalize(build_model(ModelConfig(arch="squeezenet", variant="squeezenet-mnist", quant=QuantConfig(4, 4))))
+
+
 def _tiny_qat(pool: torch.nn.Module, batch_norm: bool = False):
     """conv -> [BN] -> relu -> pool -> conv -> global average: the smallest graph with the feature at hand."""
     from hwcnn.models import quant

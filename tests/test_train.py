@@ -228,6 +228,28 @@ def test_batch_norm_flag(tmp_path, capsys):
     assert json.loads((out / "f" / "config.json").read_text())["model"]["batch_norm"] is True
 
 
+def test_equalize_starts_qat_from_the_equalized_folded_twin(tmp_path, monkeypatch, capsys):
+    from hwcnn.models.squeezenet import equalize, fold_batch_norm
+
+    out = tmp_path / "models"
+    args = ["train", "--arch", "squeezenet", "--epochs", "1", "--batch-size", "48", "--cache-dir", str(tmp_path / "c")]
+    assert main(args + ["--float", "--batch-norm", "--out", str(out / "f")]) == 0
+    seen = {}
+    real_fit = hwcnn.train.fit
+
+    def fit_spy(model, *a, **kw):
+        seen.update({k: v.detach().clone() for k, v in model.state_dict().items()})
+        return real_fit(model, *a, **kw)
+
+    monkeypatch.setattr(hwcnn.train, "fit", fit_spy)
+    assert main(args + ["--init-from", str(out / "f"), "--equalize", "--out", str(out / "q")]) == 0
+    expected = equalize(fold_batch_norm(load_model_dir(out / "f")[0])).state_dict()
+    assert not torch.equal(expected["conv1.weight"], fold_batch_norm(load_model_dir(out / "f")[0]).conv1.weight)
+    for k, v in expected.items():
+        assert torch.equal(seen[k], v), k
+    assert json.loads((out / "q" / "config.json").read_text())["train"]["equalize"] is True
+
+
 def test_random_flip_mirrors_about_half_the_images():
     x = torch.zeros(200, 1, 32, 32)
     x[:, :, 10, 3] = 1.0
