@@ -228,7 +228,7 @@ def test_batch_norm_flag(tmp_path, capsys):
     assert json.loads((out / "f" / "config.json").read_text())["model"]["batch_norm"] is True
 
 
-def test_equalize_starts_qat_from_the_equalized_folded_twin(tmp_path, monkeypatch, capsys):
+def test_equalize_starts_qat_from_the_equalized_folded_twin(tmp_path, monkeypatch):
     from hwcnn.models.squeezenet import equalize, fold_batch_norm
 
     out = tmp_path / "models"

@@ -18,6 +18,8 @@ batch-norm-folded weight tensor has a few channels of outliers (a channel's gain
 weights), and at 4 bits the max scale then rounds most weights to 0 and +-1 (92% of the codes of
 the 1x1 expands in a SqueezeNet trained with max scales). The "mse" scale clips those outliers
 instead; both are one power of two per tensor, so the hardware types do not change.
+Cross-layer equalization before QAT (`hwcnn train --equalize`, hwcnn.models.squeezenet.equalize)
+attacks the same outliers from the other side: it balances the channels' ranges, function unchanged.
 
 Rounding is Brevitas' default round-half-to-even, which is ap_fixed's AP_RND_CONV.
 Because the bias scale is derived from the input scale, every module that feeds a quantized

@@ -227,7 +227,7 @@ def equalize(model: SqueezeNet, iterations: int = 20) -> SqueezeNet:
     ranges sqrt(r1_i * r2_i). Measured on the shipped Fashion-MNIST float twin (validation, 4-bit
     per-tensor mse weights, float activations, no retraining): 0.817 -> 0.910; after QAT, one 14-epoch
     stage from the equalized twin reached test 0.930 (validation 0.937), where two stages (26 epochs)
-    from the unequalized twin had reached 0.928 (0.933). Apply before QAT."""
+    from the unequalized twin (as it was one float stage earlier) had reached 0.928 (0.933). Apply before QAT."""
     if model.cfg.quant is not None or model.cfg.batch_norm:
         raise HwcnnError("equalize works on a float SqueezeNet without batch norm (fold_batch_norm it first)")
     equalized = copy.deepcopy(model)
