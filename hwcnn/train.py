@@ -344,11 +344,12 @@ def train_model_dir(out: Path, mc: ModelConfig, tc: TrainConfig, *, float_twin: 
     check_output_free(out, force)
     if tc.distill > 0 and float_twin is None:
         raise HwcnnError("distillation needs a float twin (--float-twin, or --init-from a float model)")
-    if tc.equalize and (mc.arch != "squeezenet" or mc.quant is None or tc.init_from is None):
+    init_dir = None if tc.init_from is None else Path(os.path.normpath(out / tc.init_from))
+    if tc.equalize and (mc.arch != "squeezenet" or mc.quant is None or init_dir is None):
         raise HwcnnError("--equalize applies to a QAT SqueezeNet started --init-from its float twin")
-    if tc.equalize and read_model_dir_config(os.path.normpath(out / tc.init_from)).model.quant is not None:
-        raise HwcnnError(f"--equalize: {os.path.normpath(out / tc.init_from)} is a QAT model; equalization is "
-                         "applied once, to the float twin a QAT model starts from")
+    if tc.equalize and read_model_dir_config(init_dir).model.quant is not None:
+        raise HwcnnError(f"--equalize: {init_dir} is a QAT model; equalization is applied once, to the float "
+                         "twin a QAT model starts from")
     workdir = out.parent / f".{out.name}.training"
     if resume and not (workdir / CHECKPOINT_FILE).is_file():
         raise HwcnnError(f"nothing to resume: {workdir / CHECKPOINT_FILE} not found (train without --resume)")
@@ -359,8 +360,7 @@ def train_model_dir(out: Path, mc: ModelConfig, tc: TrainConfig, *, float_twin: 
     torch.manual_seed(tc.seed)
     model = build_model(mc)
     stages = []
-    if tc.init_from is not None:
-        init_dir = Path(os.path.normpath(out / tc.init_from))
+    if init_dir is not None:
         init_model, init_cfg = load_model_dir(init_dir)
         stages = earlier_stages(init_dir, mc)
         if init_cfg.batch_norm and not mc.batch_norm:

@@ -175,6 +175,19 @@ def test_random_shift_moves_images_by_at_most_the_shift():
     assert len(set(zip(ys.tolist(), xs.tolist()))) > 10
 
 
+def weights_fit_starts_from(monkeypatch) -> dict:
+    """Spy on hwcnn.train.fit: the returned dict fills with the weights of the model it is handed."""
+    seen = {}
+    real_fit = hwcnn.train.fit
+
+    def fit_spy(model, *args, **kwargs):
+        seen.update({k: v.detach().clone() for k, v in model.state_dict().items()})
+        return real_fit(model, *args, **kwargs)
+
+    monkeypatch.setattr(hwcnn.train, "fit", fit_spy)
+    return seen
+
+
 def test_qat_from_batch_norm_float_twin_folds_it(tmp_path, monkeypatch):
     """A batch-norm float SqueezeNet initialises a QAT SqueezeNet (no batch norm): the batch norms are folded."""
     from hwcnn.models.squeezenet import fold_batch_norm
@@ -202,14 +215,7 @@ def test_qat_from_batch_norm_float_twin_folds_it(tmp_path, monkeypatch):
     twin = tmp_path / "models" / "f"
     train_model_dir(twin, mc, TrainConfig(epochs=1, batch_size=48), cache_dir=tmp_path / "cache", progress=False)
     qmc = ModelConfig("squeezenet", "squeezenet-mnist", quant=QuantConfig(8, 8))
-    seen = {}
-    real_fit = hwcnn.train.fit
-
-    def fit_spy(model, *args, **kwargs):
-        seen.update({k: v.detach().clone() for k, v in model.state_dict().items()})
-        return real_fit(model, *args, **kwargs)
-
-    monkeypatch.setattr(hwcnn.train, "fit", fit_spy)
+    seen = weights_fit_starts_from(monkeypatch)
     train_model_dir(tmp_path / "models" / "q", qmc, TrainConfig(epochs=1, batch_size=48, init_from="../f"),
                     float_twin=twin, cache_dir=tmp_path / "cache", progress=False)
     expected = fold_batch_norm(load_model_dir(twin)[0]).state_dict()
@@ -234,14 +240,7 @@ def test_equalize_starts_qat_from_the_equalized_folded_twin(tmp_path, monkeypatc
     out = tmp_path / "models"
     args = ["train", "--arch", "squeezenet", "--epochs", "1", "--batch-size", "48", "--cache-dir", str(tmp_path / "c")]
     assert main(args + ["--float", "--batch-norm", "--out", str(out / "f")]) == 0
-    seen = {}
-    real_fit = hwcnn.train.fit
-
-    def fit_spy(model, *a, **kw):
-        seen.update({k: v.detach().clone() for k, v in model.state_dict().items()})
-        return real_fit(model, *a, **kw)
-
-    monkeypatch.setattr(hwcnn.train, "fit", fit_spy)
+    seen = weights_fit_starts_from(monkeypatch)
     assert main(args + ["--init-from", str(out / "f"), "--equalize", "--out", str(out / "q")]) == 0
     expected = equalize(fold_batch_norm(load_model_dir(out / "f")[0])).state_dict()
     assert not torch.equal(expected["conv1.weight"], fold_batch_norm(load_model_dir(out / "f")[0]).conv1.weight)
