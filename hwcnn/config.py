@@ -1,12 +1,5 @@
-"""Typed, serialisable configuration of a model and its training, and the model directory format.
-
-A trained model is a directory `models/<name>/`:
-
-    config.json          ModelDirConfig: {"model": ModelConfig, "train": TrainConfig, "float_twin": path | null}
-    weights.pt           the model's state_dict, loadable with torch.load(..., weights_only=True)
-                         (`hwcnn.models.load_model_dir` builds the model and loads it)
-    metrics.json         accuracies (official test set, held-out valid), per-epoch history, data provenance
-    training_curve.png   loss and accuracy per epoch
+"""Typed, serialisable configuration of a model and its training (a model directory's
+configuration file holds a ModelDirConfig; hwcnn/artifacts.py owns the directory).
 
 Configs are read from JSON with `from_dict`: an unknown key, a missing key or a value of the wrong
 type is a one-line HwcnnError naming the key (`model.quant.layers.conv1.weight_bits: ...`).
@@ -15,20 +8,12 @@ type is a one-line HwcnnError naming the key (`model.quant.layers.conv1.weight_b
 from __future__ import annotations
 
 import dataclasses
-import os
 import types
 import typing
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, TypeVar
 
 from hwcnn.errors import HwcnnError
-from hwcnn.fsutil import read_json
-
-CONFIG_FILE = "config.json"
-WEIGHTS_FILE = "weights.pt"
-METRICS_FILE = "metrics.json"
-CURVE_FILE = "training_curve.png"
 
 MIN_BITS, MAX_BITS = 2, 8
 OPTIMIZERS = ("adam", "sgd")
@@ -198,20 +183,3 @@ def _convert(tp: Any, value: Any, where: str) -> Any:
 def json_type(value: Any) -> str:
     return {bool: "boolean", int: "integer", float: "number", str: "string", type(None): "null",
             list: "array", dict: "object"}.get(type(value), type(value).__name__)
-
-
-# --- model directories -----------------------------------------------------------------------------
-
-def read_model_dir_config(path: Path) -> ModelDirConfig:
-    """The checked config.json of a model directory."""
-    path = Path(path)
-    if not path.is_dir():
-        raise HwcnnError(f"model directory {path} not found")
-    return from_dict(ModelDirConfig, read_json(path / CONFIG_FILE, "model config"), str(path / CONFIG_FILE))
-
-
-def float_twin_dir(path: Path) -> Path | None:
-    """The float twin's directory of a model directory, or None if it has none."""
-    twin = read_model_dir_config(path).float_twin
-    return None if twin is None else Path(os.path.normpath(Path(path) / twin))
-

@@ -7,12 +7,13 @@ zero multipliers in the Latency strategy, which `nonzero_macs` counts).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 
-from hwcnn import hwdesc
 from hwcnn.fixed import FixedType
+from hwcnn.layers import Kind, macs_per_image
+
+# where these figures come from (hwcnn labels every figure with its source)
+COUNT_SOURCE = "count: exact, from the weights and shapes in the project's hardware description"
 
 
 def layer_costs(desc: dict, weights: dict[str, np.ndarray]) -> list[dict]:
@@ -22,11 +23,11 @@ def layer_costs(desc: dict, weights: dict[str, np.ndarray]) -> list[dict]:
         for w in layer["weights"].values():
             bits += int(np.prod(w["shape"])) * FixedType.parse(w["type"]).width
         macs = nonzero = 0
-        if layer["kind"] in ("Conv2D", "Dense"):
+        kind = Kind.of(layer["kind"], f"layer {layer['name']}")
+        if kind.has_macs:
             w = weights[layer["weights"]["weight"]["key"]]
-            pixels = layer["attrs"]["out_height"] * layer["attrs"]["out_width"] if layer["kind"] == "Conv2D" else 1
-            macs = pixels * w.size
-            nonzero = pixels * int(np.count_nonzero(w))
+            macs = macs_per_image(kind, layer["attrs"], w.size)
+            nonzero = macs_per_image(kind, layer["attrs"], int(np.count_nonzero(w)))
         if bits or macs:
             rows.append({"layer": layer["name"], "kind": layer["kind"], "weight_bits": bits,
                          "weight_kb": bits / 8 / 1024, "macs": macs, "nonzero_macs": nonzero})
@@ -44,14 +45,3 @@ def cost_markdown(rows: list[dict]) -> str:
         lines.append(f"| {r['layer']} | {r['kind']} | {r['weight_bits']:,} | {r['weight_kb']:.2f} | {r['macs']:,} | "
                      f"{r['nonzero_macs']:,} |")
     return "\n".join(lines) + "\n"
-
-
-def cli_cost(args) -> int:
-    from hwcnn.fsutil import write_json
-
-    desc, weights = hwdesc.load(Path(args.project))
-    rows = layer_costs(desc, weights)
-    print(cost_markdown(rows), end="")
-    if args.json:
-        write_json(args.json, {"project": str(args.project), "layers": rows, "total": totals(rows)})
-    return 0

@@ -1,4 +1,4 @@
-"""Brevitas -> QONNX, then one explicit, ordered list of qonnx graph passes.
+"""Brevitas -> QONNX, then one explicit, ordered list of qonnx graph passes, checked against Brevitas.
 
 The exported graph keeps the NCHW input of the PyTorch model (channels-last conversion inserts
 one input Transpose that hls4ml implements), so every consumer feeds it the same tensors.
@@ -10,15 +10,13 @@ import contextlib
 import io
 import logging
 import tempfile
-import time
 import warnings
 from pathlib import Path
 
 import numpy as np
 
 from hwcnn.errors import HwcnnError
-
-QONNX_FILE = "model.qonnx.onnx"
+from hwcnn.outputs import replace_bytes, write_bytes
 
 
 def qonnx_passes():
@@ -64,8 +62,8 @@ def _quiet():
             lg.setLevel(lv)
 
 
-def export_model(model, input_shape: tuple[int, ...], path: Path):
-    """Export a Brevitas QAT module to QONNX at `path` and return the cleaned ModelWrapper."""
+def export_model(model, input_shape: tuple[int, ...]):
+    """Export a Brevitas QAT module to QONNX and return the cleaned ModelWrapper."""
     import torch
     from brevitas.export import export_qonnx
     from qonnx.core.modelwrapper import ModelWrapper
@@ -81,8 +79,53 @@ def export_model(model, input_shape: tuple[int, ...], path: Path):
         qmodel = ModelWrapper(str(raw_path))
         for _name, apply in qonnx_passes():
             qmodel = apply(qmodel)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    qmodel.save(str(path))
+    return qmodel
+
+
+def export_checked(model, x: np.ndarray):
+    """Export `model` and check that the QONNX graph computes exactly what Brevitas computes on x
+    (float32 NCHW images); return the graph and its outputs on x."""
+    import torch
+
+    qmodel = export_model(model, tuple(x.shape[1:]))
+    y_qonnx = execute_qonnx(qmodel, x)
+    with torch.no_grad():
+        y_brevitas = model.eval()(torch.from_numpy(x)).double().numpy().reshape(len(x), -1)
+    if not np.array_equal(y_qonnx, y_brevitas):
+        diff = float(np.abs(y_qonnx - y_brevitas).max())
+        raise HwcnnError(f"QONNX execution differs from the Brevitas model by up to {diff:g} on {len(x)} images; "
+                         "the export or a qonnx pass changed the function")
+    return qmodel, y_qonnx
+
+
+def save_qonnx(qmodel, path: Path, force: bool = False, inside_output: bool = False) -> None:
+    """Write the graph: as a user-facing file (refused over an existing one without force), or
+    inside an output hwcnn is building."""
+    data = qmodel.model.SerializeToString()
+    if inside_output:
+        replace_bytes(Path(path), data)
+    else:
+        write_bytes(Path(path), data, force)
+
+
+def load_qonnx(path: Path):
+    """Load a user's QONNX file and run hwcnn's qonnx passes on it (they are idempotent)."""
+    from qonnx.core.modelwrapper import ModelWrapper
+
+    path = Path(path)
+    if not path.is_file():
+        raise HwcnnError(f"{path} does not exist (give a model directory or a .onnx QONNX file)")
+    try:
+        qmodel = ModelWrapper(str(path))
+    except Exception as err:  # noqa: BLE001 - onnx raises DecodeError and others
+        raise HwcnnError(f"{path} is not a readable ONNX file: {type(err).__name__}") from None
+    # the operations are checked after the passes (which turn Gemm into MatMul, for one), at conversion
+    for name, apply in qonnx_passes():
+        try:
+            qmodel = apply(qmodel)
+        except Exception as err:  # noqa: BLE001 - qonnx passes fail with bare IndexErrors and others
+            raise HwcnnError(f"{path}: qonnx pass {name} failed ({type(err).__name__}: {err}); hwcnn cannot "
+                             "prepare this graph for hls4ml") from None
     return qmodel
 
 
@@ -97,36 +140,3 @@ def execute_qonnx(qmodel, x: np.ndarray) -> np.ndarray:
     oname = qmodel.graph.output[0].name
     outs = [execute_onnx(qmodel, {iname: x[i : i + 1].astype(np.float32)})[oname] for i in range(len(x))]
     return np.concatenate(outs, axis=0).reshape(len(x), -1)
-
-
-def cli_export(args) -> int:
-    import torch
-
-    from hwcnn.fsutil import check_output_free, write_json
-    from hwcnn.models import load_model_dir
-
-    model, cfg = load_model_dir(args.model_dir)
-    if cfg.quant is None:
-        raise HwcnnError(f"{args.model_dir} is a float model; only QAT models export to QONNX")
-    out = args.out or Path(args.model_dir) / QONNX_FILE
-    check_output_free(out, args.force)
-    shape = (cfg.in_channels, 32, 32)
-    t0 = time.perf_counter()
-    with tempfile.TemporaryDirectory(dir=out.parent if out.parent.exists() else None) as tmp:
-        qmodel = export_model(model, shape, Path(tmp) / out.name)
-        # the exported graph must compute what Brevitas computes, exactly
-        rng = np.random.default_rng(0)
-        x = (rng.integers(0, 256, size=(8, *shape)) / 256).astype(np.float32)
-        with torch.no_grad():
-            ref = model(torch.from_numpy(x)).numpy().reshape(len(x), -1)
-        got = execute_qonnx(qmodel, x)
-        diff = float(np.abs(got - ref).max())
-        if diff != 0.0:
-            raise HwcnnError(f"QONNX execution differs from Brevitas by up to {diff:g}; refusing to write {out}")
-        Path(tmp, out.name).replace(out)
-    result = {"model": str(args.model_dir), "qonnx": str(out), "passes": [n for n, _ in qonnx_passes()],
-              "qonnx_vs_brevitas_max_abs_diff": diff, "seconds": round(time.perf_counter() - t0, 2)}
-    print(f"wrote {out} (QONNX execution == Brevitas on 8 images; passes: {', '.join(result['passes'])})")
-    if args.json:
-        write_json(args.json, result)
-    return 0

@@ -213,6 +213,12 @@ def to_float(raw, t: FixedType) -> np.ndarray:
     return np.ldexp(_as_int64(raw).astype(np.float64), -t.frac)
 
 
+def trunc_div(a: np.ndarray, n: int) -> np.ndarray:
+    """Integer division rounding toward zero, as ap_int's operator/ does."""
+    q = np.abs(a) // n
+    return np.where(a < 0, -q, q)
+
+
 def mult_type(a: FixedType, b: FixedType) -> FixedType:
     """The full-precision type of a * b in ap_fixed (RType::mult)."""
     return FixedType(a.width + b.width, a.integer + b.integer, a.signed or b.signed)

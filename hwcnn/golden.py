@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from hwcnn.errors import HwcnnError
-from hwcnn.fsutil import atomic_write_bytes
+from hwcnn.outputs import replace_bytes
 
 GOLDEN_DIR = Path("tests/golden")
 N_GOLDEN_IMAGES = 30
@@ -38,7 +38,7 @@ def write_golden(path: Path, images: np.ndarray, csim_out: np.ndarray, out_type,
     buf = io.BytesIO()
     np.savez_compressed(buf, images=images.astype(np.uint8), expected_raw=raw.astype(np.int64),
                         meta=np.array(json.dumps({**meta, "output_type": out_type.ap()})))
-    atomic_write_bytes(Path(path), buf.getvalue())
+    replace_bytes(Path(path), buf.getvalue())
 
 
 def read_golden(path: Path) -> tuple[np.ndarray, np.ndarray, dict]:
@@ -50,3 +50,21 @@ def read_golden(path: Path) -> tuple[np.ndarray, np.ndarray, dict]:
             return z["images"], z["expected_raw"], json.loads(str(z["meta"]))
     except (OSError, KeyError, ValueError) as err:
         raise HwcnnError(f"{path}: corrupt golden vectors ({err})") from None
+
+
+def update_golden(model_dir: Path, project: Path, golden_dir: Path, data) -> Path:
+    """Rewrite the model's golden vectors from the C simulation of `project` (data: a DataSource)."""
+    from hwcnn.artifacts import ModelDir
+    from hwcnn.data.encoding import to_float
+    from hwcnn.hlsgen.csim import run_csim
+    from hwcnn.sim import load_simulator
+
+    md = ModelDir(model_dir)
+    cfg = md.config().model
+    images = golden_images(data.split(cfg.dataset, "test").images)
+    x = to_float(images)
+    out_type = load_simulator(project).run(x[:1]).output.type
+    path = golden_path(model_dir, golden_dir)
+    write_golden(path, images, run_csim(project, x, progress=False), out_type,
+                 {"model": md.name, "model_sha256": md.digest(), "dataset": cfg.dataset})
+    return path

@@ -1,72 +1,305 @@
-"""`hwcnn run`: the whole flow on one trained model, as an ordered list of named steps.
+"""The flow as an ordered list of named steps (FINN's dataflow builder is the model).
 
-Each step writes its artefact into the run directory and reports its time:
-  export    Brevitas -> QONNX (model.qonnx.onnx), checked against Brevitas on real images
-  convert   QONNX -> hls4ml HLS project (hls/), lossless minimal types
-  verify    C simulation, simulator, QAT and float twin on the test set -> report/report.md
+Each step takes what the steps before it made (a `RunState`), writes its artifact and records
+its time; `run(cfg, start, stop)` runs a slice of `STEPS`. `hwcnn run`, `verify`, `csim`,
+`simulate`, `convert`, `study`, the benchmark and the test fixtures all go through here, so the
+chain "model -> QONNX -> testbench -> project" exists once.
+
+A step whose input is not in the state reads it from its artifact: `csim` and `simulate` start
+from a built project, `convert` from a QONNX file. "Convert unless the project is current" lives
+in the convert step: a project whose manifest names this model (by digest) and these settings
+is reused.
 """
 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Callable
 
 import numpy as np
 
+from hwcnn.artifacts import ModelDir, Project, RunDir
+from hwcnn.data import DataSource
 from hwcnn.errors import HwcnnError
-from hwcnn.fsutil import check_output_free, write_json
+from hwcnn.hlsgen.config import HlsConfig
+from hwcnn.outputs import output_dir, replace_json
 
 
-def cli_run(args) -> int:
-    import shutil
+@dataclass
+class RunConfig:
+    """One run of the flow: what it runs on, where its artifacts go, and how hls4ml builds the core."""
 
+    project: Path | None = None         # the HLS project the convert step writes (or reuses when current)
+    model_dir: Path | None = None       # the trained QAT model (None: `qonnx`, or a model given in the state)
+    qonnx: Path | None = None           # a QONNX file to convert, instead of a model
+    qonnx_out: Path | None = None       # where export writes the graph, inside an output being built (None: not kept)
+    hls: HlsConfig = field(default_factory=HlsConfig)
+    n_images: int = 1000                # test images for the C simulation, the simulator and the comparison
+    tb_images: int = 16                 # test images written into the project as testbench data
+    jobs: int | None = None             # C-simulation worker processes (None: all cores)
+    report_dir: Path | None = None      # the verify step's report (None: PROJECT/report)
+    force: bool = False                 # replace a project (or --report) that exists but is not this one
+    replace_stale: bool = False         # a stale project at this place is hwcnn's own cache: replace it
+    data: DataSource = field(default_factory=DataSource)
+    progress: bool = True
+    shown_as: tuple[Path, Path] | None = None  # (temporary, final) prefix of paths recorded in results
+
+    def shown(self, path: Path) -> str:
+        """A path as users will find it once the output being built is in place."""
+        if self.shown_as is not None:
+            tmp, final = self.shown_as
+            try:
+                return str(final / Path(path).relative_to(tmp))
+            except ValueError:
+                pass
+        return str(path)
+
+
+@dataclass
+class RunState:
+    """What the steps have made so far."""
+
+    model: Any = None                   # the Brevitas QAT model
+    input_shape: tuple[int, ...] | None = None
+    dataset: str | None = None
+    qmodel: Any = None                  # the QONNX graph (qonnx ModelWrapper)
+    tb_x: np.ndarray | None = None      # testbench inputs (float32 NCHW) and the QONNX graph's outputs on them
+    tb_y: np.ndarray | None = None
+    converted: bool | None = None       # False: the project was current and reused
+    x: np.ndarray | None = None         # the test images the checks run on, their labels and provenance
+    labels: np.ndarray | None = None
+    provenance: dict | None = None
+    csim: np.ndarray | None = None      # C-simulation outputs on x
+    sim: Any = None                     # the simulator's SimResult on x
+    result: dict | None = None          # the verify step's result
+    seconds: dict[str, float] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)  # step -> why it had nothing to do
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    doc: str
+    fn: Callable[[RunConfig, RunState], str | None]  # returns why it was skipped, or None
+
+
+# ---- helpers the steps share ----------------------------------------------------------------
+
+def _model_dir(cfg: RunConfig) -> ModelDir:
+    if cfg.model_dir is None:
+        raise HwcnnError("this step needs a model directory")
+    return ModelDir(cfg.model_dir)
+
+
+def _load_model(cfg: RunConfig, st: RunState) -> None:
+    """The QAT model, its input shape and dataset (from the model directory unless given)."""
+    if st.model is not None:
+        return
+    from hwcnn.models import load_model_dir
+
+    model, mc = load_model_dir(_model_dir(cfg).path)
+    if mc.quant is None:
+        raise HwcnnError(f"{cfg.model_dir} is a float model; this needs a QAT model (its float twin is compared too)")
+    st.model, st.input_shape, st.dataset = model, (mc.in_channels, 32, 32), mc.dataset
+
+
+def _project(cfg: RunConfig) -> Path:
+    if cfg.project is None:
+        raise HwcnnError("this step needs an HLS project")
+    return Path(cfg.project)
+
+
+def _source(cfg: RunConfig) -> tuple[str, str | None]:
+    """The project's source and its digest (None: a model given in memory, never current)."""
+    import hashlib
+
+    if cfg.model_dir is not None:
+        return str(cfg.model_dir), _model_dir(cfg).digest()
+    if cfg.qonnx is not None:
+        return str(cfg.qonnx), hashlib.sha256(Path(cfg.qonnx).read_bytes()).hexdigest()
+    return "a model in memory", None
+
+
+def _project_is_current(cfg: RunConfig) -> bool:
+    if cfg.project is None:
+        return False
+    _, digest = _source(cfg)
+    return digest is not None and Project(cfg.project).is_current(digest, cfg.hls.to_dict(), cfg.tb_images)
+
+
+def load_test_images(cfg: RunConfig, st: RunState) -> None:
+    """The first n_images official test images of the model's (or project's) dataset."""
+    if st.x is not None:
+        return
+    from hwcnn.data.encoding import to_float
+
+    dataset = st.dataset or Project(_project(cfg)).manifest()["dataset"]
+    if dataset is None:
+        raise HwcnnError(f"{cfg.project} was converted from a QONNX file with no dataset; its test images are "
+                         "unknown (convert a model directory to check a dataset)")
+    if cfg.n_images < 1:
+        raise HwcnnError(f"--n must be at least 1, got {cfg.n_images}")
+    split = cfg.data.split(dataset, "test")
+    n = min(cfg.n_images, len(split.labels))
+    st.x, st.labels, st.provenance, st.dataset = to_float(split.images[:n]), split.labels[:n], split.provenance, dataset
+
+
+# ---- the steps --------------------------------------------------------------------------------
+
+def export(cfg: RunConfig, st: RunState) -> str | None:
+    """Brevitas -> QONNX with hwcnn's qonnx passes, checked == Brevitas on the testbench images."""
+    from hwcnn.export import export_checked, save_qonnx
+
+    if cfg.qonnx is not None:
+        return "the source is a QONNX file"
+    if cfg.qonnx_out is None and _project_is_current(cfg):
+        return "the project is current (the graph is needed only to convert)"
+    _load_model(cfg, st)
+    if st.tb_x is None:
+        if cfg.tb_images < 1:
+            raise HwcnnError(f"--tb-images must be at least 1, got {cfg.tb_images}")
+        from hwcnn.data.encoding import to_float
+
+        st.tb_x = to_float(cfg.data.split(st.dataset, "test").images[: cfg.tb_images])
+    st.qmodel, st.tb_y = export_checked(st.model, st.tb_x)
+    if cfg.qonnx_out is not None:
+        save_qonnx(st.qmodel, cfg.qonnx_out, inside_output=True)
+    return None
+
+
+def convert(cfg: RunConfig, st: RunState) -> str | None:
+    """QONNX -> hls4ml HLS project with lossless minimal types, unless the project is current."""
+    from hwcnn.export import execute_qonnx, load_qonnx
+    from hwcnn.hlsgen import convert as hls_convert
+
+    project = Project(_project(cfg))
+    source, digest = _source(cfg)
+    if st.qmodel is None and _project_is_current(cfg):
+        st.converted = False
+        return "the project is current: same source (sha256) and settings"
+    if project.path.exists() and not (cfg.force or (cfg.replace_stale and project.exists())):
+        what = "another model or other settings" if project.exists() else "files that are not an hwcnn project"
+        raise HwcnnError(f"{project.path} already exists and holds {what}; pass --force to replace it")
+    if st.qmodel is None:
+        if cfg.qonnx is None:
+            raise HwcnnError("the convert step needs the export step first (or a QONNX file)")
+        st.qmodel = load_qonnx(cfg.qonnx)
+    if st.tb_x is None:  # a QONNX file with no dataset: seeded inputs on its input grid
+        if cfg.tb_images < 1:
+            raise HwcnnError(f"--tb-images must be at least 1, got {cfg.tb_images}")
+        hls_convert.check_supported(st.qmodel)
+        st.tb_x = hls_convert.random_inputs(hls_convert.input_type(st.qmodel), hls_convert.input_shape(st.qmodel),
+                                            cfg.tb_images)
+    if st.tb_y is None:
+        st.tb_y = execute_qonnx(st.qmodel, st.tb_x)
+    hls_convert.convert(st.qmodel, project.path, cfg.hls, st.tb_x, st.tb_y, source=source,
+                        source_sha256=digest or "", dataset=st.dataset, force=True)
+    st.converted = True
+    return None
+
+
+def csim(cfg: RunConfig, st: RunState) -> str | None:
+    """Compile the project with g++ (reused while unchanged) and C-simulate the test images."""
+    from hwcnn.hlsgen.csim import build, run_csim
+
+    load_test_images(cfg, st)
+    build(cfg.project, quiet=not cfg.progress)
+    st.csim = run_csim(cfg.project, st.x, jobs=cfg.jobs, progress=cfg.progress)
+    return None
+
+
+def simulate(cfg: RunConfig, st: RunState) -> str | None:
+    """The bit-exact NumPy simulator on the test images, with overflow counts per layer."""
+    from hwcnn.sim import load_simulator
+
+    load_test_images(cfg, st)
+    st.sim = load_simulator(cfg.project).run(st.x)
+    return None
+
+
+def verify(cfg: RunConfig, st: RunState) -> str | None:
+    """Compare simulator, C simulation, QAT (float64) and float twin exactly; write the report."""
     import torch
 
-    from hwcnn.convert import ConvertOptions, convert, tb_images
-    from hwcnn.export import QONNX_FILE, execute_qonnx, export_model
     from hwcnn.models import load_model_dir
-    from hwcnn.verify import print_summary, stamp_project, verify
+    from hwcnn.report import write_verify_report
+    from hwcnn.sim import load_simulator
+    from hwcnn.verify import Outputs, compare, first_divergent_layer, torch_logits, traced_images
 
-    model_dir, out = Path(args.model_dir), Path(args.out)
-    if not model_dir.is_dir():
-        raise HwcnnError(f"model directory {model_dir} not found (run from the repository root, or name one)")
-    check_output_free(out, args.force)
-    if out.exists():
-        shutil.rmtree(out)
-    opts = ConvertOptions()
-    steps: dict[str, float] = {}
+    if st.csim is None or st.sim is None:
+        raise HwcnnError("the verify step needs the csim and simulate steps first")
+    md = _model_dir(cfg)
+    twin = md.float_twin()
+    if twin is None:
+        raise HwcnnError(f"{md.config_path} names no float_twin; train one and set it")
+    if twin.path.resolve() == md.path.resolve():
+        raise HwcnnError(f"{md.config_path} names the model itself as its float twin")
+    float_model, twin_cfg = load_model_dir(twin.path)
+    if twin_cfg.quant is not None:
+        raise HwcnnError(f"float twin {twin.path} is a quantized model")
+    _load_model(cfg, st)
+    t = time.perf_counter()
+    qat = torch_logits(st.model, st.x, torch.float64)
+    st.seconds["qat"] = time.perf_counter() - t
+    outs = Outputs(torch_logits(float_model, st.x, torch.float32), qat, st.csim, st.sim.output.to_float())
+    result = {"model": str(md.path), "dataset": st.dataset, "n_images": len(st.x), **compare(outs, st.labels),
+              "first_divergent_layer": None, "overflow": st.sim.overflow, "clipped_by_quantizers": st.sim.clipped,
+              "project": cfg.shown(cfg.project), "data_provenance": st.provenance}
+    traced, mismatched = traced_images(outs, len(st.x))
+    first, layer_rows = first_divergent_layer(cfg.project, load_simulator(cfg.project), st.x[traced])
+    result["first_divergent_layer"] = first if mismatched else None
+    result["seconds"] = {k: round(v, 2) for k, v in st.seconds.items()}
+    report_dir = cfg.report_dir or Project(cfg.project).report_dir
+    result["report"] = cfg.shown(Path(report_dir) / "report.md")
+    # the default report lives inside the project hwcnn owns: regenerated like the project
+    write_verify_report(report_dir, result, outs, st.labels, layer_rows, cfg.project,
+                        force=cfg.force or cfg.report_dir is None)
+    st.result = result
+    return None
+
+
+STEPS: tuple[Step, ...] = tuple(Step(f.__name__, f.__doc__, f) for f in (export, convert, csim, simulate, verify))
+STEP_NAMES = tuple(s.name for s in STEPS)
+
+
+def run(cfg: RunConfig, start: str = "export", stop: str = "verify", state: RunState | None = None,
+        announce: bool = False) -> RunState:
+    """Run the steps from `start` to `stop` (inclusive) in order; return what they made."""
+    names = list(STEP_NAMES)
+    for which in (start, stop):
+        if which not in names:
+            raise HwcnnError(f"no step {which!r}; the steps are {', '.join(names)}")
+    i, j = names.index(start), names.index(stop)
+    if i > j:
+        raise HwcnnError(f"step {start} comes after {stop}; the steps are {', '.join(names)}")
+    st = state or RunState()
+    for k, step in enumerate(STEPS[i : j + 1], 1):
+        if announce:
+            print(f"[{k}/{j - i + 1}] {step.name}: {step.doc}", flush=True)
+        t = time.perf_counter()
+        why = step.fn(cfg, st)
+        st.seconds[step.name] = time.perf_counter() - t
+        if why is not None:
+            st.skipped[step.name] = why
+            if announce:
+                print(f"      skipped: {why}", flush=True)
+    return st
+
+
+def run_dir(model_dir: Path, out: Path, cfg: RunConfig, stop: str = "verify", force: bool = False) -> dict:
+    """`hwcnn run`: the steps up to `stop` into a run directory that appears only when complete
+    (with --force, the old one is replaced only then)."""
     t0 = time.perf_counter()
-
-    print(f"[1/3] export {model_dir} -> QONNX", flush=True)
-    t = time.perf_counter()
-    model, cfg = load_model_dir(model_dir)
-    if cfg.quant is None:
-        raise HwcnnError(f"{model_dir} is a float model; `hwcnn run` takes a QAT model")
-    out.mkdir(parents=True)
-    qmodel = export_model(model, (cfg.in_channels, 32, 32), out / QONNX_FILE)
-    x = tb_images(cfg.dataset, 16, args.data_dir, args.cache_dir)
-    y_qonnx = execute_qonnx(qmodel, x)
-    with torch.no_grad():
-        y_brevitas = model(torch.from_numpy(x)).double().numpy().reshape(len(x), -1)
-    if not np.array_equal(y_qonnx, y_brevitas):
-        raise HwcnnError("QONNX execution differs from the Brevitas model; see the export step")
-    steps["export"] = time.perf_counter() - t
-
-    print("[2/3] convert QONNX -> hls4ml HLS project", flush=True)
-    t = time.perf_counter()
-    convert(qmodel, out / "hls", opts, x, y_qonnx, source=str(model_dir), dataset=cfg.dataset)
-    stamp_project(out / "hls", model_dir, opts)
-    steps["convert"] = time.perf_counter() - t
-
-    print(f"[3/3] verify on {args.n_csim} test images: C simulation, simulator, QAT, float twin", flush=True)
-    t = time.perf_counter()
-    result = verify(model_dir, args.n_csim, out / "hls", opts, args.data_dir, args.cache_dir, jobs=args.jobs,
-                    report_dir=out / "report")
-    steps["verify"] = time.perf_counter() - t
-    result["steps_seconds"] = {k: round(v, 1) for k, v in steps.items()} | {"total": round(time.perf_counter() - t0, 1)}
-    write_json(out / "run.json", result)
-    print_summary(result)
-    print(f"done in {result['steps_seconds']['total']} s: " + ", ".join(f"{k} {v:.1f} s" for k, v in steps.items()))
-    if args.json:
-        write_json(args.json, result)
-    return 0 if result["bit_exact"]["sim_vs_csim"] == 1.0 else 1
+    with output_dir(out, force) as tmp:
+        rd = RunDir(tmp)
+        cfg.model_dir, cfg.project, cfg.qonnx_out, cfg.report_dir = model_dir, rd.project.path, rd.qonnx_path, rd.report_dir
+        cfg.force, cfg.shown_as = True, (tmp, Path(out))
+        st = run(cfg, "export", stop, announce=True)
+        summary = dict(st.result or {"model": str(model_dir), "project": cfg.shown(cfg.project)})
+        summary["steps"] = list(STEP_NAMES[: STEP_NAMES.index(stop) + 1])
+        summary["steps_seconds"] = {k: round(v, 1) for k, v in st.seconds.items() if k in STEP_NAMES}
+        summary["steps_seconds"]["total"] = round(time.perf_counter() - t0, 1)
+        replace_json(rd.summary_path, summary)
+    return summary

@@ -7,8 +7,9 @@ from pathlib import Path
 import numpy as np
 
 from hwcnn import hwdesc
+from hwcnn.artifacts import Project
 from hwcnn.cost import cost_markdown, layer_costs, totals
-from hwcnn.fsutil import write_json
+from hwcnn.outputs import output_dir, read_json, replace_json
 
 
 def _plt():
@@ -71,10 +72,16 @@ def plot_layers(layer_rows: list[dict], overflow: dict, clipped: dict, names: li
 
 
 def write_verify_report(report_dir: Path, result: dict, outs, labels: np.ndarray, layer_rows: list[dict],
-                        project: Path) -> None:
-    report_dir = Path(report_dir)
-    report_dir.mkdir(parents=True, exist_ok=True)
-    desc, weights = hwdesc.load(project)
+                        project: Path, force: bool) -> None:
+    """Write report.md, its plots and verify.json into `report_dir`, all or nothing."""
+    with output_dir(Path(report_dir), force) as tmp:
+        _write(tmp, result, outs, labels, layer_rows, Project(project))
+
+
+def _write(report_dir: Path, result: dict, outs, labels: np.ndarray, layer_rows: list[dict], project: Project) -> None:
+    from hwcnn.hlsgen.convert import precision_table
+
+    desc, weights = hwdesc.load(project.path)
     names = [layer["name"] for layer in desc["layers"]]
     plot_confusion(outs.csim.argmax(1), labels, report_dir / "confusion_csim.png",
                    f"C simulation, {result['n_images']} images, accuracy {result['accuracy']['csim']:.4f}")
@@ -82,7 +89,6 @@ def write_verify_report(report_dir: Path, result: dict, outs, labels: np.ndarray
     costs = layer_costs(desc, weights)
     result["cost"] = totals(costs)
     a, b, d = result["accuracy"], result["bit_exact"], result["max_abs_diff"]
-    precision_md = (Path(project) / "hwcnn_precision.md")
     verdict = "PASS" if b["sim_vs_csim"] == 1.0 else "FAIL"
     lines = [
         f"# hwcnn verification: {result['model']}", "",
@@ -104,8 +110,7 @@ def write_verify_report(report_dir: Path, result: dict, outs, labels: np.ndarray
         lines += ["## Per-layer comparison on traced images", "", "| layer | max abs diff | equal |", "|---|---|---|"]
         lines += [f"| {r['layer']} | {r['max_abs_diff']:g} | {r['equal']} |" for r in layer_rows]
         lines.append("")
-    if precision_md.exists():
-        lines += ["## Fixed-point types", "", precision_md.read_text().split("\n", 2)[2]]
+    lines += ["## Fixed-point types", "", precision_table(read_json(project.precision_json_path, "precision report"))]
     lines += ["## Data", "", f"`{result['data_provenance']}`", ""]
     (report_dir / "report.md").write_text("\n".join(lines))
-    write_json(report_dir / "verify.json", result)
+    replace_json(report_dir / "verify.json", result)

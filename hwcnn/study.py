@@ -2,8 +2,9 @@
 
 Each point fine-tunes a QAT model from the float model (Brevitas), converts it with hwcnn's
 lossless types, and measures the hardware's accuracy on the whole test set with the bit-exact
-simulator (equal to the C simulation, which the test suite proves for every width), next to its
-cost: weight memory, MACs, and the accumulator widths that interval arithmetic chose.
+simulator, next to its cost: weight memory, MACs, and the accumulator widths that interval
+arithmetic chose. The study runs no C simulation itself: the simulator's equality with it is
+what the test suite checks (LeNet-5 at every pair of 2, 3, 4 and 8 bits).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from hwcnn.errors import HwcnnError
-from hwcnn.fsutil import atomic_output_dir, write_json
+from hwcnn.outputs import output_dir, replace_json
 
 
 def parse_widths(text: str, what: str) -> list[int]:
@@ -31,40 +32,36 @@ def parse_widths(text: str, what: str) -> list[int]:
     return widths
 
 
-def study_point(float_dir: Path, point_dir: Path, wbits: int, abits: int, epochs: int, seed: int,
-                data_dir, cache_dir, test) -> dict:
+def study_point(float_dir: Path, point_dir: Path, wbits: int, abits: int, epochs: int, seed: int, data,
+                test) -> dict:
     """Train one (wbits, abits) QAT model from the float model, convert, simulate, cost it."""
-    from hwcnn.config import QuantConfig, TrainConfig, read_model_dir_config
-    from hwcnn.convert import ConvertOptions, convert
+    from hwcnn import pipeline
+    from hwcnn.artifacts import ModelDir
+    from hwcnn.config import QuantConfig, TrainConfig
     from hwcnn.cost import layer_costs, totals
-    from hwcnn.data.encoding import to_float
-    from hwcnn.export import QONNX_FILE, execute_qonnx, export_model
     from hwcnn.fixed import FixedType
     from hwcnn.hwdesc import load as load_desc
-    from hwcnn.models import load_model_dir
-    from hwcnn.sim import load_simulator
+    from hwcnn.layers import Kind
     from hwcnn.train import train_model_dir
 
-    fcfg = read_model_dir_config(float_dir).model
+    fcfg = ModelDir(float_dir).config().model
     mc = replace(fcfg, quant=QuantConfig(weight_bits=wbits, act_bits=abits))
     tc = TrainConfig(epochs=epochs, lr=1e-3, schedule="cosine", augment_shift=2, seed=seed,
                      init_from=os.path.relpath(float_dir.resolve(), point_dir.resolve()))
-    metrics = train_model_dir(point_dir, mc, tc, float_twin=float_dir, data_dir=data_dir, cache_dir=cache_dir,
-                              progress=False)
-    model, cfg = load_model_dir(point_dir)
+    metrics = train_model_dir(point_dir, mc, tc, float_twin=float_dir, data_dir=data.data_dir,
+                              cache_dir=data.cache_dir, progress=False)
     with tempfile.TemporaryDirectory() as tmp:
-        qmodel = export_model(model, (cfg.in_channels, 32, 32), Path(tmp) / QONNX_FILE)
-        x = to_float(test.images[:4])
-        convert(qmodel, Path(tmp) / "hls", ConvertOptions(), x, execute_qonnx(qmodel, x), source=str(point_dir),
-                dataset=cfg.dataset)
-        desc, weights = load_desc(Path(tmp) / "hls")
-        sim = load_simulator(Path(tmp) / "hls")
-    res = sim.run(to_float(test.images))
+        cfg = pipeline.RunConfig(project=Path(tmp) / "hls", model_dir=point_dir, tb_images=4, data=data,
+                                 n_images=len(test.labels), progress=False)
+        st = pipeline.run(cfg, "export", "convert")
+        st = pipeline.run(cfg, "simulate", "simulate", state=st)
+        desc, weights = load_desc(cfg.project)
+    res = st.sim
     accs = [FixedType.parse(layer["types"]["accum"]).width for layer in desc["layers"]
-            if layer["kind"] in ("Conv2D", "Dense")]
+            if Kind.of(layer["kind"]).has_macs]
     cost = totals(layer_costs(desc, weights))
     return {"weight_bits": wbits, "act_bits": abits,
-            "hardware_accuracy": float(np.mean(res.output.raw.argmax(1) == test.labels)),
+            "hardware_accuracy": float(np.mean(res.output.raw.argmax(1) == st.labels)),
             "qat_accuracy": metrics["test_accuracy"], "weight_memory_bits": cost["weight_bits"],
             "weight_kb": cost["weight_kb"], "macs": cost["macs"], "nonzero_macs": cost["nonzero_macs"],
             "accumulator_widths": accs, "max_accumulator_width": max(accs), "overflow": res.overflow}
@@ -121,38 +118,33 @@ def study_markdown(name: str, rows: list[dict], float_acc: float, epochs: int) -
     return "\n".join(lines) + "\n"
 
 
-def cli_study(args) -> int:
+def run_study(model_dir: Path, wbits: list[int], abits: list[int], epochs: int, seed: int, out: Path | None,
+              data, force: bool = False) -> tuple[dict, Path]:
+    """Every (wbits, abits) point into one study directory, written when complete."""
     from tqdm import tqdm
 
-    from hwcnn.config import float_twin_dir, read_model_dir_config
-    from hwcnn.data import load_split
+    from hwcnn.artifacts import ModelDir
 
-    model_dir = Path(args.model_dir)
-    cfg = read_model_dir_config(model_dir)
-    float_dir = model_dir if cfg.model.quant is None else float_twin_dir(model_dir)
-    if float_dir is None:
+    md = ModelDir(model_dir)
+    cfg = md.config()
+    float_md = md if cfg.model.quant is None else md.float_twin()
+    if float_md is None:
         raise HwcnnError(f"{model_dir} is a QAT model without a float_twin; give the float model")
-    wbits, abits = parse_widths(args.wbits, "wbits"), parse_widths(args.abits, "abits")
-    if args.epochs < 1:
-        raise HwcnnError(f"--epochs must be >= 1, got {args.epochs}")
-    out = Path(args.out or Path("runs") / f"study-{float_dir.name}")
-    test = load_split(cfg.model.dataset, "test", data_dir=args.data_dir, cache_dir=args.cache_dir)
-    float_acc = float(__import__("json").loads((float_dir / "metrics.json").read_text())["test_accuracy"])
+    out = Path(out or Path("runs") / f"study-{float_md.name}")
+    test = data.split(cfg.model.dataset, "test")
+    float_acc = float(float_md.metrics()["test_accuracy"])
     t0 = time.perf_counter()
     rows = []
-    with atomic_output_dir(out, args.force) as tmp:
+    with output_dir(out, force) as tmp:
         points = [(w, a) for w in wbits for a in abits]
         for w, a in tqdm(points, desc="study points", unit="point"):
-            rows.append(study_point(float_dir.resolve(), tmp / "points" / f"w{w}a{a}", w, a, args.epochs,
-                                    args.seed, args.data_dir, args.cache_dir, test))
-        result = {"float_model": str(float_dir), "dataset": cfg.model.dataset, "n_test": len(test.labels),
-                  "epochs": args.epochs, "float_accuracy": float_acc, "points": rows,
+            rows.append(study_point(float_md.path.resolve(), tmp / "points" / f"w{w}a{a}", w, a, epochs, seed, data,
+                                    test))
+        result = {"float_model": str(float_md.path), "dataset": cfg.model.dataset, "n_test": len(test.labels),
+                  "epochs": epochs, "float_accuracy": float_acc, "points": rows,
                   "seconds": round(time.perf_counter() - t0, 1)}
-        write_json(tmp / "study.json", result)
+        replace_json(tmp / "study.json", result)
         plot_study(rows, float_acc, tmp / "study.png")
-        (tmp / "study.md").write_text(study_markdown(float_dir.name, rows, float_acc, args.epochs))
-    print(study_markdown(float_dir.name, rows, float_acc, args.epochs), end="")
-    print(f"wrote {out}/study.md ({len(rows)} points, {result['seconds']} s)")
-    if args.json:
-        write_json(args.json, result)
-    return 0
+        (tmp / "study.md").write_text(study_markdown(float_md.name, rows, float_acc, epochs))
+    print(study_markdown(float_md.name, rows, float_acc, epochs), end="")
+    return result, out

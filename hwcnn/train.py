@@ -6,9 +6,10 @@ workers) and dropout; torch.use_deterministic_algorithms(True) is on. The same s
 machine gives identical weights.
 
 While it trains, `hwcnn train --out DIR` keeps DIR's checkpoint (model, optimizer, schedule,
-epoch, RNG states, best weights so far) in `.DIR.training/`, written atomically after every
-epoch; `--resume` continues from it and ends with the same weights as an uninterrupted run.
-The finished model directory appears in one step (hwcnn.fsutil.atomic_output_dir).
+epoch, RNG states, best weights so far) in a hidden sibling of DIR (`training_dir`), written
+atomically after every epoch; `--resume` continues from it and ends with the same weights as an
+uninterrupted run. The finished model directory appears in one step (hwcnn.outputs.output_dir),
+and one process at a time trains into DIR (its output lock is held from start to end).
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ import math
 import os
 import shutil
 import time
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -28,12 +28,12 @@ import torch.nn.functional as F
 from torch import nn
 from tqdm import tqdm
 
-from hwcnn.config import (CONFIG_FILE, CURVE_FILE, METRICS_FILE, WEIGHTS_FILE, LayerBits, ModelConfig,
-                          ModelDirConfig, QuantConfig, TrainConfig, from_dict, read_model_dir_config, to_dict)
-from hwcnn.data import dataset_info, load_split
+from hwcnn.config import ModelConfig, ModelDirConfig, TrainConfig, to_dict
+from hwcnn.data import load_split
 from hwcnn.data.encoding import to_float
 from hwcnn.errors import HwcnnError
-from hwcnn.fsutil import atomic_output_dir, atomic_write_bytes, check_output_free, read_json, write_json
+from hwcnn.artifacts import ModelDir
+from hwcnn.outputs import check_free, lock, output_dir, replace_bytes, replace_json
 from hwcnn.models import build_model, load_model_dir, load_weights
 from hwcnn.models.squeezenet import equalize, fold_batch_norm
 
@@ -275,7 +275,7 @@ def fit(model: nn.Module, mc: ModelConfig, tc: TrainConfig, train: Arrays, valid
 def _write_checkpoint(path: Path, ckpt: dict) -> None:
     buf = io.BytesIO()
     torch.save(ckpt, buf)
-    atomic_write_bytes(path, buf.getvalue())
+    replace_bytes(path, buf.getvalue())
 
 
 def _read_checkpoint(path: Path, mc: ModelConfig, tc: TrainConfig) -> dict:
@@ -327,10 +327,11 @@ def earlier_stages(init_dir: Path, mc: ModelConfig) -> list[dict]:
     Models are often trained in stages (a QAT run continued at a lower learning rate, a float run
     restarted); recording the whole chain keeps a model directory reproducible. A QAT run started
     from a float model is a new chain (the float model is its twin, with its own record)."""
-    init_cfg = read_model_dir_config(init_dir)
-    if (init_cfg.model.quant is None) != (mc.quant is None) or not (init_dir / METRICS_FILE).is_file():
+    init_md = ModelDir(init_dir)
+    init_cfg = init_md.config()
+    if (init_cfg.model.quant is None) != (mc.quant is None) or not init_md.metrics_path.is_file():
         return []
-    metrics = read_json(init_dir / METRICS_FILE, "model metrics")
+    metrics = init_md.metrics()
     stage = {"model": init_dir.name, "train": to_dict(init_cfg.train), "float_twin": init_cfg.float_twin}
     stage |= {k: metrics.get(k) for k in ("test_accuracy", "valid_accuracy", "seconds_per_epoch", "history")}
     return metrics.get("earlier_stages", {}).get("stages", []) + [stage]
@@ -341,16 +342,28 @@ def train_model_dir(out: Path, mc: ModelConfig, tc: TrainConfig, *, float_twin: 
                     progress: bool = True) -> dict:
     """Train and write the model directory `out`; returns its metrics."""
     out = Path(out)
-    check_output_free(out, force)
+    with lock(out):
+        return _train_model_dir(out, mc, tc, float_twin, data_dir, cache_dir, force, resume, progress)
+
+
+def training_dir(out: Path) -> Path:
+    """Where the checkpoint of a run training into `out` lives (a short name whatever out's length)."""
+    import hashlib
+
+    return out.parent / f".hwcnn-{hashlib.sha1(out.name.encode()).hexdigest()[:10]}.training"
+
+
+def _train_model_dir(out, mc, tc, float_twin, data_dir, cache_dir, force, resume, progress) -> dict:
+    check_free(out, force)
     if tc.distill > 0 and float_twin is None:
         raise HwcnnError("distillation needs a float twin (--float-twin, or --init-from a float model)")
     init_dir = None if tc.init_from is None else Path(os.path.normpath(out / tc.init_from))
     if tc.equalize and (mc.arch != "squeezenet" or mc.quant is None or init_dir is None):
         raise HwcnnError("--equalize applies to a QAT SqueezeNet started --init-from its float twin")
-    if tc.equalize and read_model_dir_config(init_dir).model.quant is not None:
+    if tc.equalize and ModelDir(init_dir).config().model.quant is not None:
         raise HwcnnError(f"--equalize: {init_dir} is a QAT model; equalization is applied once, to the float "
                          "twin a QAT model starts from")
-    workdir = out.parent / f".{out.name}.training"
+    workdir = training_dir(out)
     if resume and not (workdir / CHECKPOINT_FILE).is_file():
         raise HwcnnError(f"nothing to resume: {workdir / CHECKPOINT_FILE} not found (train without --resume)")
     if not resume and workdir.exists():
@@ -396,92 +409,13 @@ def train_model_dir(out: Path, mc: ModelConfig, tc: TrainConfig, *, float_twin: 
         metrics["earlier_stages"] = {"note": "the stages that trained the weights this run started from, oldest "
                                              "first; each continued from the weights of the one before",
                                      "stages": stages}
-    with atomic_output_dir(out, force=force) as tmp:
-        write_json(tmp / CONFIG_FILE, to_dict(ModelDirConfig(mc, tc, twin)))
+    with output_dir(out, force=force) as tmp:
+        md = ModelDir(tmp)
+        replace_json(md.config_path, to_dict(ModelDirConfig(mc, tc, twin)))
         buf = io.BytesIO()
         torch.save(model.state_dict(), buf)
-        (tmp / WEIGHTS_FILE).write_bytes(buf.getvalue())
-        write_json(tmp / METRICS_FILE, metrics)
-        plot_curve(history, tmp / CURVE_FILE, f"{out.name}: test accuracy {test_acc:.4f}", stages)
+        md.weights_path.write_bytes(buf.getvalue())
+        replace_json(md.metrics_path, metrics)
+        plot_curve(history, md.curve_path, f"{out.name}: test accuracy {test_acc:.4f}", stages)
     shutil.rmtree(workdir, ignore_errors=True)
     return metrics
-
-
-# --- command line -------------------------------------------------------------------------------
-
-def parse_layer_bits(items: list[str]) -> dict[str, LayerBits]:
-    layers = {}
-    for item in items:
-        name, sep, bits = item.partition("=")
-        w, sep2, a = bits.partition(",")
-        if not (sep and sep2 and w.strip().isdigit() and a.strip().isdigit()):
-            raise HwcnnError(f"--layer-bits {item!r}: expected LAYER=W,A, e.g. conv1=8,4")
-        layers[name] = LayerBits(int(w), int(a))
-    return layers
-
-
-def cli_train(args) -> int:
-    """`hwcnn train`: build the configs from the arguments and train the model directory."""
-    if args.threads is not None and args.threads < 1:
-        raise HwcnnError(f"--threads {args.threads} must be >= 1")
-    torch.set_num_threads(args.threads or os.cpu_count() or 1)
-    info = dataset_info(args.dataset)
-    quant = None if args.float_model else QuantConfig(args.wbits, args.abits, layers=parse_layer_bits(args.layer_bits),
-                                                      weight_scale=args.weight_scale)
-    if args.float_model and args.layer_bits:
-        raise HwcnnError("--layer-bits needs a quantized model (drop --float)")
-    if args.float_model and args.weight_scale != "max":
-        raise HwcnnError("--weight-scale needs a quantized model (drop --float)")
-    if args.batch_norm and not args.float_model:
-        raise HwcnnError("--batch-norm needs --float: a QAT model has no batch norm (it does not convert); "
-                         "train the float twin with batch norm and --init-from it, which folds it")
-    mc = ModelConfig(arch=args.arch, variant=args.variant or default_variant(args.arch, args.dataset),
-                     dataset=args.dataset, in_channels=info.channels, num_classes=info.num_classes, quant=quant,
-                     batch_norm=args.batch_norm, dropout=args.dropout)
-    build_model(mc)  # unknown arch, variant or layer names fail before any data is loaded
-    out = Path(args.out)
-    init_from = float_twin = None
-    if args.init_from is not None:
-        init_cfg = read_model_dir_config(args.init_from).model
-        if (init_cfg.arch, init_cfg.variant, init_cfg.dataset) != (mc.arch, mc.variant, mc.dataset):
-            raise HwcnnError(f"--init-from {args.init_from} is a {init_cfg.arch} {init_cfg.variant} on "
-                             f"{init_cfg.dataset}, not a {mc.arch} {mc.variant} on {mc.dataset}")
-        init_from = os.path.relpath(Path(args.init_from).resolve(), out.resolve())
-    twin_arg = args.float_twin or (args.init_from if quant is not None else None)
-    if twin_arg is not None:
-        if read_model_dir_config(twin_arg).model.quant is not None:
-            raise HwcnnError(f"float twin {twin_arg} is a quantized model")
-        float_twin = Path(twin_arg)
-    tc = default_train_config(mc.arch, quantized=quant is not None, initialised=init_from is not None)
-    tc = replace(tc, seed=args.seed, init_from=init_from,
-                 **{k: v for k, v in (("epochs", args.epochs), ("batch_size", args.batch_size), ("lr", args.lr),
-                                           ("schedule", args.schedule), ("weight_decay", args.weight_decay),
-                                           ("augment_shift", args.augment_shift),
-                                           ("augment_flip", args.augment_flip or None), ("distill", args.distill),
-                                           ("ema", args.ema), ("equalize", args.equalize or None))
-                    if v is not None})
-    tc = from_dict(TrainConfig, to_dict(tc), "training settings")  # re-checks the overridden values
-    metrics = train_model_dir(out, mc, tc, float_twin=float_twin, data_dir=args.data_dir, cache_dir=args.cache_dir,
-                              force=args.force, resume=args.resume)
-    print(f"{out}: test accuracy {metrics['test_accuracy']:.4f} (valid {metrics['valid_accuracy']:.4f}, "
-          f"best epoch {metrics['best_epoch']}), {metrics['seconds_per_epoch']:.1f} s/epoch")
-    if args.json is not None:
-        write_json(args.json, {k: v for k, v in metrics.items() if k != "history"})
-    return 0
-
-
-def cli_evaluate(args) -> int:
-    """`hwcnn evaluate MODEL_DIR`: the accuracy on the official test set (or its first --n images)."""
-    torch.set_num_threads(os.cpu_count() or 1)
-    if args.n is not None and args.n < 1:
-        raise HwcnnError(f"--n {args.n} must be >= 1")
-    model, mc = load_model_dir(args.model_dir)
-    test = load_arrays(mc.dataset, "test", data_dir=args.data_dir, cache_dir=args.cache_dir, n=args.n)
-    loss, acc = evaluate(model, test, progress="test")
-    kind = "float" if mc.quant is None else f"QAT w{mc.quant.weight_bits}a{mc.quant.act_bits}"
-    print(f"{args.model_dir}: {mc.arch} {mc.variant} ({kind}) on {mc.dataset} test: "
-          f"accuracy {acc:.4f} ({round(acc * len(test))}/{len(test)}), loss {loss:.4f}")
-    if args.json is not None:
-        write_json(args.json, {"model": str(args.model_dir), "dataset": mc.dataset, "n_images": len(test),
-                               "accuracy": acc, "loss": loss})
-    return 0

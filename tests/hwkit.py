@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import os
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Callable, Hashable
 
 import numpy as np
 
+ROOT = Path(__file__).resolve().parent.parent  # the repository
 WIDTHS = (2, 3, 4, 8)
 
 
@@ -73,20 +73,34 @@ def grid_inputs(n: int, channels: int = 1, seed: int = 1) -> np.ndarray:
     return (raw / 256).astype(np.float32)
 
 
-def make_project(model, out: Path, overrides: dict | None = None, channels: int = 1) -> Path:
-    """Export + convert (no compile) a QAT model into `out`."""
-    from hwcnn.convert import ConvertOptions, convert
-    from hwcnn.export import execute_qonnx, export_model
+def make_project(model, out: Path, overrides: dict | None = None, channels: int = 1, **hls) -> Path:
+    """Export + convert (no compile) a QAT model into `out`, through the pipeline's steps."""
+    from hwcnn import pipeline
+    from hwcnn.hlsgen.config import HlsConfig
 
-    qmodel = export_model(model, (channels, 32, 32), out.with_suffix(".onnx"))
-    x = grid_inputs(4, channels)
-    convert(qmodel, out, ConvertOptions(overrides=overrides or {}), x, execute_qonnx(qmodel, x), source="test")
+    cfg = pipeline.RunConfig(project=out, progress=False,
+                             hls=HlsConfig(overrides=tuple((k[0], k[1], v) for k, v in (overrides or {}).items()),
+                                           **hls))
+    state = pipeline.RunState(model=model, input_shape=(channels, 32, 32), tb_x=grid_inputs(4, channels))
+    pipeline.run(cfg, "export", "convert", state=state)
     return out
 
 
-def build_all(projects: list[Path]) -> None:
-    """Compile projects in parallel (g++ runs in subprocesses, so threads suffice)."""
-    from hwcnn.csim import build
+class Lazy:
+    """A dict of expensive values (compiled HLS projects) made on first use, so that selecting one
+    test builds only what that test needs."""
 
-    with ThreadPoolExecutor(os.cpu_count() or 1) as pool:
-        list(pool.map(lambda p: build(p, quiet=True), projects))
+    def __init__(self, make: Callable[[Hashable], object]):
+        self._make, self._made = make, {}
+
+    def __getitem__(self, key):
+        if key not in self._made:
+            self._made[key] = self._make(key)
+        return self._made[key]
+
+
+def compiled(project: Path) -> Path:
+    from hwcnn.hlsgen.csim import build
+
+    build(project, quiet=True)
+    return project

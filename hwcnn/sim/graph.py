@@ -14,8 +14,11 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from hwcnn.errors import HwcnnError
-from hwcnn.fixed import FixedType, Overflow, Rounding, cast, from_float
-from hwcnn.sim import lut, ops
+from hwcnn import tables
+from hwcnn.fixed import FixedType, cast, from_float
+from hwcnn.hwdesc import is_quantizer
+from hwcnn.layers import Kind
+from hwcnn.sim import ops
 from hwcnn.sim.ops import Fx
 
 # row-Toeplitz convolution does input_width/filter_width times more (BLAS) multiplications than
@@ -36,11 +39,6 @@ class SimResult:
     traces: dict[str, Fx] = field(default_factory=dict)
 
 
-def _is_quantizer(t: FixedType) -> bool:
-    """A Brevitas activation quantizer maps to a rounding, saturating type; its clipping is the model."""
-    return t.rounding != Rounding.TRN and t.overflow != Overflow.WRAP
-
-
 class Simulator:
     """Bit-exact NumPy model of an hls4ml project, built from its hardware description."""
 
@@ -49,10 +47,7 @@ class Simulator:
         self.layers = desc["layers"]
         self.weights = weights
         self.types = [{k: FixedType.parse(v) for k, v in layer["types"].items()} for layer in self.layers]
-        for layer in self.layers:
-            if layer["kind"] not in _KERNELS:
-                raise HwcnnError(f"simulator: layer {layer['name']} has unsupported kind {layer['kind']} "
-                                 f"(supported: {', '.join(sorted(_KERNELS))})")
+        self.kinds = [Kind.of(layer["kind"], f"simulator: layer {layer['name']}") for layer in self.layers]
         self.input_shape = tuple(desc["inputs"][0]["shape"])
         self.threads = os.cpu_count() or 1
         self.cache: dict = {}  # per-layer matrices derived from the weights (row_toeplitz)
@@ -98,16 +93,16 @@ class Simulator:
     def _run_chunk(self, x: np.ndarray, trace: bool) -> SimResult:
         values: dict[str, Fx] = {self.desc["inputs"][0]["name"]: None}  # filled by the Input layer
         result = SimResult(output=None)
-        for layer, types in zip(self.layers, self.types):
+        for layer, kind, types in zip(self.layers, self.kinds, self.types):
             ins = [values[v] for v in layer["inputs"] if v in values]
-            if layer["kind"] == "Input":
+            if kind is Kind.INPUT:
                 ins = [x]
-            y, n_over = _KERNELS[layer["kind"]](self, layer, types, ins)
+            y, n_over = _KERNELS[kind](self, layer, types, ins)
             y = Fx(y.raw.reshape(len(x), *layer["shape"]), y.type)
             for name in layer.get("outputs", [layer["output"]]):
                 values[name] = y
             if n_over:
-                bucket = result.clipped if (layer["kind"] == "Activation" and _is_quantizer(types["result"])) \
+                bucket = result.clipped if (kind is Kind.ACTIVATION and is_quantizer(types["result"])) \
                     else result.overflow
                 bucket[layer["name"]] = bucket.get(layer["name"], 0) + n_over
             if trace:
@@ -151,8 +146,8 @@ def _activation(sim, layer, types, ins):
         return ops.cast_to(x, types["result"])
     if act == "relu":
         return ops.cast_to(x, types["result"], fn="relu")
-    if act == "tanh":  # a table lookup (sim/lut.py): entries of table_t, assigned to the result
-        table = lut.tanh_lookup(x.raw, x.type.frac, layer["attrs"]["table_size"], types["table"])
+    if act == "tanh":  # a table lookup (hwcnn/tables.py): entries of table_t, assigned to the result
+        table = tables.tanh_lookup(x.raw, x.type.frac, layer["attrs"]["table_size"], types["table"])
         return ops.cast_to(Fx(table, types["table"]), types["result"])
     raise HwcnnError(f"simulator: activation {act} (layer {layer['name']}) is not supported")
 
@@ -259,16 +254,17 @@ def _clone(sim, layer, types, ins):
 
 
 _KERNELS = {
-    "Input": _input,
-    "Transpose": _transpose,
-    "Reshape": _reshape,
-    "Activation": _activation,
-    "Dense": _dense,
-    "Conv2D": _conv2d,
-    "PointwiseConv2D": _conv2d,  # pointwise_conv_2d_cl: the same dense_latency per pixel
-    "Pooling2D": _pooling2d,
-    "GlobalPooling2D": _global_pooling2d,
-    "Concatenate": _concatenate,
-    "ZeroPadding2D": _zero_padding2d,
-    "Clone": _clone,
+    Kind.INPUT: _input,
+    Kind.TRANSPOSE: _transpose,
+    Kind.RESHAPE: _reshape,
+    Kind.ACTIVATION: _activation,
+    Kind.DENSE: _dense,
+    Kind.CONV2D: _conv2d,
+    Kind.POINTWISE_CONV2D: _conv2d,  # pointwise_conv_2d_cl: the same dense_latency per pixel
+    Kind.POOLING2D: _pooling2d,
+    Kind.GLOBAL_POOLING2D: _global_pooling2d,
+    Kind.CONCATENATE: _concatenate,
+    Kind.ZERO_PADDING2D: _zero_padding2d,
+    Kind.CLONE: _clone,
 }
+assert set(_KERNELS) == set(Kind), "every layer kind has a simulator kernel"

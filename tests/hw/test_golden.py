@@ -4,22 +4,19 @@ both still produce exactly the committed raw outputs (rewrite them only with
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from numpy.testing import assert_array_equal
 
-from hwcnn.cli import DEFAULT_CACHE
-from hwcnn.convert import ConvertOptions
-from hwcnn.csim import build, run_csim
+from hwcnn import pipeline
+from hwcnn.artifacts import ModelDir
 from hwcnn.data.encoding import to_float
 from hwcnn.golden import GOLDEN_DIR, golden_path, read_golden
+from hwcnn.hlsgen.csim import build, run_csim
 from hwcnn.sim import load_simulator
-from hwcnn.verify import ensure_project, model_digest
+from hwkit import ROOT
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = sorted(p.name for p in (ROOT / "models").iterdir() if (ROOT / GOLDEN_DIR / f"{p.name}.npz").exists())
 
 
@@ -35,10 +32,10 @@ def test_golden_every_shipped_qat_model_has_vectors():
 def golden_project(request, tmp_path_factory):
     model_dir = ROOT / "models" / request.param
     images, expected, meta = read_golden(golden_path(model_dir, ROOT / GOLDEN_DIR))
-    assert meta["model_sha256"] == model_digest(model_dir), \
+    assert meta["model_sha256"] == ModelDir(model_dir).digest(), \
         f"{model_dir} changed since its golden vectors were made; rerun hwcnn verify --update-golden deliberately"
     project = tmp_path_factory.mktemp(request.param) / "hls"
-    ensure_project(model_dir, project, ConvertOptions(), None, DEFAULT_CACHE)
+    pipeline.run(pipeline.RunConfig(project=project, model_dir=model_dir, progress=False), "export", "convert")
     build(project, quiet=True)
     return project, to_float(images), expected
 

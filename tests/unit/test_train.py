@@ -12,7 +12,7 @@ import hwcnn.train
 from hwcnn.cli import main
 from hwcnn.config import ModelConfig, QuantConfig, TrainConfig
 from hwcnn.models import build_model, load_model_dir
-from hwcnn.train import Arrays, fit, random_flip, random_shift, training_loss
+from hwcnn.train import Arrays, fit, random_flip, random_shift, training_dir, training_loss
 
 SIZES = {"train": 96, "valid": 32, "test": 40}
 
@@ -55,7 +55,7 @@ def test_train_writes_a_model_directory_and_is_deterministic(tmp_path, capsys):
     assert train(tmp_path / "a", "--json", str(tmp_path / "a.json")) == 0
     assert sorted(p.name for p in (tmp_path / "a").iterdir()) == [
         "config.json", "metrics.json", "training_curve.png", "weights.pt"]
-    assert not list(tmp_path.glob(".a*"))  # no checkpoint or partial directory left behind
+    assert not list(tmp_path.glob(".hwcnn-*"))  # no checkpoint, lock or partial directory left behind
     metrics = json.loads((tmp_path / "a" / "metrics.json").read_text())
     assert [h["epoch"] for h in metrics["history"]] == [1, 2]
     assert metrics["n_test"] == SIZES["test"] and metrics["data"]["source"] == "synthetic"
@@ -88,7 +88,7 @@ def test_resume_gives_the_uninterrupted_result(tmp_path, monkeypatch, capsys, ex
     monkeypatch.setattr(hwcnn.train, "_write_checkpoint", write_then_interrupt)
     assert train(tmp_path / "cut", *extra) == 130  # interrupted after epoch 1
     assert not (tmp_path / "cut").exists()
-    assert (tmp_path / ".cut.training" / "checkpoint.pt").is_file()
+    assert (training_dir(tmp_path / "cut") / "checkpoint.pt").is_file()
     monkeypatch.setattr(hwcnn.train, "_write_checkpoint", write)
 
     capsys.readouterr()
@@ -98,14 +98,14 @@ def test_resume_gives_the_uninterrupted_result(tmp_path, monkeypatch, capsys, ex
     valid_losses = [[h["valid_loss"] for h in json.loads((tmp_path / d / "metrics.json").read_text())["history"]]
                     for d in ("full", "cut")]
     assert valid_losses[0] == valid_losses[1]  # epoch 2 validated the same (averaged) weights
-    assert not (tmp_path / ".cut.training").exists()
+    assert not training_dir(tmp_path / "cut").exists()
 
 
 def test_resume_errors(tmp_path, capsys):
     assert train(tmp_path / "x", "--resume") == 2
     assert "nothing to resume" in capsys.readouterr().err
-    (tmp_path / ".x.training").mkdir()
-    (tmp_path / ".x.training" / "checkpoint.pt").write_bytes(b"garbage")
+    training_dir(tmp_path / "x").mkdir()
+    (training_dir(tmp_path / "x") / "checkpoint.pt").write_bytes(b"garbage")
     assert train(tmp_path / "x", "--resume") == 2
     assert "is damaged" in capsys.readouterr().err
 

@@ -7,8 +7,9 @@ import pytest
 import torch
 from numpy.testing import assert_array_equal
 
-from hwkit import WIDTHS, build_all, grid_inputs, make_project, random_qat_lenet
-from hwcnn.csim import run_csim, trace_csim
+from hwkit import WIDTHS, compiled, grid_inputs, make_project, random_qat_lenet
+from hwcnn.artifacts import Project
+from hwcnn.hlsgen.csim import run_csim, trace_csim
 from hwcnn.export import execute_qonnx, export_model
 from hwcnn.sim import load_simulator
 
@@ -43,7 +44,7 @@ def test_simulator_equals_csim_and_qat(lenet_grid, inputs, wbits, abits):
 
 def test_qonnx_execution_equals_brevitas(tmp_path):
     model = random_qat_lenet(4, 4, seed=3)
-    qmodel = export_model(model, (1, 32, 32), tmp_path / "m.onnx")
+    qmodel = export_model(model, (1, 32, 32))
     x = grid_inputs(6)
     with torch.no_grad():
         ref = model(torch.from_numpy(x)).numpy()
@@ -58,7 +59,7 @@ def test_types_are_lossless_and_minimal(lenet_grid):
     from hwcnn.fixed import FixedType
 
     _, project = lenet_grid[(4, 4)]
-    layers = json.loads((project / "hwcnn_precision.json").read_text())["layers"]
+    layers = json.loads(Project(project).precision_json_path.read_text())["layers"]
     prev = None
     n_mac = 0
     for r in layers:
@@ -84,7 +85,7 @@ def narrow_projects(tmp_path_factory):
     root = tmp_path_factory.mktemp("narrow")
     model = random_qat_lenet(4, 4, seed=7)
     lossless = make_project(model, root / "lossless")
-    layers = json.loads((lossless / "hwcnn_precision.json").read_text())["layers"]
+    layers = json.loads(Project(lossless).precision_json_path.read_text())["layers"]
     acc = FixedType.parse(next(r for r in layers if r["layer"] == "Conv2D_Conv_1")["types"]["accum"])
     # six integer bits too few (same fractional bits): sums beyond 1/64 of the worst case overflow
     narrow = {mode: FixedType(acc.width - 6, acc.integer - 6, True, "TRN", mode).hls4ml() for mode in ("WRAP", "SAT")}
@@ -92,7 +93,8 @@ def narrow_projects(tmp_path_factory):
         mode: make_project(model, root / mode, overrides={("Conv2D_Conv_1", "accum"): t, ("Conv2D_Conv_1", "result"): t})
         for mode, t in narrow.items()
     }
-    build_all(list(projects.values()))
+    for p in projects.values():
+        compiled(p)
     return model, projects
 
 

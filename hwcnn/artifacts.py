@@ -1,0 +1,218 @@
+"""The artifacts hwcnn reads and writes, each with one owner: a model directory, an HLS project,
+a run directory. Every file name of theirs is written here and nowhere else.
+
+    models/<name>/            ModelDir: config.json, weights.pt, metrics.json, training_curve.png
+    <project>/                Project: hls4ml's files (firmware/, build_lib.sh, ...) and hwcnn's:
+                              hwcnn_project.json (the manifest: what it was made from, and how),
+                              hwcnn_model.json + hwcnn_weights.npz (the hardware description the
+                              simulator reads), hwcnn_precision.json/.md (every type and why),
+                              README_hwcnn.md, the testbench arrays, the build stamp
+    runs/<name>/              RunDir: model.qonnx.onnx, hls/ (a Project), report/, run.json
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from hwcnn.config import ModelDirConfig, from_dict
+from hwcnn.errors import HwcnnError
+from hwcnn.outputs import read_json
+
+MANIFEST_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class ModelDir:
+    """A trained model: its configuration, weights (torch.load(..., weights_only=True)), metrics, curve."""
+
+    path: Path
+
+    def __post_init__(self):
+        object.__setattr__(self, "path", Path(self.path))
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    @property
+    def config_path(self) -> Path:
+        return self.path / "config.json"
+
+    @property
+    def weights_path(self) -> Path:
+        return self.path / "weights.pt"
+
+    @property
+    def metrics_path(self) -> Path:
+        return self.path / "metrics.json"
+
+    @property
+    def curve_path(self) -> Path:
+        return self.path / "training_curve.png"
+
+    def config(self) -> ModelDirConfig:
+        """The checked config.json."""
+        if not self.path.is_dir():
+            raise HwcnnError(f"model directory {self.path} not found")
+        return from_dict(ModelDirConfig, read_json(self.config_path, "model config"), str(self.config_path))
+
+    def metrics(self) -> dict:
+        return read_json(self.metrics_path, "model metrics")
+
+    def float_twin(self) -> "ModelDir | None":
+        twin = self.config().float_twin
+        return None if twin is None else ModelDir(Path(os.path.normpath(self.path / twin)))
+
+    def digest(self) -> str:
+        """sha256 of what defines the model's function: its configuration and weights."""
+        h = hashlib.sha256()
+        for p in (self.config_path, self.weights_path):
+            try:
+                h.update(p.read_bytes())
+            except FileNotFoundError:
+                raise HwcnnError(f"{p} not found") from None
+        return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class Project:
+    """An HLS project written by `hwcnn convert`: hls4ml's files plus hwcnn's manifest and description."""
+
+    path: Path
+
+    HLS_NAME = "myproject"  # hls4ml's project (and top function) name
+
+    def __post_init__(self):
+        object.__setattr__(self, "path", Path(self.path))
+
+    # hwcnn's files
+    @property
+    def manifest_path(self) -> Path:
+        return self.path / "hwcnn_project.json"
+
+    @property
+    def description_path(self) -> Path:
+        return self.path / "hwcnn_model.json"
+
+    @property
+    def description_weights_path(self) -> Path:
+        return self.path / "hwcnn_weights.npz"
+
+    @property
+    def precision_json_path(self) -> Path:
+        return self.path / "hwcnn_precision.json"
+
+    @property
+    def precision_md_path(self) -> Path:
+        return self.path / "hwcnn_precision.md"
+
+    @property
+    def readme_path(self) -> Path:
+        return self.path / "README_hwcnn.md"
+
+    @property
+    def tb_input_path(self) -> Path:
+        return self.path / "tb_input.npy"
+
+    @property
+    def tb_output_path(self) -> Path:
+        return self.path / "tb_output.npy"
+
+    @property
+    def build_stamp_path(self) -> Path:
+        return self.path / ".hwcnn_build.json"
+
+    @property
+    def report_dir(self) -> Path:
+        return self.path / "report"
+
+    # hls4ml's files that hwcnn uses
+    @property
+    def build_script_path(self) -> Path:
+        return self.path / "build_lib.sh"
+
+    @property
+    def firmware_dir(self) -> Path:
+        return self.path / "firmware"
+
+    def firmware_sources(self) -> list[Path]:
+        """What the C simulation library is compiled from (its build is current while these are)."""
+        p = self.path
+        return sorted([*p.glob("firmware/**/*.h"), *p.glob("firmware/**/*.cpp"), *p.glob("firmware/weights/*"),
+                       *p.glob("*_bridge.cpp"), self.build_script_path])
+
+    def exists(self) -> bool:
+        return self.manifest_path.is_file()
+
+    def manifest(self) -> dict:
+        """What the project was made from and how; a one-line error for anything else."""
+        if not self.path.is_dir():
+            raise HwcnnError(f"HLS project {self.path} not found")
+        if not self.manifest_path.is_file():
+            raise HwcnnError(f"{self.path} is not an hwcnn HLS project ({self.manifest_path.name} missing); "
+                             "make one with `hwcnn convert`")
+        m = read_json(self.manifest_path, "project manifest")
+        if m.get("format") != MANIFEST_FORMAT:
+            raise HwcnnError(f"{self.manifest_path}: format {m.get('format')!r} is not {MANIFEST_FORMAT}; "
+                             "convert the model again")
+        missing = [k for k in ("source", "source_sha256", "dataset", "input_shape", "input_type", "hls")
+                   if k not in m]
+        if missing:
+            raise HwcnnError(f"{self.manifest_path}: missing key {missing[0]!r}; convert the model again")
+        return m
+
+    @staticmethod
+    def make_manifest(source: str, source_sha256: str, dataset: str | None, input_shape, input_type: str,
+                      hls: dict, tb_images: int) -> dict:
+        return {"format": MANIFEST_FORMAT, "source": source, "source_sha256": source_sha256, "dataset": dataset,
+                "input_shape": [int(s) for s in input_shape], "input_type": input_type, "hls": hls,
+                "tb_images": tb_images}
+
+    def is_current(self, source_sha256: str, hls: dict, tb_images: int) -> bool:
+        """Whether the project holds exactly this source, converted with these settings."""
+        if not self.exists():
+            return False
+        try:
+            m = self.manifest()
+        except HwcnnError:
+            return False
+        return (m["source_sha256"], m["hls"], m.get("tb_images")) == (source_sha256, hls, tb_images)
+
+
+@dataclass(frozen=True)
+class RunDir:
+    """The output of `hwcnn run`: every step's artifact of one run of the flow."""
+
+    path: Path
+
+    def __post_init__(self):
+        object.__setattr__(self, "path", Path(self.path))
+
+    @property
+    def qonnx_path(self) -> Path:
+        return self.path / "model.qonnx.onnx"
+
+    @property
+    def project(self) -> Project:
+        return Project(self.path / "hls")
+
+    @property
+    def report_dir(self) -> Path:
+        return self.path / "report"
+
+    @property
+    def summary_path(self) -> Path:
+        return self.path / "run.json"
+
+
+def default_qonnx_path(model_dir: ModelDir) -> Path:
+    """Where `hwcnn export MODEL_DIR` writes by default: beside the weights."""
+    return model_dir.path / "model.qonnx.onnx"
+
+
+def default_run_dir(model_dir: Path) -> Path:
+    """`hwcnn run MODEL_DIR` writes runs/<model name>."""
+    return Path("runs") / Path(model_dir).name

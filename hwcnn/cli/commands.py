@@ -1,0 +1,341 @@
+"""One handler per subcommand: arguments -> typed configurations -> the module that does the work.
+
+Outputs named on the command line (--out, --json, --report, --project) are checked before any
+work starts, so a long run is never refused at its end.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+from hwcnn.errors import HwcnnError
+from hwcnn.outputs import check_free, write_json
+
+
+def _data(args):
+    from hwcnn.data import DataSource
+
+    return DataSource(args.data_dir, args.cache_dir)
+
+
+def _hls(args):
+    from hwcnn.hlsgen.config import HlsConfig, parse_overrides
+
+    settings = {k: getattr(args, k) for k in ("backend", "io_type", "strategy", "reuse_factor", "part",
+                                              "clock_period") if getattr(args, k) is not None}
+    return HlsConfig.for_target(args.target, **settings, overrides=parse_overrides(args.precision))
+
+
+def _positive(value: int | None, flag: str) -> None:
+    if value is not None and value < 1:
+        raise HwcnnError(f"{flag} must be at least 1, got {value}")
+
+
+def _json_out(args, result: dict) -> None:
+    if args.json is not None:
+        write_json(args.json, result, force=args.force)
+
+
+# ---- data, train, evaluate ------------------------------------------------------------------
+
+def data(args) -> int:
+    """`hwcnn data NAME`: fetch into the cache (or read --data-dir), print provenance and sizes."""
+    from hwcnn.data import DATASETS, load_splits
+    from hwcnn.data.encoding import PIXEL_HLS_TYPE
+
+    check_free(args.json, args.force)
+    splits = load_splits(args.dataset, data_dir=args.data_dir, cache_dir=args.cache_dir)
+    record = splits["test"].provenance
+    where = args.data_dir if args.data_dir is not None else Path(args.cache_dir) / args.dataset
+    print(f"{args.dataset}: source {record['source']} ({where})")
+    for entry in record["files"]:
+        print(f"  {entry['file']}  sha256 {entry['sha256']}")
+    summary = {}
+    for name, sp in splits.items():
+        counts = np.bincount(sp.labels, minlength=DATASETS[args.dataset].num_classes).tolist()
+        summary[name] = {"n": len(sp.labels), "shape": list(sp.images.shape), "label_counts": counts}
+        print(f"  {name:5}  {len(sp.labels):6} images  uint8 {list(sp.images.shape[1:])} "
+              f"({PIXEL_HLS_TYPE} codes)  per class {counts}")
+    _json_out(args, {"dataset": args.dataset, "provenance": record, "splits": summary})
+    return 0
+
+
+def _parse_layer_bits(items: list[str]):
+    from hwcnn.config import LayerBits
+
+    layers = {}
+    for item in items:
+        name, sep, bits = item.partition("=")
+        w, sep2, a = bits.partition(",")
+        if not (sep and sep2 and w.strip().isdigit() and a.strip().isdigit()):
+            raise HwcnnError(f"--layer-bits {item!r}: expected LAYER=W,A, e.g. conv1=8,4")
+        layers[name] = LayerBits(int(w), int(a))
+    return layers
+
+
+def train(args) -> int:
+    """`hwcnn train`: build the configs from the arguments and train the model directory."""
+    import torch
+
+    from hwcnn.artifacts import ModelDir
+    from hwcnn.config import ModelConfig, QuantConfig, TrainConfig, from_dict, to_dict
+    from hwcnn.data import dataset_info
+    from hwcnn.models import build_model
+    from hwcnn.train import default_train_config, default_variant, train_model_dir
+
+    if args.threads is not None and args.threads < 1:
+        raise HwcnnError(f"--threads {args.threads} must be >= 1")
+    check_free(args.json, args.force)
+    torch.set_num_threads(args.threads or os.cpu_count() or 1)
+    info = dataset_info(args.dataset)
+    quant = None if args.float_model else QuantConfig(args.wbits, args.abits, layers=_parse_layer_bits(args.layer_bits),
+                                                      weight_scale=args.weight_scale)
+    if args.float_model and args.layer_bits:
+        raise HwcnnError("--layer-bits needs a quantized model (drop --float)")
+    if args.float_model and args.weight_scale != "max":
+        raise HwcnnError("--weight-scale needs a quantized model (drop --float)")
+    if args.batch_norm and not args.float_model:
+        raise HwcnnError("--batch-norm needs --float: a QAT model has no batch norm (it does not convert); "
+                         "train the float twin with batch norm and --init-from it, which folds it")
+    mc = ModelConfig(arch=args.arch, variant=args.variant or default_variant(args.arch, args.dataset),
+                     dataset=args.dataset, in_channels=info.channels, num_classes=info.num_classes, quant=quant,
+                     batch_norm=args.batch_norm, dropout=args.dropout)
+    build_model(mc)  # unknown arch, variant or layer names fail before any data is loaded
+    out = Path(args.out)
+    init_from = float_twin = None
+    if args.init_from is not None:
+        init_cfg = ModelDir(args.init_from).config().model
+        if (init_cfg.arch, init_cfg.variant, init_cfg.dataset) != (mc.arch, mc.variant, mc.dataset):
+            raise HwcnnError(f"--init-from {args.init_from} is a {init_cfg.arch} {init_cfg.variant} on "
+                             f"{init_cfg.dataset}, not a {mc.arch} {mc.variant} on {mc.dataset}")
+        init_from = os.path.relpath(Path(args.init_from).resolve(), out.resolve())
+    twin_arg = args.float_twin or (args.init_from if quant is not None else None)
+    if twin_arg is not None:
+        if ModelDir(twin_arg).config().model.quant is not None:
+            raise HwcnnError(f"float twin {twin_arg} is a quantized model")
+        float_twin = Path(twin_arg)
+    tc = default_train_config(mc.arch, quantized=quant is not None, initialised=init_from is not None)
+    tc = replace(tc, seed=args.seed, init_from=init_from,
+                 **{k: v for k, v in (("epochs", args.epochs), ("batch_size", args.batch_size), ("lr", args.lr),
+                                      ("schedule", args.schedule), ("weight_decay", args.weight_decay),
+                                      ("augment_shift", args.augment_shift),
+                                      ("augment_flip", args.augment_flip or None), ("distill", args.distill),
+                                      ("ema", args.ema), ("equalize", args.equalize or None))
+                    if v is not None})
+    tc = from_dict(TrainConfig, to_dict(tc), "training settings")  # re-checks the overridden values
+    metrics = train_model_dir(out, mc, tc, float_twin=float_twin, data_dir=args.data_dir, cache_dir=args.cache_dir,
+                              force=args.force, resume=args.resume)
+    print(f"{out}: test accuracy {metrics['test_accuracy']:.4f} (valid {metrics['valid_accuracy']:.4f}, "
+          f"best epoch {metrics['best_epoch']}), {metrics['seconds_per_epoch']:.1f} s/epoch")
+    _json_out(args, {k: v for k, v in metrics.items() if k != "history"})
+    return 0
+
+
+def evaluate(args) -> int:
+    """`hwcnn evaluate MODEL_DIR`: the accuracy on the official test set (or its first --n images)."""
+    import torch
+
+    from hwcnn.models import load_model_dir
+    from hwcnn.train import evaluate as evaluate_model, load_arrays
+
+    _positive(args.n, "--n")
+    check_free(args.json, args.force)
+    torch.set_num_threads(os.cpu_count() or 1)
+    model, mc = load_model_dir(args.model_dir)
+    test = load_arrays(mc.dataset, "test", data_dir=args.data_dir, cache_dir=args.cache_dir, n=args.n)
+    loss, acc = evaluate_model(model, test, progress="test")
+    kind = "float" if mc.quant is None else f"QAT w{mc.quant.weight_bits}a{mc.quant.act_bits}"
+    print(f"{args.model_dir}: {mc.arch} {mc.variant} ({kind}) on {mc.dataset} test: "
+          f"accuracy {acc:.4f} ({round(acc * len(test))}/{len(test)}), loss {loss:.4f}")
+    _json_out(args, {"model": str(args.model_dir), "dataset": mc.dataset, "n_images": len(test),
+                     "accuracy": acc, "loss": loss})
+    return 0
+
+
+# ---- the flow's steps -------------------------------------------------------------------------
+
+def export(args) -> int:
+    """`hwcnn export MODEL_DIR`: the export step alone, its graph written to --out."""
+    from hwcnn import pipeline
+    from hwcnn.artifacts import ModelDir, default_qonnx_path
+    from hwcnn.export import qonnx_passes, save_qonnx
+
+    out = Path(args.out) if args.out is not None else default_qonnx_path(ModelDir(args.model_dir))
+    check_free(out, args.force)
+    check_free(args.json, args.force)
+    _positive(args.tb_images, "--tb-images")
+    cfg = pipeline.RunConfig(model_dir=args.model_dir, tb_images=args.tb_images, data=_data(args))
+    st = pipeline.run(cfg, "export", "export")
+    save_qonnx(st.qmodel, out, force=args.force)
+    result = {"model": str(args.model_dir), "qonnx": str(out), "passes": [n for n, _ in qonnx_passes()],
+              "checked_images": len(st.tb_x), "qonnx_vs_brevitas_max_abs_diff": 0.0,
+              "seconds": round(st.seconds["export"], 2)}
+    print(f"wrote {out} (QONNX execution == Brevitas on {len(st.tb_x)} test images; passes: "
+          f"{', '.join(result['passes'])})")
+    _json_out(args, result)
+    return 0
+
+
+def convert(args) -> int:
+    """`hwcnn convert SOURCE --out DIR`: export (for a model directory) and convert."""
+    from hwcnn import pipeline
+    from hwcnn.artifacts import Project
+
+    _positive(args.tb_images, "--tb-images")
+    hls = _hls(args)
+    check_free(args.out, args.force)
+    check_free(args.json, args.force)
+    source = Path(args.source)
+    cfg = pipeline.RunConfig(project=args.out, hls=hls, tb_images=args.tb_images, data=_data(args), force=args.force)
+    if source.is_dir():
+        cfg.model_dir = source
+        st = pipeline.run(cfg, "export", "convert")
+    elif source.is_file():
+        cfg.qonnx = source
+        st = pipeline.run(cfg, "convert", "convert")
+    else:
+        raise HwcnnError(f"{source} does not exist (give a model directory or a .onnx QONNX file)")
+    from hwcnn.outputs import read_json
+
+    summary = read_json(Project(args.out).precision_json_path, "precision report")
+    print(f"wrote HLS project {args.out} ({len(summary['layers'])} layers, {st.seconds['convert']:.1f} s); "
+          f"types: {Project(args.out).precision_md_path}")
+    _json_out(args, summary)
+    return 0
+
+
+def _dataset_of(project: Path) -> str:
+    from hwcnn.artifacts import Project
+
+    return Project(project).manifest()["dataset"]
+
+
+def csim(args) -> int:
+    """`hwcnn csim PROJECT`: the csim step alone, on the project's dataset."""
+    from hwcnn import pipeline
+    from hwcnn.hlsgen.csim import build
+
+    _positive(args.n, "--n")
+    _positive(args.jobs, "--jobs")
+    check_free(args.json, args.force)
+    cfg = pipeline.RunConfig(project=args.project, n_images=args.n, jobs=args.jobs, data=_data(args))
+    _dataset_of(args.project)  # a one-line error for what is not an hwcnn project
+    build(args.project)  # compiled before the clock starts: images/s without the compile
+    st = pipeline.run(cfg, "csim", "csim")
+    secs = st.seconds["csim"]
+    acc = float(np.mean(st.csim.argmax(1) == st.labels))
+    n = len(st.x)
+    print(f"C simulation of {n} {st.dataset} test images: accuracy {acc:.4f}, {n / secs:.0f} images/s")
+    _json_out(args, {"project": str(args.project), "dataset": st.dataset, "n_images": n, "accuracy": acc,
+                     "images_per_second": n / secs})
+    return 0
+
+
+def simulate(args) -> int:
+    """`hwcnn simulate PROJECT`: the simulate step alone, on the project's dataset."""
+    from hwcnn import pipeline
+
+    _positive(args.n, "--n")
+    check_free(args.json, args.force)
+    _dataset_of(args.project)
+    cfg = pipeline.RunConfig(project=args.project, n_images=args.n, data=_data(args))
+    st = pipeline.RunState()
+    pipeline.load_test_images(cfg, st)  # loaded before the clock starts
+    st = pipeline.run(cfg, "simulate", "simulate", state=st)
+    res, n, secs = st.sim, len(st.x), st.seconds["simulate"]
+    acc = float(np.mean(res.output.raw.argmax(1) == st.labels))
+    print(f"simulated {n} {st.dataset} test images: accuracy {acc:.4f}, {n / secs:.0f} images/s")
+    print(f"overflow (wrapped or saturated) per layer: {res.overflow or 'none'}")
+    if res.clipped:
+        print(f"clipped by activation quantizers (part of the model): {res.clipped}")
+    _json_out(args, {"project": str(args.project), "dataset": st.dataset, "n_images": n, "accuracy": acc,
+                     "images_per_second": n / secs, "overflow": res.overflow, "clipped": res.clipped})
+    return 0
+
+
+def verify(args) -> int:
+    """`hwcnn verify MODEL_DIR`: export and convert unless the project is current, then every check."""
+    from hwcnn import pipeline
+    from hwcnn.artifacts import default_run_dir
+    from hwcnn.golden import update_golden
+    from hwcnn.verify import print_summary
+
+    _positive(args.n, "--n")
+    _positive(args.jobs, "--jobs")
+    _positive(args.tb_images, "--tb-images")
+    hls = _hls(args)
+    check_free(args.report, args.force)
+    check_free(args.json, args.force)
+    project = args.project or default_run_dir(args.model_dir) / "hls"
+    cfg = pipeline.RunConfig(project=project, model_dir=args.model_dir, hls=hls, n_images=args.n,
+                             tb_images=args.tb_images, jobs=args.jobs, report_dir=args.report, force=args.force,
+                             replace_stale=args.project is None, data=_data(args))
+    st = pipeline.run(cfg, "export", "verify")
+    result = st.result
+    print_summary(result)
+    _json_out(args, result)
+    ok = result["bit_exact"]["sim_vs_csim"] == 1.0
+    if args.update_golden:
+        if not ok:
+            raise HwcnnError("simulator and C simulation disagree; not writing golden vectors from a broken state")
+        path = update_golden(args.model_dir, project, args.golden_dir, cfg.data)
+        print(f"  golden     rewrote {path}")
+    return 0 if ok else 1
+
+
+def run(args) -> int:
+    """`hwcnn run [MODEL_DIR]`: the steps into a run directory (runs/<model name> by default)."""
+    from hwcnn import pipeline
+    from hwcnn.artifacts import default_run_dir
+    from hwcnn.verify import print_summary
+
+    model_dir = Path(args.model_dir)
+    if not model_dir.is_dir():
+        raise HwcnnError(f"model directory {model_dir} not found (run from the repository root, or name one)")
+    _positive(args.n_csim, "--n-csim")
+    _positive(args.jobs, "--jobs")
+    _positive(args.tb_images, "--tb-images")
+    out = Path(args.out) if args.out is not None else default_run_dir(model_dir)
+    check_free(out, args.force)
+    check_free(args.json, args.force)
+    cfg = pipeline.RunConfig(project=out, hls=_hls(args), n_images=args.n_csim, tb_images=args.tb_images,
+                             jobs=args.jobs, data=_data(args))
+    summary = pipeline.run_dir(model_dir, out, cfg, stop=args.stop, force=args.force)
+    if "bit_exact" in summary:
+        print_summary(summary)
+    steps = summary["steps_seconds"]
+    print(f"done in {steps['total']} s: " + ", ".join(f"{k} {v:.1f} s" for k, v in steps.items() if k != "total")
+          + f"; wrote {out}")
+    _json_out(args, summary)
+    return 0 if summary.get("bit_exact", {}).get("sim_vs_csim", 1.0) == 1.0 else 1
+
+
+# ---- studies and cost -------------------------------------------------------------------------
+
+def study(args) -> int:
+    from hwcnn.study import parse_widths, run_study
+
+    wbits, abits = parse_widths(args.wbits, "wbits"), parse_widths(args.abits, "abits")
+    _positive(args.epochs, "--epochs")
+    check_free(args.json, args.force)
+    result, out = run_study(Path(args.model_dir), wbits, abits, args.epochs, args.seed, args.out, _data(args),
+                            force=args.force)
+    print(f"wrote {out}/study.md ({len(result['points'])} points, {result['seconds']} s)")
+    _json_out(args, result)
+    return 0
+
+
+def cost(args) -> int:
+    from hwcnn import hwdesc
+    from hwcnn.cost import COUNT_SOURCE, cost_markdown, layer_costs, totals
+
+    check_free(args.json, args.force)
+    desc, weights = hwdesc.load(Path(args.project))
+    rows = layer_costs(desc, weights)
+    print(cost_markdown(rows), end="")
+    _json_out(args, {"project": str(args.project), "source": COUNT_SOURCE, "layers": rows, "total": totals(rows)})
+    return 0

@@ -1,0 +1,97 @@
+"""The HLS configuration: every hls4ml setting hwcnn offers, typed, with its one default.
+
+The CLI's options are made from these fields (`hwcnn.cli.parser`), the project manifest records
+them (`to_dict`), and `hls4ml_config` turns them into hls4ml's configuration dialect.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import asdict, dataclass, field, fields, replace
+from importlib import resources
+
+from hwcnn.errors import HwcnnError
+from hwcnn.fixed import FixedType
+
+BACKENDS = ("Vitis", "Vivado")
+IO_TYPES = ("io_stream", "io_parallel")
+STRATEGIES = ("Latency", "Resource")
+OVERRIDE_FIELDS = ("result", "accum", "weight", "bias")
+DEFAULT_TARGET = "alveo-u250"
+
+
+def targets() -> dict[str, dict]:
+    """The named targets of hls/targets.json (part and clock period)."""
+    text = resources.files("hwcnn").joinpath("hls_files", "targets.json").read_text()
+    return {k: v for k, v in json.loads(text).items() if not k.startswith("_")}
+
+
+@dataclass(frozen=True)
+class HlsConfig:
+    """How hls4ml builds the core (see `hwcnn convert --help`)."""
+
+    backend: str = field(default="Vitis", metadata={"choices": BACKENDS, "help": "hls4ml backend"})
+    io_type: str = field(default="io_stream", metadata={"choices": IO_TYPES, "help": "hls4ml I/O style"})
+    strategy: str = field(default="Latency", metadata={"choices": STRATEGIES, "help": "hls4ml strategy"})
+    reuse_factor: int = field(default=1, metadata={"help": "hls4ml reuse factor (multiplications per multiplier)"})
+    part: str = field(default=targets()[DEFAULT_TARGET]["part"], metadata={"help": "FPGA part"})
+    clock_period: float = field(default=targets()[DEFAULT_TARGET]["clock_period_ns"],
+                                metadata={"help": "clock period in ns"})
+    # user overrides of hwcnn's types: (layer, field, type), field one of OVERRIDE_FIELDS
+    overrides: tuple[tuple[str, str, str], ...] = ()
+
+    def __post_init__(self):
+        for f in fields(self):
+            choices = f.metadata.get("choices")
+            if choices and getattr(self, f.name) not in choices:
+                raise HwcnnError(f"{f.name} = {getattr(self, f.name)!r}; expected one of {', '.join(choices)}")
+        if not isinstance(self.reuse_factor, int) or self.reuse_factor < 1:
+            raise HwcnnError(f"--reuse-factor must be >= 1, got {self.reuse_factor}")
+        if not (math.isfinite(self.clock_period) and self.clock_period > 0):
+            raise HwcnnError(f"--clock-period must be a positive number of ns, got {self.clock_period}")
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", self.part):
+            raise HwcnnError(f"--part {self.part!r} is not an FPGA part name (like xcu250-figd2104-2L-e)")
+        for layer, fieldname, text in self.overrides:
+            if fieldname not in OVERRIDE_FIELDS:
+                raise HwcnnError(f"--precision {layer}.{fieldname}: FIELD must be one of {', '.join(OVERRIDE_FIELDS)}")
+            try:
+                FixedType.parse(text)
+            except ValueError as err:
+                raise HwcnnError(f"--precision {layer}.{fieldname}={text}: {err}") from None
+
+    @classmethod
+    def for_target(cls, target: str | None, **settings) -> "HlsConfig":
+        """The target's part and clock, unless `settings` names them."""
+        if target is not None:
+            known = targets()
+            if target not in known:
+                raise HwcnnError(f"--target {target!r}: unknown; expected one of {', '.join(known)}")
+            settings.setdefault("part", known[target]["part"])
+            settings.setdefault("clock_period", float(known[target]["clock_period_ns"]))
+        return cls(**settings)
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["overrides"] = [f"{layer}.{f}={t}" for layer, f, t in self.overrides]
+        return d
+
+    def with_overrides(self, overrides) -> "HlsConfig":
+        return replace(self, overrides=tuple(overrides))
+
+
+def parse_overrides(items: list[str]) -> tuple[tuple[str, str, str], ...]:
+    """`LAYER.FIELD=TYPE` strings -> ((layer, field, type), ...); the type must parse."""
+    out = []
+    for item in items:
+        m = re.fullmatch(r"([^.=\s]+)\.(result|accum|weight|bias)=(\S+)", item)
+        if not m:
+            raise HwcnnError(f"--precision {item!r}: expected LAYER.FIELD=TYPE with FIELD one of result, accum, "
+                             f"weight, bias, e.g. Conv2D_Conv_0.accum=fixed<12,4,TRN,SAT>")
+        try:
+            FixedType.parse(m.group(3))
+        except ValueError as err:
+            raise HwcnnError(f"--precision {item!r}: {err}") from None
+        out.append((m.group(1), m.group(2), m.group(3)))
+    return tuple(out)

@@ -1,0 +1,198 @@
+"""QONNX -> hls4ml HLS project.
+
+Flow: check the graph's operations -> hls4ml config (input at its exact quantized type, every
+layer traceable) -> hls4ml conversion -> hwcnn's lossless, minimal types (precision.py) -> user
+overrides -> write the project, the hardware description for the simulator, testbench data,
+the manifest, a precision report and a synthesis README. All of it is built in a temporary
+directory that replaces the target only when complete (hwcnn/outputs.py).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import time
+import warnings
+from importlib import resources
+from pathlib import Path
+from string import Template
+
+import numpy as np
+
+from hwcnn.artifacts import Project
+from hwcnn.errors import HwcnnError
+from hwcnn.fixed import FixedType
+from hwcnn.hlsgen import describe, extensions
+from hwcnn.hlsgen.config import HlsConfig
+from hwcnn.hlsgen.precision import apply_overrides, assign_precisions
+from hwcnn.outputs import output_dir, replace_json
+
+# QONNX operations hwcnn's flow (hls4ml conversion + simulator) handles
+SUPPORTED_OPS = {
+    "Quant", "Conv", "Relu", "Tanh", "MaxPool", "AveragePool", "GlobalAveragePool", "MatMul", "Add", "Flatten",
+    "Reshape", "Transpose", "Concat", "ReduceMean",
+}
+
+
+def check_supported(qmodel) -> None:
+    """Name the first operation hwcnn cannot carry to hardware, before hls4ml trips over it."""
+    for node in qmodel.graph.node:
+        if node.op_type == "BatchNormalization":
+            raise HwcnnError(f"batch norm {node.name} cannot be made bit-exact after quantization; fold it into "
+                             "the float convolutions before QAT (hwcnn.models.squeezenet.fold_batch_norm)")
+        if node.op_type not in SUPPORTED_OPS:
+            raise HwcnnError(f"unsupported operation {node.op_type} (node {node.name}); hwcnn supports "
+                             f"{', '.join(sorted(SUPPORTED_OPS))}")
+
+
+def input_type(qmodel) -> FixedType:
+    """The exact fixed-point type of the graph input: that of the first Quant node it feeds."""
+    name = qmodel.graph.input[0].name
+    seen = {name}
+    for node in qmodel.graph.node:
+        if not any(i in seen for i in node.input[:1]):
+            continue
+        if node.op_type == "Transpose":
+            seen.update(node.output)
+            continue
+        if node.op_type != "Quant":
+            break
+        scale = qmodel.get_initializer(node.input[1])
+        zero = qmodel.get_initializer(node.input[2])
+        bits = qmodel.get_initializer(node.input[3])
+        if scale is None or bits is None or np.size(scale) != 1 or np.any(zero != 0):
+            break
+        mant, exp = np.frexp(float(np.asarray(scale).ravel()[0]))
+        if mant != 0.5:
+            break
+        signed = bool(_attr(node, "signed", 1))
+        width = int(np.asarray(bits).ravel()[0])
+        frac = 1 - int(exp)  # scale = 2^(exp-1)
+        return FixedType(width, width - frac, signed)
+    raise HwcnnError("the graph input must feed a Quant node with one power-of-two scale and zero point 0 "
+                     "(quantize the input, e.g. with a Brevitas QuantIdentity)")
+
+
+def input_shape(qmodel) -> list[int]:
+    """The graph input's shape without the batch dimension."""
+    return [d.dim_value for d in qmodel.graph.input[0].type.tensor_type.shape.dim][1:]
+
+
+def _attr(node, name, default):
+    from onnx import helper
+
+    for a in node.attribute:
+        if a.name == name:
+            return helper.get_attribute_value(a)
+    return default
+
+
+def hls4ml_config(qmodel, in_type: FixedType, hls: HlsConfig) -> dict:
+    """hls4ml's configuration dict (the only place that builds one)."""
+    import hls4ml
+
+    cfg = hls4ml.utils.config.config_from_onnx_model(
+        qmodel, granularity="name", backend=hls.backend, default_precision="fixed<32,16>",
+        default_reuse_factor=hls.reuse_factor)
+    cfg["Model"]["Strategy"] = hls.strategy
+    cfg["Model"]["TraceOutput"] = True
+    iname = qmodel.graph.input[0].name
+    cfg["LayerName"].setdefault(iname, {}).setdefault("Precision", {})["result"] = in_type.hls4ml()
+    for layer_cfg in cfg["LayerName"].values():
+        layer_cfg["Trace"] = True  # per-layer traces in C simulation locate a first mismatch
+    return cfg
+
+
+@contextlib.contextmanager
+def _quiet():
+    """hls4ml prints its whole topology and interpretation on every conversion."""
+    with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
+        warnings.simplefilter("ignore")
+        yield
+
+
+def convert(qmodel, out: Path, hls: HlsConfig, tb_inputs: np.ndarray, tb_outputs: np.ndarray, *, source: str,
+            source_sha256: str, dataset: str | None, force: bool = False) -> dict:
+    """Write a complete HLS project for `qmodel` to `out`; return the precision summary."""
+    import hls4ml
+
+    extensions.register()
+    check_supported(qmodel)
+    in_type = input_type(qmodel)
+    t0 = time.perf_counter()
+    with output_dir(out, force) as tmp:
+        p = Project(tmp)
+        np.save(p.tb_input_path, np.ascontiguousarray(tb_inputs.reshape(len(tb_inputs), -1), dtype=np.float64))
+        np.save(p.tb_output_path, np.ascontiguousarray(tb_outputs.reshape(len(tb_outputs), -1), dtype=np.float64))
+        try:
+            with _quiet():
+                cfg = hls4ml_config(qmodel, in_type, hls)
+                hm = hls4ml.converters.convert_from_onnx_model(
+                    qmodel, output_dir=str(tmp), project_name=Project.HLS_NAME, backend=hls.backend,
+                    io_type=hls.io_type, part=hls.part, clock_period=hls.clock_period, hls_config=cfg,
+                    input_data_tb=str(p.tb_input_path), output_data_tb=str(p.tb_output_path))
+        except HwcnnError:
+            raise
+        except Exception as err:  # noqa: BLE001 - hls4ml raises bare Exceptions and asserts
+            first = str(err).splitlines()[0] if str(err) else ""
+            raise HwcnnError(f"hls4ml conversion failed: {type(err).__name__}: {first}") from err
+        # hls4ml 1.3.0 reads TraceOutput from the top-level config, which convert_from_onnx_model never
+        # fills from hls_config["Model"]; without this no layer output is traced (ModelGraph.trace does the same)
+        hm.config.trace_output = True
+        for layer in hm.get_layers():
+            layer.set_attr("trace", True)  # also those hls4ml's passes insert (ZeroPadding2D, Clone), absent from cfg
+        extensions.check_stream_limits(hm)
+        records = assign_precisions(hm, in_type)
+        apply_overrides(hm, hls.overrides, records)
+        with _quiet():
+            hm.write()
+        describe.write(hm, p)
+        summary = {
+            "source": source,
+            "dataset": dataset,
+            **{k: v for k, v in hls.to_dict().items() if k != "overrides"},
+            "input_type": in_type.hls4ml(),
+            "overridden": [f"{r.layer}.{f}" for r in records for f in r.overridden],
+            "layers": [{"layer": r.layer, "kind": r.kind, "types": r.types, "range": list(r.range),
+                        "reason": r.reason, "overridden": r.overridden} for r in records],
+            "seconds": round(time.perf_counter() - t0, 2),
+        }
+        replace_json(p.manifest_path, Project.make_manifest(source, source_sha256, dataset, input_shape(qmodel),
+                                                            in_type.hls4ml(), hls.to_dict(), len(tb_inputs)))
+        replace_json(p.precision_json_path, summary)
+        p.precision_md_path.write_text(precision_markdown(summary))
+        p.readme_path.write_text(project_readme(summary, hls))
+    return summary
+
+
+def precision_markdown(summary: dict) -> str:
+    return "# Fixed-point types chosen by hwcnn\n\n" + precision_table(summary)
+
+
+def precision_table(summary: dict) -> str:
+    """The per-layer table of types (also a section of the verification report)."""
+    lines = [f"Input: `{summary['input_type']}`. Types are lossless and minimal by interval arithmetic unless "
+             "marked *overridden*.", "",
+             "| layer | kind | types | value range | why |", "|---|---|---|---|---|"]
+    for r in summary["layers"]:
+        types = ", ".join(f"{k}: `{v}`" + (" *overridden*" if k in r["overridden"] else "")
+                          for k, v in r["types"].items())
+        lines.append(f"| {r['layer']} | {r['kind']} | {types} | [{r['range'][0]:g}, {r['range'][1]:g}] | {r['reason']} |")
+    return "\n".join(lines) + "\n"
+
+
+def project_readme(summary: dict, hls: HlsConfig) -> str:
+    template = resources.files("hwcnn").joinpath("hls_files", "templates", "README_hwcnn.md").read_text()
+    p = Project(Path("."))
+    return Template(template).substitute(
+        source=summary["source"], backend=hls.backend, io_type=hls.io_type, strategy=hls.strategy,
+        reuse_factor=hls.reuse_factor, part=hls.part, clock_period=hls.clock_period, top=Project.HLS_NAME,
+        precision_md=p.precision_md_path.name, manifest=p.manifest_path.name, description=p.description_path.name,
+        description_weights=p.description_weights_path.name)
+
+
+def random_inputs(t: FixedType, shape, n: int, seed: int = 0) -> np.ndarray:
+    """Seeded random inputs on the input type's grid (for QONNX files with no dataset attached)."""
+    rng = np.random.default_rng(seed)
+    raw = rng.integers(t.min_raw, t.max_raw + 1, size=(n, *shape))
+    return (raw * t.lsb).astype(np.float32)

@@ -1,0 +1,93 @@
+"""Write the hardware description (hwcnn/hwdesc.py) from a converted hls4ml ModelGraph."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import numpy as np
+
+from hwcnn.artifacts import Project
+from hwcnn.errors import HwcnnError
+from hwcnn.fixed import from_float
+from hwcnn.hlsgen.precision import fixed_of
+from hwcnn.hwdesc import FORMAT_VERSION
+from hwcnn.layers import Kind
+from hwcnn.outputs import replace_bytes
+
+_CONV = ["in_height", "in_width", "n_chan", "filt_height", "filt_width", "n_filt", "stride_height", "stride_width",
+         "pad_top", "pad_bottom", "pad_left", "pad_right", "out_height", "out_width"]
+# attributes the simulator and the cost model need, by layer kind
+ATTRS: dict[Kind, list[str]] = {
+    Kind.CONV2D: _CONV,
+    Kind.POINTWISE_CONV2D: _CONV,
+    Kind.DENSE: ["n_in", "n_out"],
+    Kind.POOLING2D: ["in_height", "in_width", "n_filt", "pool_height", "pool_width", "stride_height", "stride_width",
+                     "pad_top", "pad_bottom", "pad_left", "pad_right", "out_height", "out_width", "pool_op",
+                     "count_pad"],
+    Kind.GLOBAL_POOLING2D: ["in_height", "in_width", "n_filt", "pool_op"],
+    Kind.ACTIVATION: ["activation", "n_in", "table_size"],
+    Kind.TRANSPOSE: ["perm"],
+    Kind.CONCATENATE: ["axis"],
+    Kind.ZERO_PADDING2D: ["in_height", "in_width", "n_chan", "pad_top", "pad_bottom", "pad_left", "pad_right"],
+}
+
+
+def describe(hm) -> tuple[dict, dict[str, np.ndarray]]:
+    """Extract the description (JSON-able dict) and the raw weight arrays from a ModelGraph."""
+    layers, weights = [], {}
+    for layer in hm.get_layers():
+        kind = Kind.of(layer.class_name, f"layer {layer.name}")
+        entry = {
+            "name": layer.name,
+            "kind": kind.value,
+            "inputs": list(layer.inputs),
+            "output": layer.outputs[0],
+            "outputs": list(layer.outputs),  # a Clone (io_stream fan-out) has several
+            "shape": [int(s) for s in layer.get_output_variable().shape],
+            "attrs": {k: _plain(layer.get_attr(k)) for k in ATTRS.get(kind, []) if layer.get_attr(k) is not None},
+            "types": {},
+            "weights": {},
+        }
+        for key, named in layer.types.items():
+            try:
+                entry["types"][key.removesuffix("_t")] = fixed_of(named.precision).ap()
+            except (ValueError, HwcnnError):
+                continue  # index or table types the simulator does not need
+        entry["types"]["result"] = fixed_of(layer.get_output_variable().type.precision).ap()
+        for wname, var in layer.weights.items():
+            t = fixed_of(var.type.precision)
+            key = f"{layer.name}/{wname}"
+            weights[key] = from_float(np.asarray(var.data, dtype=np.float64), t)
+            entry["weights"][wname] = {"key": key, "type": t.ap(), "shape": list(var.data.shape)}
+        layers.append(entry)
+    ins = hm.get_input_variables()
+    outs = hm.get_output_variables()
+    desc = {
+        "format": FORMAT_VERSION,
+        "project_name": hm.config.get_project_name(),
+        "io_type": hm.config.get_config_value("IOType"),
+        # names are the graph's tensor names (what layers list as inputs/outputs), not C++ variables
+        "inputs": [{"name": n, "shape": [int(s) for s in v.shape]} for n, v in zip(hm.inputs, ins)],
+        "outputs": [{"name": n, "shape": [int(s) for s in v.shape]} for n, v in zip(hm.outputs, outs)],
+        "layers": layers,
+    }
+    return desc, weights
+
+
+def _plain(v):
+    if isinstance(v, (np.integer,)):
+        return int(v)
+    if isinstance(v, (list, tuple)):
+        return [_plain(x) for x in v]
+    if hasattr(v, "name") and not isinstance(v, str):
+        return str(v.name)
+    return v
+
+
+def write(hm, project: Project) -> None:
+    desc, weights = describe(hm)
+    replace_bytes(project.description_path, (json.dumps(desc, indent=1) + "\n").encode())
+    buf = io.BytesIO()
+    np.savez_compressed(buf, **weights)
+    replace_bytes(project.description_weights_path, buf.getvalue())

@@ -1,0 +1,128 @@
+"""hwcnn's types on a converted hls4ml ModelGraph: read each layer, apply the interval rules
+(hwcnn/intervals.py), set the types in place before the project is written.
+
+Why this exists (hls4ml 1.3.0): its QONNX path leaves the input layer at the default precision
+(which silently truncates the 8-bit input before the first quantizer), and its `infer_precision`
+pass sizes accumulators from bit widths alone (n_in * max|w| * max|x| with worst-case weights),
+not from the actual weights and value ranges.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from hwcnn import intervals as rules
+from hwcnn.errors import HwcnnError
+from hwcnn.fixed import FixedType, from_float
+from hwcnn.hwdesc import is_quantizer
+from hwcnn.intervals import Interval, LayerPrecision
+from hwcnn.layers import Kind
+
+
+def hls_precision(t: FixedType):
+    """FixedType -> hls4ml's ap_fixed precision (the only place that builds one).
+
+    Types set after conversion must already be the backend's AP definitions (which know how to
+    print themselves as C++): hls4ml converted all others before we run."""
+    from hls4ml.backends.fpga.fpga_types import APTypeConverter
+    from hls4ml.model.types import FixedPrecisionType
+
+    return APTypeConverter().convert(
+        FixedPrecisionType(t.width, t.integer, t.signed, t.rounding.value, t.overflow.value))
+
+
+def fixed_of(precision) -> FixedType:
+    """hls4ml precision -> FixedType (via its string form, which both sides define)."""
+    return FixedType.parse(str(precision))
+
+
+def weight_raw(layer, name: str) -> tuple[np.ndarray, FixedType]:
+    """A weight tensor of a converted layer as exact raw integers of its type."""
+    var = layer.weights[name]
+    t = fixed_of(var.type.precision)
+    return from_float(np.asarray(var.data, dtype=np.float64), t), t
+
+
+def assign_precisions(hm, input_type: FixedType) -> list[LayerPrecision]:
+    """Set every data-path type of the ModelGraph `hm` in place; return the per-layer record."""
+    known: dict[str, Interval] = {}
+    records: list[LayerPrecision] = []
+    for layer in hm.get_layers():
+        kind = Kind.of(layer.class_name, f"layer {layer.name}")
+        ins = [known[v] for v in layer.inputs if v in known]
+        choice = _choose(kind, layer, ins, input_type)
+        for key, t in choice.types.items():
+            if key == "result":
+                _set_result(layer, t)
+            elif key in ("accum", "table"):
+                layer.types[f"{key}_t"].precision = hls_precision(t)
+        for name in layer.outputs:  # a Clone has several, all alike
+            known[name] = choice.out
+        records.append(LayerPrecision(layer.name, layer.class_name, {k: v.hls4ml() for k, v in choice.types.items()},
+                                      (choice.out.lo, choice.out.hi), choice.reason))
+    return records
+
+
+def _choose(kind: Kind, layer, ins: list[Interval], input_type: FixedType) -> rules.Choice:
+    a = layer.get_attr
+    if kind is Kind.INPUT:
+        return rules.network_input(input_type)
+    if kind in (Kind.TRANSPOSE, Kind.RESHAPE, Kind.CLONE):
+        return rules.passthrough(ins[0])
+    if kind is Kind.ZERO_PADDING2D:
+        return rules.zero_padding(ins[0])
+    if kind is Kind.CONCATENATE:
+        return rules.concatenate(*ins)
+    if kind is Kind.ACTIVATION:
+        given = fixed_of(layer.get_output_variable().type.precision)
+        quantized = a("quantizer") is not None or is_quantizer(given)
+        return rules.activation(a("activation").lower(), ins[0], given if quantized else None, a("table_size"))
+    if kind.has_macs:
+        w_raw, wt = weight_raw(layer, "weight")
+        b_raw, bt = weight_raw(layer, "bias") if "bias" in layer.weights else (None, None)
+        padded = any(a(k, 0) for k in ("pad_top", "pad_left", "pad_bottom", "pad_right"))
+        return rules.weighted(ins[0], w_raw, wt, b_raw, bt, channel_axis=1 if kind is Kind.DENSE else 3,
+                              padded=padded)
+    if kind is Kind.POOLING2D:
+        h, w = a("pool_height"), a("pool_width")
+        window = f"{h}x{w} window, stride {a('stride_height')}x{a('stride_width')}"
+        if a("pool_op") == "Max":
+            return rules.max_pool(ins[0], f"a {window} (non-overlapping, as hls4ml io_stream pooling requires)")
+        return rules.average(ins[0], h * w, f"a {window}")
+    if kind is Kind.GLOBAL_POOLING2D:
+        if a("pool_op") == "Max":
+            return rules.max_pool(ins[0], "its inputs")
+        h, w = a("in_height"), a("in_width")
+        return rules.average(ins[0], h * w, f"a global {h}x{w} map")
+    raise HwcnnError(f"layer {layer.name}: hls4ml layer type {kind.value} has no precision rule in hwcnn")
+
+
+def _set_result(layer, t: FixedType) -> None:
+    for name in layer.outputs:
+        layer.get_output_variable(name).type.precision = hls_precision(t)
+    if "result_t" in layer.types:
+        layer.types["result_t"].precision = hls_precision(t)
+
+
+def apply_overrides(hm, overrides, records: list[LayerPrecision]) -> None:
+    """The user's --precision LAYER.FIELD=TYPE, after hwcnn's choice; the report marks them."""
+    layers = {layer.name: layer for layer in hm.get_layers()}
+    by_name = {r.layer: r for r in records}
+    for lname, fieldname, text in overrides:
+        if lname not in layers:
+            raise HwcnnError(f"--precision: no layer {lname}; layers are {', '.join(layers)}")
+        layer = layers[lname]
+        t = FixedType.parse(text)  # validated by HlsConfig
+        if fieldname == "result":
+            _set_result(layer, t)
+        elif fieldname == "accum":
+            if "accum_t" not in layer.types:
+                raise HwcnnError(f"--precision: layer {lname} ({layer.class_name}) has no accumulator")
+            layer.types["accum_t"].precision = hls_precision(t)
+        else:
+            if fieldname not in layer.weights:
+                raise HwcnnError(f"--precision: layer {lname} ({layer.class_name}) has no {fieldname}")
+            layer.weights[fieldname].update_precision(hls_precision(t))
+        rec = by_name[lname]
+        rec.types[fieldname] = t.hls4ml()
+        rec.overridden.append(fieldname)

@@ -1,0 +1,53 @@
+"""The layer kinds of the hardware description: one table that the description's writer, the
+simulator, the precision rules, the cost model and the study share.
+
+Values are hls4ml's layer class names (what the ModelGraph holds after conversion). A kind not
+listed here is refused by name wherever a layer is read, so no stage skips one silently.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from hwcnn.errors import HwcnnError
+
+
+class Kind(str, Enum):
+    INPUT = "Input"
+    TRANSPOSE = "Transpose"
+    RESHAPE = "Reshape"
+    CLONE = "Clone"                    # io_stream fan-out: one stream copied to several
+    ZERO_PADDING2D = "ZeroPadding2D"   # io_stream pads in a layer of its own
+    CONCATENATE = "Concatenate"
+    ACTIVATION = "Activation"
+    CONV2D = "Conv2D"
+    POINTWISE_CONV2D = "PointwiseConv2D"  # hls4ml's 1x1 Conv2D in io_stream
+    DENSE = "Dense"
+    POOLING2D = "Pooling2D"
+    GLOBAL_POOLING2D = "GlobalPooling2D"
+
+    @classmethod
+    def of(cls, name: str, where: str = "layer") -> "Kind":
+        try:
+            return cls(name)
+        except ValueError:
+            raise HwcnnError(f"{where}: layer kind {name} is not supported by hwcnn "
+                             f"(supported: {', '.join(k.value for k in cls)})") from None
+
+    @property
+    def is_conv(self) -> bool:
+        return self in (Kind.CONV2D, Kind.POINTWISE_CONV2D)
+
+    @property
+    def has_macs(self) -> bool:
+        """Multiplies weights by activations (a weight tensor and an accumulator)."""
+        return self.is_conv or self is Kind.DENSE
+
+
+def macs_per_image(kind: Kind, attrs: dict, weight_size: int) -> int:
+    """Multiply-accumulates of one image: the weights once per output pixel of a convolution."""
+    if kind.is_conv:
+        return attrs["out_height"] * attrs["out_width"] * weight_size
+    if kind is Kind.DENSE:
+        return weight_size
+    return 0
