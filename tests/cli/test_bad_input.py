@@ -15,7 +15,7 @@ from hwcnn.cli import main
 from hwcnn.config import QuantConfig, from_dict
 from hwcnn.errors import HwcnnError
 
-ROOT = Path(__file__).resolve().parent.parent
+from hwkit import ROOT  # noqa: E402
 SHIPPED = ROOT / "models" / "lenet5-w4a4"
 
 
@@ -166,21 +166,24 @@ def test_bad16_conversion_interrupted_leaves_nothing(tmp_path, monkeypatch):
     """A failure in the middle of writing the project leaves neither the project nor a partial one."""
     import hls4ml.model.graph
 
-    from hwcnn.convert import ConvertOptions, convert
     from hwcnn.export import execute_qonnx, export_model
+    from hwcnn.hlsgen.config import HlsConfig
+    from hwcnn.hlsgen.convert import convert
     from hwcnn.models import load_model_dir
 
     model, _ = load_model_dir(SHIPPED)
-    q = export_model(model, (1, 32, 32), tmp_path / "m.onnx")
+    q = export_model(model, (1, 32, 32))
     x = np.zeros((2, 1, 32, 32), dtype=np.float32)
+    (tmp_path / "mine.txt").write_text("keep")
 
     def boom(self):
         raise KeyboardInterrupt  # as if the user pressed Ctrl-C while hls4ml writes
 
     monkeypatch.setattr(hls4ml.model.graph.ModelGraph, "write", boom)
     with pytest.raises(KeyboardInterrupt):
-        convert(q, tmp_path / "proj", ConvertOptions(), x, execute_qonnx(q, x))
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.onnx"]
+        convert(q, tmp_path / "proj", HlsConfig(), x, execute_qonnx(q, x), source="test", source_sha256="",
+                dataset=None)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine.txt"]  # no project, partial or lock
 
 
 def test_bad17_dataset_checksum_mismatch(capsys, tmp_path, monkeypatch):
@@ -201,7 +204,7 @@ def test_bad17_dataset_checksum_mismatch(capsys, tmp_path, monkeypatch):
 
 
 def test_bad18_gpp_missing(tmp_path, monkeypatch):
-    import hwcnn.csim as csim
+    import hwcnn.hlsgen.csim as csim
 
     (tmp_path / "build_lib.sh").write_text("exit 0\n")
     monkeypatch.setattr(csim.shutil, "which", lambda name: None)
@@ -210,7 +213,7 @@ def test_bad18_gpp_missing(tmp_path, monkeypatch):
 
 
 def test_bad19_gpp_failing_shows_its_message(tmp_path):
-    import hwcnn.csim as csim
+    import hwcnn.hlsgen.csim as csim
 
     (tmp_path / "firmware").mkdir()
     (tmp_path / "firmware" / "myproject.cpp").write_text("int main() { return undeclared_thing; }\n")

@@ -10,7 +10,7 @@ import hwcnn.data
 import hwcnn.train
 from hwcnn.cli import main
 from hwcnn.data import Split
-from test_train import synthetic
+from hwkit import synthetic
 
 
 @pytest.fixture(autouse=True)

@@ -12,21 +12,9 @@ import hwcnn.train
 from hwcnn.cli import main
 from hwcnn.config import ModelConfig, QuantConfig, TrainConfig
 from hwcnn.models import build_model, load_model_dir
+from hwkit import SIZES, synthetic
 from hwcnn.train import Arrays, fit, random_flip, random_shift, training_dir, training_loss
 
-SIZES = {"train": 96, "valid": 32, "test": 40}
-
-
-def synthetic(split: str) -> Arrays:
-    """Tiny 'MNIST': a bright square whose position encodes the label, plus noise."""
-    rng = np.random.default_rng(["train", "valid", "test"].index(split))
-    n = SIZES[split]
-    labels = rng.integers(0, 10, n)
-    images = rng.integers(0, 40, (n, 1, 32, 32)).astype(np.uint8)
-    for i, label in enumerate(labels):
-        r, c = divmod(int(label), 5)
-        images[i, 0, 4 + 12 * r:12 + 12 * r, 2 + 6 * c:6 + 6 * c] = 240
-    return Arrays(images, labels, {"dataset": "mnist", "source": "synthetic", "files": []})
 
 
 @pytest.fixture(autouse=True)
