@@ -147,6 +147,19 @@ class Project:
     def exists(self) -> bool:
         return self.manifest_path.is_file()
 
+    def reviewable_files(self) -> list[Path]:
+        """The files that define the design, relative to the project: the generated C++ (firmware,
+        weights as headers, bridge, testbench), the HLS scripts and hwcnn's description, types and
+        manifest. Left out: hls4ml's verbatim library headers, build products, binary and
+        testbench data, the weights' duplicate text files, and files that record where or when the
+        project was made (hls4ml_config.yml, the build script's random library stamp)."""
+        p = self.path
+        generated = [*p.glob("firmware/*.cpp"), *p.glob("firmware/*.h"), *p.glob("firmware/weights/*.h"),
+                     *p.glob("*.cpp"), *p.glob("*.tcl")]
+        ours = [self.manifest_path, self.description_path, self.precision_json_path, self.precision_md_path,
+                self.readme_path]
+        return sorted(f.relative_to(p) for f in generated + ours if f.is_file())
+
     def manifest(self) -> dict:
         """What the project was made from and how; a one-line error for anything else."""
         if not self.path.is_dir():
@@ -206,6 +219,16 @@ class RunDir:
     @property
     def summary_path(self) -> Path:
         return self.path / "run.json"
+
+
+def qat_model_dirs(root: Path) -> list[ModelDir]:
+    """The QAT model directories directly under `root` (the shipped ones: models/), by name."""
+    found = []
+    for p in sorted(Path(root).iterdir()):
+        md = ModelDir(p)
+        if md.config_path.is_file() and md.config().model.quant is not None:
+            found.append(md)
+    return found
 
 
 def default_qonnx_path(model_dir: ModelDir) -> Path:

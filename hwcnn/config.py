@@ -121,7 +121,7 @@ class TrainConfig:
 
 @dataclass
 class ModelDirConfig:
-    """The content of a model directory's config.json."""
+    """The content of a model directory's configuration file."""
     model: ModelConfig
     train: TrainConfig
     float_twin: str | None = None    # the float twin's model directory, relative to this one

@@ -64,6 +64,11 @@ def check_free(path: Path | None, force: bool) -> None:
     path = Path(path)
     if path.exists() and not force:
         raise HwcnnError(f"{path} already exists; pass --force to replace it")
+    ancestor = next(q for q in Path(os.path.abspath(path)).parents if q.exists())
+    if not ancestor.is_dir():
+        raise HwcnnError(f"cannot write {path}: {ancestor} is a file, not a directory")
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        raise HwcnnError(f"cannot write {path}: directory {ancestor} is not writable")
 
 
 @contextlib.contextmanager

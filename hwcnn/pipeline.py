@@ -129,6 +129,17 @@ def _project_is_current(cfg: RunConfig) -> bool:
     return digest is not None and Project(cfg.project).is_current(digest, cfg.hls.to_dict(), cfg.tb_images)
 
 
+def check_project_place(cfg: RunConfig) -> None:
+    """The convert step may write its project: free, current, hwcnn's own stale cache, or --force."""
+    project = Project(_project(cfg))
+    if not project.path.exists() or cfg.force or _project_is_current(cfg):
+        return
+    if cfg.replace_stale and project.exists():
+        return
+    what = "another model or other settings" if project.exists() else "files that are not an hwcnn project"
+    raise HwcnnError(f"{project.path} already exists and holds {what}; pass --force to replace it")
+
+
 def load_test_images(cfg: RunConfig, st: RunState) -> None:
     """The first n_images official test images of the model's (or project's) dataset."""
     if st.x is not None:
@@ -179,9 +190,7 @@ def convert(cfg: RunConfig, st: RunState) -> str | None:
     if st.qmodel is None and _project_is_current(cfg):
         st.converted = False
         return "the project is current: same source (sha256) and settings"
-    if project.path.exists() and not (cfg.force or (cfg.replace_stale and project.exists())):
-        what = "another model or other settings" if project.exists() else "files that are not an hwcnn project"
-        raise HwcnnError(f"{project.path} already exists and holds {what}; pass --force to replace it")
+    check_project_place(cfg)
     if st.qmodel is None:
         if cfg.qonnx is None:
             raise HwcnnError("the convert step needs the export step first (or a QONNX file)")
@@ -275,6 +284,8 @@ def run(cfg: RunConfig, start: str = "export", stop: str = "verify", state: RunS
     if i > j:
         raise HwcnnError(f"step {start} comes after {stop}; the steps are {', '.join(names)}")
     st = state or RunState()
+    if i <= names.index("convert") <= j and st.qmodel is None:
+        check_project_place(cfg)  # before any work: a refusal never comes after a long export
     for k, step in enumerate(STEPS[i : j + 1], 1):
         if announce:
             print(f"[{k}/{j - i + 1}] {step.name}: {step.doc}", flush=True)

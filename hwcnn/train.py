@@ -50,7 +50,7 @@ def default_variant(arch: str, dataset: str) -> str:
 def default_train_config(arch: str, *, quantized: bool, initialised: bool) -> TrainConfig:
     """Settings that reach good accuracy on 2 CPU cores; fine-tuning from a float twin is shorter.
 
-    The shipped models/lenet5-float and models/lenet5-w4a4 were trained with these (see their config.json).
+    The shipped models/lenet5-float and models/lenet5-w4a4 were trained with these (see their configuration files).
     """
     if initialised:
         return TrainConfig(epochs=8, lr=1e-3, schedule="cosine", augment_shift=2)
@@ -178,9 +178,8 @@ def _collecting(model: nn.Module) -> bool:
 @torch.no_grad()
 def _update_average(average: dict | None, model: nn.Module, decay: float) -> dict:
     """One step of the exponential moving average of the model's floating-point state (Polyak averaging:
-    QAT weights keep jumping between quantization levels; the average smooths them. Continuing
-    squeezenet-w4a4 with decay 0.999 it lowered the valid loss, 0.181-0.187 against 0.190-0.205 without,
-    but not the test error: test accuracy 0.9264 against 0.9271)."""
+    QAT weights keep jumping between quantization levels; the average smooths them; README: what it
+    did for the shipped SqueezeNet)."""
     state = model.state_dict()
     if average is None:
         return {k: v.detach().clone() for k, v in state.items()}

@@ -8,14 +8,12 @@ the same test images in one run, printed as ratios (medians of repeated runs; ma
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import sys
 import time
 from pathlib import Path
 
-import numpy as np
 
 
 def median_seconds(fn, repeat: int) -> float:
@@ -39,23 +37,22 @@ def main(argv=None) -> int:
 
     import torch
 
-    from hwcnn.cli import DEFAULT_CACHE
-    from hwcnn.config import float_twin_dir
-    from hwcnn.convert import ConvertOptions
-    from hwcnn.csim import build, run_csim
-    from hwcnn.data import load_split
+    from hwcnn import pipeline
+    from hwcnn.artifacts import ModelDir, default_run_dir
+    from hwcnn.data import DataSource
     from hwcnn.data.encoding import to_float
+    from hwcnn.hlsgen.csim import build, run_csim
     from hwcnn.models import load_model_dir
     from hwcnn.sim import load_simulator
-    from hwcnn.verify import ensure_project
 
     torch.set_num_threads(os.cpu_count() or 1)
     model, cfg = load_model_dir(args.model)
-    float_model, _ = load_model_dir(float_twin_dir(args.model))
-    project = args.project or Path("runs") / args.model.name / "hls"
-    ensure_project(args.model, project, ConvertOptions(), None, DEFAULT_CACHE)
+    float_model, _ = load_model_dir(ModelDir(args.model).float_twin().path)
+    project = args.project or default_run_dir(args.model) / "hls"
+    # convert unless the project is current (hwcnn's own cache under runs/)
+    pipeline.run(pipeline.RunConfig(project=project, model_dir=args.model, replace_stale=True), "export", "convert")
     build(project)
-    split = load_split(cfg.dataset, "test", cache_dir=DEFAULT_CACHE)
+    split = DataSource().split(cfg.dataset, "test")
     x = to_float(split.images[: args.n])
     xc = x[: args.n_csim]
     sim = load_simulator(project)
@@ -82,9 +79,10 @@ def main(argv=None) -> int:
     for k, v in ratios.items():
         print(f"  {k:28s} {v:8.2f}x")
     if args.json:
-        args.json.write_text(json.dumps({"model": str(args.model), "n": args.n, "n_csim": len(xc),
-                                         "cores": os.cpu_count(), "images_per_second": rates, "ratios": ratios},
-                                        indent=2) + "\n")
+        from hwcnn.outputs import write_json
+
+        write_json(args.json, {"model": str(args.model), "n": args.n, "n_csim": len(xc), "cores": os.cpu_count(),
+                               "images_per_second": rates, "ratios": ratios}, force=True)
     return 0
 
 

@@ -1,23 +1,45 @@
 """Shared fixtures. HLS projects are expensive (g++ takes ~10 s each): each is converted and
-compiled on first use (`hwkit.Lazy`) and shared by every test of the session that needs it, so
-selecting one test compiles one project. Tests are grouped by kind: unit/, hw/ (HLS projects,
-C simulation), cli/ (the command line, bad input, output safety)."""
+compiled on first use and shared by every test of the run that needs it, across pytest-xdist
+workers too (`hwkit.Shared`), so selecting one test compiles one project. Tests are grouped by
+kind: unit/, hw/ (HLS projects, C simulation), cli/ (the command line, bad input, outputs)."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 
-from hwkit import Lazy, compiled, make_project, random_qat_lenet
+from hwkit import ROOT, Shared, compiled, make_project, once, random_qat_lenet
 
 
 @pytest.fixture(scope="session")
 def lenet_grid(tmp_path_factory):
-    """{(wbits, abits): (model, compiled project)}, each made when a test first asks for it."""
-    root = tmp_path_factory.mktemp("lenet_grid")
+    """{(wbits, abits): (model, compiled project)} of seeded random LeNet-5s."""
 
-    def make(key):
+    def make(key, path):
         w, a = key
         model = random_qat_lenet(w, a, seed=10 * w + a)
-        return model, compiled(make_project(model, root / f"w{w}a{a}"))
+        return model, once(path, lambda p: compiled(make_project(model, p)))
 
-    return Lazy(make)
+    return Shared(tmp_path_factory, "lenet-grid", make)
+
+
+@pytest.fixture(scope="session")
+def shipped(tmp_path_factory):
+    """{model name: HLS project of a shipped QAT model}, converted with the defaults (not compiled).
+
+    Converted from the repository root with the model's relative path, as `hwcnn run` does, so the
+    project (its manifest names its source) is the one users get."""
+    from hwcnn import pipeline
+
+    def convert(name, path):
+        here = os.getcwd()
+        os.chdir(ROOT)
+        try:
+            cfg = pipeline.RunConfig(project=path, model_dir=Path("models") / name, progress=False)
+            pipeline.run(cfg, "export", "convert")
+        finally:
+            os.chdir(here)
+
+    return Shared(tmp_path_factory, "shipped", lambda name, path: once(path, lambda p: convert(name, p)))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
 from pathlib import Path
 from typing import Callable, Hashable
 
@@ -74,11 +76,12 @@ def grid_inputs(n: int, channels: int = 1, seed: int = 1) -> np.ndarray:
 
 
 def make_project(model, out: Path, overrides: dict | None = None, channels: int = 1, **hls) -> Path:
-    """Export + convert (no compile) a QAT model into `out`, through the pipeline's steps."""
+    """Export + convert (no compile) a QAT model into `out` (its QONNX graph beside it, OUT.onnx),
+    through the pipeline's steps."""
     from hwcnn import pipeline
     from hwcnn.hlsgen.config import HlsConfig
 
-    cfg = pipeline.RunConfig(project=out, progress=False,
+    cfg = pipeline.RunConfig(project=out, qonnx_out=out.with_suffix(".onnx"), progress=False,
                              hls=HlsConfig(overrides=tuple((k[0], k[1], v) for k, v in (overrides or {}).items()),
                                            **hls))
     state = pipeline.RunState(model=model, input_shape=(channels, 32, 32), tb_x=grid_inputs(4, channels))
@@ -86,17 +89,37 @@ def make_project(model, out: Path, overrides: dict | None = None, channels: int 
     return out
 
 
-class Lazy:
-    """A dict of expensive values (compiled HLS projects) made on first use, so that selecting one
-    test builds only what that test needs."""
+class Shared:
+    """Expensive values (converted, compiled HLS projects) made on first use, once per test run
+    even across pytest-xdist workers: the first worker to need one builds it under a file lock,
+    the others find it built. Selecting one test builds only what it needs.
 
-    def __init__(self, make: Callable[[Hashable], object]):
+    `make(key, path)` returns the value; it builds into `path` unless `path` is complete (the
+    values are seeded, so every worker's model equals the one the project was made from)."""
+
+    def __init__(self, tmp_path_factory, name: str, make: Callable[[Hashable, Path], object]):
+        base = tmp_path_factory.getbasetemp()
+        root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base  # shared by this run's workers
+        self._root = root / f"shared-{name}"
+        self._root.mkdir(parents=True, exist_ok=True)
         self._make, self._made = make, {}
 
     def __getitem__(self, key):
         if key not in self._made:
-            self._made[key] = self._make(key)
+            name = "-".join(map(str, key)) if isinstance(key, tuple) else str(key)
+            with open(self._root / f".{name}.lock", "w") as f:
+                fcntl.flock(f, fcntl.LOCK_EX)
+                self._made[key] = self._make(key, self._root / name)
         return self._made[key]
+
+
+def once(path: Path, build: Callable[[Path], object]) -> Path:
+    """Build into `path` unless an earlier build completed there (a marker file says so)."""
+    done = path.parent / f".{path.name}.done"
+    if not done.exists():
+        build(path)
+        done.touch()
+    return path
 
 
 def compiled(project: Path) -> Path:

@@ -98,7 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "default: %(default)s)")
     p.add_argument("--init-from", type=Path, default=None,
                    help="start from the weights of this model directory: a float twin (QAT starts from it) or a "
-                        "model of the same kind (continued: its training stages are kept in metrics.json)")
+                        "model of the same kind (continued: its training stages are kept in the metrics)")
     p.add_argument("--float-twin", type=Path, default=None, help="record this model directory as the float twin")
     p.add_argument("--batch-norm", action="store_true",
                    help="squeezenet --float: batch norm after every conv (folded into the convs when a QAT "

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import time
 import warnings
 from importlib import resources
 from pathlib import Path
@@ -119,7 +118,6 @@ def convert(qmodel, out: Path, hls: HlsConfig, tb_inputs: np.ndarray, tb_outputs
     extensions.register()
     check_supported(qmodel)
     in_type = input_type(qmodel)
-    t0 = time.perf_counter()
     with output_dir(out, force) as tmp:
         p = Project(tmp)
         np.save(p.tb_input_path, np.ascontiguousarray(tb_inputs.reshape(len(tb_inputs), -1), dtype=np.float64))
@@ -155,7 +153,6 @@ def convert(qmodel, out: Path, hls: HlsConfig, tb_inputs: np.ndarray, tb_outputs
             "overridden": [f"{r.layer}.{f}" for r in records for f in r.overridden],
             "layers": [{"layer": r.layer, "kind": r.kind, "types": r.types, "range": list(r.range),
                         "reason": r.reason, "overridden": r.overridden} for r in records],
-            "seconds": round(time.perf_counter() - t0, 2),
         }
         replace_json(p.manifest_path, Project.make_manifest(source, source_sha256, dataset, input_shape(qmodel),
                                                             in_type.hls4ml(), hls.to_dict(), len(tb_inputs)))
@@ -182,8 +179,8 @@ def precision_table(summary: dict) -> str:
 
 
 def project_readme(summary: dict, hls: HlsConfig) -> str:
-    template = resources.files("hwcnn").joinpath("hls_files", "templates", "README_hwcnn.md").read_text()
     p = Project(Path("."))
+    template = resources.files("hwcnn").joinpath("hls_files", "templates", p.readme_path.name).read_text()
     return Template(template).substitute(
         source=summary["source"], backend=hls.backend, io_type=hls.io_type, strategy=hls.strategy,
         reuse_factor=hls.reuse_factor, part=hls.part, clock_period=hls.clock_period, top=Project.HLS_NAME,

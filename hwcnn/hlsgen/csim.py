@@ -24,7 +24,7 @@ import numpy as np
 from hwcnn import hwdesc
 from hwcnn.artifacts import Project
 from hwcnn.errors import HwcnnError
-from hwcnn.outputs import replace_json
+from hwcnn.outputs import lock, replace_json
 
 
 def _sources_hash(p: Project) -> str:
@@ -45,8 +45,16 @@ def _stamp(p: Project) -> dict:
 
 
 def build(project: Path, quiet: bool = False) -> Path:
-    """Compile the project's C simulation library unless an up-to-date one exists; return its path."""
+    """Compile the project's C simulation library unless an up-to-date one exists; return its path.
+    One process compiles a project at a time (the build script writes its objects in the project)."""
     p = Project(Path(project).resolve())
+    if not p.build_script_path.exists():
+        raise HwcnnError(f"{p.path} is not an hls4ml project ({p.build_script_path.name} missing)")
+    with lock(p.build_stamp_path):
+        return _build(p, quiet)
+
+
+def _build(p: Project, quiet: bool) -> Path:
     project = p.path
     if not p.build_script_path.exists():
         raise HwcnnError(f"{project} is not an hls4ml project ({p.build_script_path.name} missing)")

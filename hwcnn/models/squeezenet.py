@@ -56,9 +56,8 @@ PRESETS = {
     "squeezenet-mnist": SqueezeNetSpec(conv1_filters=32, conv1_kernel=3, conv1_stride=1, num_fire=4,
                                        base_e=32, incr_e=32, freq=2, pct_3x3=0.5, sr=0.25,
                                        pool_after=("conv1", "fire3")),
-    # the same shape, twice as wide: the shipped Fashion-MNIST model (the narrow one underfits there,
-    # 0.92 train accuracy in float; this one: float 0.935, w4a4 with mse weight scales from the equalized
-    # float twin 0.930 test accuracy)
+    # the same shape, twice as wide: the shipped Fashion-MNIST model (the narrow one underfits there;
+    # the accuracies of both are in README and in models/squeezenet-*/metrics.json)
     "squeezenet-mnist-wide": SqueezeNetSpec(conv1_filters=64, conv1_kernel=3, conv1_stride=1, num_fire=4,
                                             base_e=64, incr_e=64, freq=2, pct_3x3=0.5, sr=0.25,
                                             pool_after=("conv1", "fire3")),
@@ -221,15 +220,11 @@ def equalize(model: SqueezeNet, iterations: int = 20) -> SqueezeNet:
     quantization"): the same function, with every channel's weight range balanced across each ReLU.
 
     Why: one power-of-two scale per weight tensor is what the hardware types allow, and after batch-norm
-    folding the channels' ranges differ (shipped twin: the largest up to 4.3x the median one in a
-    tensor; 2.0x after equalization); at 4 bits (7 magnitude codes) each factor of 2 costs the small
-    channels a bit. ReLU(x / s) = ReLU(x) / s for s > 0, so output channel i of a conv can be divided
-    by s_i and the next conv's input channel i multiplied by it; s_i = sqrt(r1_i / r2_i) makes both
-    ranges sqrt(r1_i * r2_i). Measured on the shipped Fashion-MNIST float twin (validation, 4-bit
-    per-tensor mse weights, float activations, no retraining): 0.817 -> 0.910; after QAT, one 14-epoch
-    stage from the equalized twin reached test 0.930 (validation 0.937), where two stages (26 epochs)
-    from the unequalized twin (as it was one float stage earlier) had reached 0.928 (0.933).
-    Apply before QAT."""
+    folding the channels' ranges within a tensor differ by large factors; at 4 bits (7 magnitude codes)
+    each factor of 2 costs the small channels a bit. ReLU(x / s) = ReLU(x) / s for s > 0, so output
+    channel i of a conv can be divided by s_i and the next conv's input channel i multiplied by it;
+    s_i = sqrt(r1_i / r2_i) makes both ranges sqrt(r1_i * r2_i). Apply before QAT (README: what it
+    did for the shipped model)."""
     if model.cfg.quant is not None or model.cfg.batch_norm:
         raise HwcnnError("equalize works on a float SqueezeNet without batch norm (fold_batch_norm it first)")
     equalized = copy.deepcopy(model)

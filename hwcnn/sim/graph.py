@@ -25,7 +25,7 @@ from hwcnn.sim.ops import Fx
 # im2col but copies filter_width times less data; it wins while that ratio stays small
 TOEPLITZ_MAX_RATIO = 8
 # images per vectorised pass: small enough that a layer's data stays in the L2/L3 caches
-# (LeNet-5, 2 cores: 26k img/s with chunks of 100-200 images, 22k with 500)
+# (scripts/bench_sim.py measures the rate; README lists what chunk sizes gave)
 DEFAULT_CHUNK = 128
 
 

@@ -7,8 +7,7 @@ from __future__ import annotations
 import pytest
 from numpy.testing import assert_array_equal
 
-from hwcnn import pipeline
-from hwcnn.artifacts import ModelDir
+from hwcnn.artifacts import ModelDir, qat_model_dirs
 from hwcnn.data.encoding import to_float
 from hwcnn.golden import GOLDEN_DIR, golden_path, read_golden
 from hwcnn.hlsgen.csim import build, run_csim
@@ -21,21 +20,17 @@ SHIPPED = sorted(p.name for p in (ROOT / "models").iterdir() if (ROOT / GOLDEN_D
 
 
 def test_golden_every_shipped_qat_model_has_vectors():
-    import json
-
-    qat = [p.name for p in (ROOT / "models").iterdir()
-           if (p / "config.json").exists() and json.loads((p / "config.json").read_text())["model"]["quant"]]
-    assert qat and sorted(qat) == SHIPPED
+    qat = [md.name for md in qat_model_dirs(ROOT / "models")]
+    assert qat and qat == SHIPPED
 
 
 @pytest.fixture(scope="module", params=SHIPPED)
-def golden_project(request, tmp_path_factory):
+def golden_project(request, shipped):
     model_dir = ROOT / "models" / request.param
     images, expected, meta = read_golden(golden_path(model_dir, ROOT / GOLDEN_DIR))
     assert meta["model_sha256"] == ModelDir(model_dir).digest(), \
         f"{model_dir} changed since its golden vectors were made; rerun hwcnn verify --update-golden deliberately"
-    project = tmp_path_factory.mktemp(request.param) / "hls"
-    pipeline.run(pipeline.RunConfig(project=project, model_dir=model_dir, progress=False), "export", "convert")
+    project = shipped[request.param]
     build(project, quiet=True)
     return project, to_float(images), expected
 

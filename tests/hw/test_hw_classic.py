@@ -16,7 +16,7 @@ import pytest
 import torch
 from numpy.testing import assert_array_equal
 
-from hwkit import ROOT, Lazy, compiled, grid_inputs, make_project, random_qat_lenet
+from hwkit import ROOT, Shared, compiled, once, grid_inputs, make_project, random_qat_lenet
 from hwcnn.hlsgen.csim import run_csim
 from hwcnn.fixed import FixedType, cast, from_float
 from hwcnn import tables
@@ -32,13 +32,12 @@ WIDTHS = [(4, 4), (8, 8)]
 @pytest.fixture(scope="module")
 def classic(tmp_path_factory):
     """{(wbits, abits): (model, compiled project)}, each made on first use."""
-    root = tmp_path_factory.mktemp("classic")
 
-    def make(k):
+    def make(k, path):
         model = random_qat_lenet(*k, seed=10 * k[0] + k[1], variant="classic")
-        return model, compiled(make_project(model, root / f"w{k[0]}a{k[1]}"))
+        return model, once(path, lambda p: compiled(make_project(model, p)))
 
-    return Lazy(make)
+    return Shared(tmp_path_factory, "classic", make)
 
 
 @pytest.fixture(scope="module")

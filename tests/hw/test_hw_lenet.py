@@ -7,7 +7,7 @@ import pytest
 import torch
 from numpy.testing import assert_array_equal
 
-from hwkit import WIDTHS, compiled, grid_inputs, make_project, random_qat_lenet
+from hwkit import WIDTHS, Shared, compiled, grid_inputs, make_project, once, random_qat_lenet
 from hwcnn.artifacts import Project
 from hwcnn.hlsgen.csim import run_csim, trace_csim
 from hwcnn.export import execute_qonnx, export_model
@@ -75,27 +75,27 @@ def test_types_are_lossless_and_minimal(lenet_grid):
     assert n_mac == 5
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def narrow_projects(tmp_path_factory):
-    """The same model with a deliberately too-narrow conv accumulator, wrapping and saturating."""
+    """{mode: project}: one model with a deliberately too-narrow conv accumulator, wrapping or saturating."""
     import json
 
     from hwcnn.fixed import FixedType
 
-    root = tmp_path_factory.mktemp("narrow")
     model = random_qat_lenet(4, 4, seed=7)
-    lossless = make_project(model, root / "lossless")
-    layers = json.loads(Project(lossless).precision_json_path.read_text())["layers"]
-    acc = FixedType.parse(next(r for r in layers if r["layer"] == "Conv2D_Conv_1")["types"]["accum"])
-    # six integer bits too few (same fractional bits): sums beyond 1/64 of the worst case overflow
-    narrow = {mode: FixedType(acc.width - 6, acc.integer - 6, True, "TRN", mode).hls4ml() for mode in ("WRAP", "SAT")}
-    projects = {
-        mode: make_project(model, root / mode, overrides={("Conv2D_Conv_1", "accum"): t, ("Conv2D_Conv_1", "result"): t})
-        for mode, t in narrow.items()
-    }
-    for p in projects.values():
-        compiled(p)
-    return model, projects
+
+    def make(mode, path):
+        def build(p):
+            lossless = make_project(model, p.parent / f"{p.name}-lossless")
+            layers = json.loads(Project(lossless).precision_json_path.read_text())["layers"]
+            acc = FixedType.parse(next(r for r in layers if r["layer"] == "Conv2D_Conv_1")["types"]["accum"])
+            # six integer bits too few (same fractional bits): sums beyond 1/64 of the worst case overflow
+            t = FixedType(acc.width - 6, acc.integer - 6, True, "TRN", mode).hls4ml()
+            compiled(make_project(model, p, overrides={("Conv2D_Conv_1", "accum"): t, ("Conv2D_Conv_1", "result"): t}))
+
+        return once(path, build)
+
+    return model, Shared(tmp_path_factory, "narrow", make)
 
 
 @pytest.mark.parametrize("mode", ["WRAP", "SAT"])

@@ -13,7 +13,7 @@ import pytest
 import torch
 from numpy.testing import assert_array_equal
 
-from hwkit import SQUEEZENET_CHANNELS, Lazy, compiled, grid_inputs, make_project, random_qat_squeezenet
+from hwkit import SQUEEZENET_CHANNELS, Shared, compiled, once, grid_inputs, make_project, random_qat_squeezenet
 from hwcnn.hlsgen.csim import run_csim, trace_csim
 from hwcnn.errors import HwcnnError
 from hwcnn.sim import load_simulator
@@ -28,13 +28,12 @@ WEIGHT_SCALE = {8: "max", 4: "mse"}  # w4a4 as the shipped model is made: the ms
 @pytest.fixture(scope="module")
 def squeezenets(tmp_path_factory):
     """{(variant, wbits, abits): (model, compiled project)}, each made on first use."""
-    root = tmp_path_factory.mktemp("squeezenet")
 
-    def make(c):
+    def make(c, path):
         model = random_qat_squeezenet(*c, seed=10 * c[1] + c[2], weight_scale=WEIGHT_SCALE[c[1]])
-        return model, compiled(make_project(model, root / f"{c[0]}-w{c[1]}a{c[2]}", channels=SQUEEZENET_CHANNELS[c[0]]))
+        return model, once(path, lambda p: compiled(make_project(model, p, channels=SQUEEZENET_CHANNELS[c[0]])))
 
-    return Lazy(make)
+    return Shared(tmp_path_factory, "squeezenet", make)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[f"{v}-w{w}a{a}" for v, w, a in CASES])

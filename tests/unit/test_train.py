@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-import numpy as np
 import pytest
 import torch
 
@@ -13,7 +12,7 @@ from hwcnn.cli import main
 from hwcnn.config import ModelConfig, QuantConfig, TrainConfig
 from hwcnn.models import build_model, load_model_dir
 from hwkit import SIZES, synthetic
-from hwcnn.train import Arrays, fit, random_flip, random_shift, training_dir, training_loss
+from hwcnn.train import fit, random_flip, random_shift, training_dir, training_loss
 
 
 

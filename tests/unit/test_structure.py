@@ -1,0 +1,137 @@
+"""The layout the rest builds on: each artifact's file names in one module, no stage module that
+sees argparse, imports that only run downward, the pipeline's steps as `hwcnn run --help` shows
+them, and one table of layer kinds."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from hwcnn.artifacts import ModelDir, Project, RunDir
+from hwkit import ROOT
+
+PACKAGE = ROOT / "hwcnn"
+MODULES = sorted(p for p in PACKAGE.rglob("*.py"))
+
+# Each module's level: a module imports only from lower levels (or from its own package).
+LEVELS = {
+    "hwcnn.errors": 0, "hwcnn.fixed": 1, "hwcnn.layers": 1, "hwcnn.outputs": 1, "hwcnn.config": 1,
+    "hwcnn.tables": 2, "hwcnn.artifacts": 2, "hwcnn.intervals": 3, "hwcnn.hwdesc": 3, "hwcnn.data": 3,
+    "hwcnn.sim": 4, "hwcnn.cost": 4, "hwcnn.models": 4, "hwcnn.qonnx_ext": 4, "hwcnn.qonnx_transforms": 4,
+    "hwcnn.aptest": 4, "hwcnn.hlsgen": 5, "hwcnn.export": 5, "hwcnn.train": 5, "hwcnn.verify": 6,
+    "hwcnn.golden": 6, "hwcnn.report": 6, "hwcnn.pipeline": 7, "hwcnn.study": 8, "hwcnn.cli": 9,
+    "hwcnn": 10,
+}
+
+
+def _module_name(path: Path) -> str:
+    rel = path.relative_to(ROOT).with_suffix("")
+    parts = rel.parts[:-1] if rel.name == "__init__" else rel.parts
+    return ".".join(parts)
+
+
+def _unit(name: str) -> str:
+    """The LEVELS entry a module belongs to (a package's modules share its level)."""
+    while name not in LEVELS:
+        name = name.rsplit(".", 1)[0]
+    return name
+
+
+def _imports(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text())
+    names = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names += [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module == "hwcnn":
+            names += [f"hwcnn.{a.name}" for a in node.names]  # from hwcnn import pipeline
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.append(node.module)
+    return names
+
+
+def _artifact_file_names() -> list[str]:
+    md, p, rd = ModelDir(Path("m")), Project(Path("p")), RunDir(Path("r"))
+    paths = [md.config_path, md.weights_path, md.metrics_path, md.curve_path, p.manifest_path,
+             p.description_path, p.description_weights_path, p.precision_json_path, p.precision_md_path,
+             p.readme_path, p.tb_input_path, p.tb_output_path, p.build_stamp_path, rd.qonnx_path,
+             rd.summary_path]
+    return [q.name for q in paths]
+
+
+@pytest.mark.parametrize("name", _artifact_file_names())
+def test_each_artifact_file_name_is_written_in_one_module(name):
+    holders = [str(m.relative_to(ROOT)) for m in MODULES if name in m.read_text()]
+    assert holders == ["hwcnn/artifacts.py"], holders
+
+
+def test_no_stage_module_sees_argparse():
+    users = [str(m.relative_to(ROOT)) for m in MODULES if "argparse" in _imports(m)]
+    assert users == ["hwcnn/cli/parser.py"]
+    for m in MODULES:  # nor a parameter named args (argparse's namespace, handed down)
+        if "cli" not in m.parts:
+            params = [a.arg for f in ast.walk(ast.parse(m.read_text())) if isinstance(f, ast.FunctionDef)
+                      for a in f.args.args]
+            assert "args" not in params, m
+
+
+def test_imports_only_run_downward():
+    for path in MODULES:
+        me = _unit(_module_name(path))
+        for name in _imports(path):
+            if not name.startswith("hwcnn"):
+                continue
+            other = _unit(name)
+            assert other == me or LEVELS[other] < LEVELS[me], f"{_module_name(path)} imports {name} (upward)"
+
+
+def test_only_hlsgen_speaks_hls4ml():
+    speakers = {str(m.relative_to(ROOT).parent) for m in MODULES
+                if any(n == "hls4ml" or n.startswith("hls4ml.") for n in _imports(m))}
+    assert speakers == {"hwcnn/hlsgen"}
+
+
+def test_run_help_shows_the_pipeline_steps(capsys):
+    from hwcnn.cli import main
+    from hwcnn.pipeline import STEPS
+
+    with pytest.raises(SystemExit):
+        main(["run", "--help"])
+    out = capsys.readouterr().out
+    listed = [line.split()[1] for line in out.splitlines() if line.strip()[:2].rstrip(".").isdigit()]
+    assert listed == [s.name for s in STEPS] == ["export", "convert", "csim", "simulate", "verify"]
+
+
+def test_every_layer_kind_has_a_simulator_kernel_a_precision_rule_and_a_description():
+    import inspect
+
+    from hwcnn.hlsgen import precision
+    from hwcnn.hlsgen.describe import ATTRS
+    from hwcnn.layers import Kind
+    from hwcnn.sim.graph import _KERNELS
+
+    assert set(_KERNELS) == set(Kind)
+    rules = inspect.getsource(precision._choose)
+    for kind in Kind:
+        assert kind.name in rules or (kind.has_macs and "kind.has_macs" in rules), kind
+        assert kind in ATTRS or kind in (Kind.INPUT, Kind.RESHAPE, Kind.CLONE), kind
+
+
+def test_unknown_layer_kind_is_refused_by_name():
+    from hwcnn.errors import HwcnnError
+    from hwcnn.layers import Kind
+
+    with pytest.raises(HwcnnError, match="layer kind DepthwiseConv2D is not supported"):
+        Kind.of("DepthwiseConv2D")
+
+
+def test_macs_per_image_counts_pointwise_convolutions():
+    from hwcnn.layers import Kind, macs_per_image
+
+    attrs = {"out_height": 8, "out_width": 8}
+    assert macs_per_image(Kind.POINTWISE_CONV2D, attrs, 128 * 10) == 64 * 1280
+    assert macs_per_image(Kind.CONV2D, attrs, 9 * 4 * 2) == 64 * 72
+    assert macs_per_image(Kind.DENSE, {}, 840) == 840
+    assert macs_per_image(Kind.POOLING2D, attrs, 0) == 0
