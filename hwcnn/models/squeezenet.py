@@ -57,7 +57,7 @@ PRESETS = {
                                        base_e=32, incr_e=32, freq=2, pct_3x3=0.5, sr=0.25,
                                        pool_after=("conv1", "fire3")),
     # the same shape, twice as wide: the shipped Fashion-MNIST model (the narrow one underfits there;
-    # the accuracies of both are in README and in models/squeezenet-*/metrics.json)
+    # the accuracies of both are in README and in the shipped models' metrics)
     "squeezenet-mnist-wide": SqueezeNetSpec(conv1_filters=64, conv1_kernel=3, conv1_stride=1, num_fire=4,
                                             base_e=64, incr_e=64, freq=2, pct_3x3=0.5, sr=0.25,
                                             pool_after=("conv1", "fire3")),
