@@ -43,3 +43,12 @@ def shipped(tmp_path_factory):
             os.chdir(here)
 
     return Shared(tmp_path_factory, "shipped", lambda name, path: once(path, lambda p: convert(name, p)))
+
+
+# the tests whose projects take longest to compile run first, so that they overlap with the rest
+# instead of ending the run on one core (SqueezeNet's C++ takes g++ about 40 s per project)
+_FIRST = ("test_hw_squeezenet.py", "test_golden.py", "test_hw_classic.py", "test_hw_lenet.py")
+
+
+def pytest_collection_modifyitems(items):
+    items.sort(key=lambda item: _FIRST.index(item.path.name) if item.path.name in _FIRST else len(_FIRST))
