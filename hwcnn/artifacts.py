@@ -12,6 +12,7 @@ a run directory. Every file name of theirs is written here and nowhere else.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 from dataclasses import dataclass
@@ -129,6 +130,11 @@ class Project:
     def report_dir(self) -> Path:
         return self.path / "report"
 
+    @property
+    def generator_path(self) -> Path:
+        """Which hwcnn made the project (kept apart from the manifest, which is reviewed)."""
+        return self.path / ".hwcnn_generator.json"
+
     # hls4ml's files that hwcnn uses
     @property
     def build_script_path(self) -> Path:
@@ -185,14 +191,28 @@ class Project:
                 "tb_images": tb_images}
 
     def is_current(self, source_sha256: str, hls: dict, tb_images: int) -> bool:
-        """Whether the project holds exactly this source, converted with these settings."""
+        """Whether the project holds exactly this source, converted with these settings by this hwcnn."""
         if not self.exists():
             return False
         try:
             m = self.manifest()
+            made_by = read_json(self.generator_path, "generator record").get("generator")
         except HwcnnError:
             return False
-        return (m["source_sha256"], m["hls"], m.get("tb_images")) == (source_sha256, hls, tb_images)
+        return (m["source_sha256"], m["hls"], m.get("tb_images"), made_by) == (source_sha256, hls, tb_images,
+                                                                                generator_digest())
+
+
+@functools.cache
+def generator_digest() -> str:
+    """sha256 of hwcnn's own code and HLS-side files: a project made by other code is not current."""
+    root = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for f in sorted([*root.rglob("*.py"), *(root / "hls_files" / "templates").glob("*"),
+                     root / "hls_files" / "targets.json"]):
+        h.update(str(f.relative_to(root)).encode())
+        h.update(f.read_bytes())
+    return h.hexdigest()
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ def qonnx_passes():
     from qonnx.util.cleanup import cleanup_model
 
     from hwcnn.qonnx_ext import AveragePoolToChannelsLast
-    from hwcnn.qonnx_transforms import (ChannelsLastConcat, ChannelsLastGlobalAveragePool,
+    from hwcnn.qonnx_transforms import (ChannelsLastConcat, ChannelsLastGlobalAveragePool, GemmZeroBias,
                                         MoveQuantActivationBeforeConcat)
 
     return [
@@ -37,6 +37,7 @@ def qonnx_passes():
         # hls4ml's QONNX frontend wants channels-last tensors (it streams pixels, channels innermost)
         ("channels_last", lambda m: m.transform(ConvertToChannelsLastAndClean(make_input_channels_last=False))),
         # hls4ml maps MatMul (+ Add) onto its Dense layer; it has no Gemm handler
+        ("gemm_zero_bias", lambda m: m.transform(GemmZeroBias())),
         ("gemm_to_matmul", lambda m: m.transform(GemmToMatMul())),
         # hwcnn's own (hwcnn/qonnx_transforms.py): what the channels-last pass leaves for hls4ml io_stream
         ("channels_last_concat", lambda m: m.transform(ChannelsLastConcat())),

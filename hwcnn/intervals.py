@@ -147,14 +147,15 @@ def _tanh(x: Interval, quantizer: FixedType | None, n: int) -> Choice:
 
 
 def weighted(x: Interval, w_raw: np.ndarray, wt: FixedType, b_raw: np.ndarray | None, bt: FixedType | None,
-             channel_axis: int, padded: bool) -> Choice:
-    """Conv2D / Dense: bias + sum(w * x) in an accumulator that holds every output exactly."""
+             channel_axis: int, padded: bool, quantizer: FixedType | None = None) -> Choice:
+    """Conv2D / Dense: bias + sum(w * x) in an accumulator that holds every output exactly; the
+    result keeps it, or is the type of the Brevitas quantizer that follows the layer directly."""
     if padded:
         x = x.including_zero()  # zero padding feeds zeros into the window
     w = w_raw * wt.lsb
     bias = None if b_raw is None else b_raw * bt.lsb
     frac = x.type.frac + wt.frac
-    if bt is not None and bt.frac > frac:
+    if bt is not None and bt.frac > frac and np.any(b_raw != 0):  # a zero bias is exact in any type
         frac = bt.frac
     lo, hi = mac_range(x, w, bias, channel_axis)
     acc = type_for_range(lo, hi, frac)
@@ -162,8 +163,15 @@ def weighted(x: Interval, w_raw: np.ndarray, wt: FixedType, b_raw: np.ndarray | 
     if bt is not None:
         types["bias"] = bt
     reason = (f"accumulator holds bias + sum(w*x) in [{lo:g}, {hi:g}] for every output channel: "
-              f"{frac} fractional bits = input {x.type.frac} + weight {wt.frac}; result keeps it exactly")
-    return Choice(Interval(lo, hi, acc), types, reason)
+              f"{frac} fractional bits = input {x.type.frac} + weight {wt.frac}; ")
+    if quantizer is None:
+        return Choice(Interval(lo, hi, acc), types, reason + "result keeps it exactly")
+    types["result"] = quantizer
+    qlo, qhi = range_of(quantizer)
+    lo, hi = max(min(lo, qhi), qlo), min(max(hi, qlo), qhi)
+    lo, hi = _snap(lo, quantizer, math.floor), _snap(hi, quantizer, math.ceil)
+    return Choice(Interval(lo, hi, quantizer), types,
+                  reason + "result: the Brevitas quantizer right after the layer (merged into it by hls4ml), its type")
 
 
 def max_pool(x: Interval, what: str) -> Choice:

@@ -42,6 +42,7 @@ class RunConfig:
     report_dir: Path | None = None      # the verify step's report (None: PROJECT/report)
     force: bool = False                 # replace a project (or --report) that exists but is not this one
     replace_stale: bool = False         # a stale project at this place is hwcnn's own cache: replace it
+    reuse: bool = True                  # reuse a current project (False: `hwcnn convert` always converts)
     data: DataSource = field(default_factory=DataSource)
     progress: bool = True
     shown_as: tuple[Path, Path] | None = None  # (temporary, final) prefix of paths recorded in results
@@ -123,7 +124,7 @@ def _source(cfg: RunConfig) -> tuple[str, str | None]:
 
 
 def _project_is_current(cfg: RunConfig) -> bool:
-    if cfg.project is None:
+    if cfg.project is None or not cfg.reuse:
         return False
     _, digest = _source(cfg)
     return digest is not None and Project(cfg.project).is_current(digest, cfg.hls.to_dict(), cfg.tb_images)
@@ -203,8 +204,13 @@ def convert(cfg: RunConfig, st: RunState) -> str | None:
                                             cfg.tb_images)
     if st.tb_y is None:
         st.tb_y = execute_qonnx(st.qmodel, st.tb_x)
+    from hwcnn.verify import check_against_qonnx
+
+    def check(p: Project) -> dict:
+        return check_against_qonnx(p.path, st.qmodel, st.tb_x, st.tb_y, narrowed=bool(cfg.hls.overrides))
+
     hls_convert.convert(st.qmodel, project.path, cfg.hls, st.tb_x, st.tb_y, source=source,
-                        source_sha256=digest or "", dataset=st.dataset, force=True)
+                        source_sha256=digest or "", dataset=st.dataset, force=True, check=check)
     st.converted = True
     return None
 

@@ -163,3 +163,28 @@ class ChannelsLastGlobalAveragePool(Transformation):
             _replace(model, node, [mean], tr, *removed)
             return model, True
         return model, False
+
+
+class GemmZeroBias(Transformation):
+    """Gemm(A, B) without its optional C -> Gemm(A, B, 0), with a zero bias of the output width.
+
+    Works around: qonnx 1.0.0's GemmToMatMul reads the third input unconditionally and fails with a
+    bare IndexError on a Gemm without bias, which is what Brevitas exports for
+    `QuantLinear(..., bias=False)`. Adding zero is exact; hls4ml then takes the MatMul + Add as one
+    Dense layer whose bias is zero.
+    """
+
+    def apply(self, model):
+        changed = False
+        for node in model.graph.node:
+            if node.op_type != "Gemm" or len(node.input) >= 3:
+                continue
+            b_shape = model.get_tensor_shape(node.input[1])
+            if b_shape is None:
+                continue
+            n_out = b_shape[0] if _attr(node, "transB", 0) else b_shape[1]
+            name = model.make_new_valueinfo_name()
+            model.set_initializer(name, np.zeros(n_out, dtype=np.float32))
+            node.input.append(name)
+            changed = True
+        return model, changed

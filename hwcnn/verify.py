@@ -59,6 +59,49 @@ def first_divergent_layer(project: Path, sim, x: np.ndarray) -> tuple[str | None
     return first, rows
 
 
+def check_against_qonnx(project: Path, qmodel, x: np.ndarray, y_qonnx: np.ndarray, narrowed: bool) -> dict:
+    """The conversion checks itself: the project's simulator on the testbench inputs x must give
+    exactly the QONNX graph's outputs y_qonnx. A difference is an error naming the first layer
+    where they part, unless the user narrowed types (`narrowed`): then it is the loss recorded."""
+    from hwcnn.errors import HwcnnError
+    from hwcnn.sim import load_simulator
+
+    sim = load_simulator(project)
+    res = sim.run(x)
+    got = res.output.to_float()
+    want = np.asarray(y_qonnx, dtype=np.float64).reshape(got.shape)
+    same = np.all(got == want, axis=1)
+    record = {"what": "simulator of this project == QONNX execution, on the testbench inputs",
+              "n_inputs": len(x), "identical": float(same.mean()), "max_abs_diff": float(np.abs(got - want).max()),
+              "first_divergent_layer": None}
+    if same.all():
+        return record
+    record["first_divergent_layer"] = _first_divergence_from_qonnx(qmodel, sim, x[np.flatnonzero(~same)[:1]])
+    if narrowed:
+        return record
+    raise HwcnnError(f"conversion check failed: the generated core differs from the QONNX model on "
+                     f"{int((~same).sum())} of {len(x)} testbench inputs (max |diff| {record['max_abs_diff']:g}), "
+                     f"first at layer {record['first_divergent_layer']}; hwcnn does not write hardware that "
+                     "computes another function (please report this model)")
+
+
+def _first_divergence_from_qonnx(qmodel, sim, x: np.ndarray) -> str | None:
+    """The first layer (in the core's order) whose output differs from the QONNX tensor of the same
+    name, on one input; the layers hls4ml fused away have no QONNX tensor and are passed over."""
+    from qonnx.core.onnx_exec import execute_onnx
+
+    context = execute_onnx(qmodel, {qmodel.graph.input[0].name: x.astype(np.float32)}, return_full_exec_context=True)
+    traces = sim.run(x, trace=True).traces
+    for layer in sim.layers:
+        tensor = context.get(layer["output"])
+        mine = traces.get(layer["name"])
+        if tensor is None or mine is None or np.size(tensor) != mine.raw.size:
+            continue
+        if not np.array_equal(np.asarray(tensor, dtype=np.float64).ravel(), mine.to_float().ravel()):
+            return layer["name"]
+    return sim.layers[-1]["name"]
+
+
 def compare(outs: Outputs, labels: np.ndarray) -> dict:
     def same(a, b):
         return float(np.mean(np.all(a == b, axis=1)))

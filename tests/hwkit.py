@@ -144,3 +144,38 @@ def synthetic(split: str):
         r, c = divmod(int(label), 5)
         images[i, 0, 4 + 12 * r:12 + 12 * r, 2 + 6 * c:6 + 6 * c] = 240
     return Arrays(images, labels, {"dataset": "mnist", "source": "synthetic", "files": []})
+
+
+def brevitas_mlp(seed: int = 0, bits: int = 4):
+    """An MLP as Brevitas users write it (no hwcnn recipe): an 8-bit input quantizer, Flatten, three
+    QuantLinear without bias, a QuantIdentity straight after each, no ReLU; scales calibrated on
+    random 28x28 images."""
+    import torch
+    from brevitas import nn as qnn
+    from brevitas.quant import Int8ActPerTensorFixedPoint, Int8WeightPerTensorFixedPoint
+
+    class Weights(Int8WeightPerTensorFixedPoint):
+        bit_width = bits
+
+    class Acts(Int8ActPerTensorFixedPoint):
+        bit_width = bits
+
+    torch.manual_seed(seed)
+    layers = [qnn.QuantIdentity(act_quant=Int8ActPerTensorFixedPoint), torch.nn.Flatten()]
+    for n_in, n_out in ((784, 64), (64, 32), (32, 10)):
+        layers += [qnn.QuantLinear(n_in, n_out, bias=False, weight_quant=Weights), qnn.QuantIdentity(act_quant=Acts)]
+    model = torch.nn.Sequential(*layers).train()
+    gen = torch.Generator().manual_seed(seed)
+    with torch.no_grad():
+        for _ in range(4):
+            model(torch.rand(64, 1, 28, 28, generator=gen) * 2 - 1)
+    return model.eval()
+
+
+def plain_export(model, shape, path: Path) -> Path:
+    """`brevitas.export.export_qonnx`, as a user calls it (no hwcnn pass)."""
+    import torch
+    from brevitas.export import export_qonnx
+
+    export_qonnx(model, torch.zeros(1, *shape), export_path=str(path))
+    return path

@@ -190,7 +190,8 @@ def convert(args) -> int:
     check_free(args.out, args.force)
     check_free(args.json, args.force)
     source = Path(args.source)
-    cfg = pipeline.RunConfig(project=args.out, hls=hls, tb_images=args.tb_images, data=_data(args), force=args.force)
+    cfg = pipeline.RunConfig(project=args.out, hls=hls, tb_images=args.tb_images, data=_data(args), force=args.force,
+                             reuse=False)
     if source.is_dir():
         cfg.model_dir = source
         st = pipeline.run(cfg, "export", "convert")

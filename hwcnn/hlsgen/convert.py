@@ -15,10 +15,11 @@ import warnings
 from importlib import resources
 from pathlib import Path
 from string import Template
+from typing import Callable
 
 import numpy as np
 
-from hwcnn.artifacts import Project
+from hwcnn.artifacts import Project, generator_digest
 from hwcnn.errors import HwcnnError
 from hwcnn.fixed import FixedType
 from hwcnn.hlsgen import describe, extensions
@@ -34,14 +35,20 @@ SUPPORTED_OPS = {
 
 
 def check_supported(qmodel) -> None:
-    """Name the first operation hwcnn cannot carry to hardware, before hls4ml trips over it."""
+    """Name every operation hwcnn cannot carry to hardware at once, before hls4ml trips over one."""
     for node in qmodel.graph.node:
         if node.op_type == "BatchNormalization":
             raise HwcnnError(f"batch norm {node.name} cannot be made bit-exact after quantization; fold it into "
                              "the float convolutions before QAT (hwcnn.models.squeezenet.fold_batch_norm)")
+    bad: dict[str, list[str]] = {}
+    for node in qmodel.graph.node:
         if node.op_type not in SUPPORTED_OPS:
-            raise HwcnnError(f"unsupported operation {node.op_type} (node {node.name}); hwcnn supports "
-                             f"{', '.join(sorted(SUPPORTED_OPS))}")
+            bad.setdefault(node.op_type, []).append(node.name)
+    if bad:
+        listed = "; ".join(f"{op} (node {', '.join(names[:3])}{', ...' if len(names) > 3 else ''})"
+                           for op, names in bad.items())
+        raise HwcnnError(f"unsupported operation{'s' if len(bad) > 1 else ''} {listed}; hwcnn supports "
+                         f"{', '.join(sorted(SUPPORTED_OPS))}")
 
 
 def input_type(qmodel) -> FixedType:
@@ -54,6 +61,12 @@ def input_type(qmodel) -> FixedType:
         if node.op_type == "Transpose":
             seen.update(node.output)
             continue
+        if node.op_type in ("Reshape", "Flatten"):
+            # the C simulation of hls4ml 1.3.0's io_stream then differs from QONNX (the input stream
+            # keeps the input's last dimension as its width; the quantizer reads the flattened one)
+            raise HwcnnError(f"the graph input reaches its quantizer through {node.op_type} {node.name}; hwcnn "
+                             "cannot carry that to hls4ml exactly yet: quantize the input before flattening it "
+                             "(a QuantIdentity first, then Flatten)")
         if node.op_type != "Quant":
             break
         scale = qmodel.get_initializer(node.input[1])
@@ -111,8 +124,13 @@ def _quiet():
 
 
 def convert(qmodel, out: Path, hls: HlsConfig, tb_inputs: np.ndarray, tb_outputs: np.ndarray, *, source: str,
-            source_sha256: str, dataset: str | None, force: bool = False) -> dict:
-    """Write a complete HLS project for `qmodel` to `out`; return the precision summary."""
+            source_sha256: str, dataset: str | None, force: bool = False,
+            check: Callable[[Project], dict] | None = None) -> dict:
+    """Write a complete HLS project for `qmodel` to `out`; return the precision summary.
+
+    `check(project)` runs on the complete project before it is put in place (the pipeline checks
+    the simulator against QONNX execution there): raising leaves nothing; its record is kept in
+    the precision summary."""
     import hls4ml
 
     extensions.register()
@@ -154,6 +172,9 @@ def convert(qmodel, out: Path, hls: HlsConfig, tb_inputs: np.ndarray, tb_outputs
             "layers": [{"layer": r.layer, "kind": r.kind, "types": r.types, "range": list(r.range),
                         "reason": r.reason, "overridden": r.overridden} for r in records],
         }
+        if check is not None:
+            summary["check"] = check(p)
+        replace_json(p.generator_path, {"generator": generator_digest()})
         replace_json(p.manifest_path, Project.make_manifest(source, source_sha256, dataset, input_shape(qmodel),
                                                             in_type.hls4ml(), hls.to_dict(), len(tb_inputs)))
         replace_json(p.precision_json_path, summary)

@@ -81,8 +81,11 @@ def _choose(kind: Kind, layer, ins: list[Interval], input_type: FixedType) -> ru
         w_raw, wt = weight_raw(layer, "weight")
         b_raw, bt = weight_raw(layer, "bias") if "bias" in layer.weights else (None, None)
         padded = any(a(k, 0) for k in ("pad_top", "pad_left", "pad_bottom", "pad_right"))
+        # a Brevitas quantizer straight after the layer: hls4ml 1.3.0 merges it into the layer's result
+        # type (MergeLinearActivation), which is then the model and must stay
+        given = fixed_of(layer.get_output_variable().type.precision)
         return rules.weighted(ins[0], w_raw, wt, b_raw, bt, channel_axis=1 if kind is Kind.DENSE else 3,
-                              padded=padded)
+                              padded=padded, quantizer=given if is_quantizer(given) else None)
     if kind is Kind.POOLING2D:
         h, w = a("pool_height"), a("pool_width")
         window = f"{h}x{w} window, stride {a('stride_height')}x{a('stride_width')}"

@@ -114,19 +114,21 @@ def test_bad11_config_not_json(capsys, model_copy):
     fails(capsys, ["export", model_copy], "config.json")
 
 
-def _qonnx_with(tmp_path, op: str) -> Path:
-    """A tiny graph with a quantized input followed by `op`."""
+def _qonnx_with(tmp_path, op: str, *more: str) -> Path:
+    """A tiny graph with a quantized input followed by `op` (and the ops in `more`, chained)."""
     from onnx import TensorProto, helper, save
 
+    ops = [op, *more]
+    names = ["q"] + [f"t{i}" for i in range(len(ops) - 1)] + ["y"]
     nodes = [helper.make_node("Quant", ["x", "s", "z", "b"], ["q"], domain="qonnx.custom_op.general",
-                              signed=0, narrow=0, rounding_mode="ROUND"),
-             helper.make_node(op, ["q"], ["y"])]
+                              signed=0, narrow=0, rounding_mode="ROUND")]
+    nodes += [helper.make_node(o, [names[i]], [names[i + 1]]) for i, o in enumerate(ops)]
     inits = [helper.make_tensor("s", TensorProto.FLOAT, [], [2.0**-8]),
              helper.make_tensor("z", TensorProto.FLOAT, [], [0.0]),
              helper.make_tensor("b", TensorProto.FLOAT, [], [8.0])]
     graph = helper.make_graph(nodes, "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4])],
                               [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 4])], inits)
-    path = tmp_path / f"{op}.onnx"
+    path = tmp_path / f"{'-'.join(ops)}.onnx"
     save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]), path)
     return path
 
@@ -134,6 +136,9 @@ def _qonnx_with(tmp_path, op: str) -> Path:
 def test_bad12_unsupported_operation_is_named(capsys, tmp_path):
     fails(capsys, ["convert", _qonnx_with(tmp_path, "Sigmoid"), "--out", tmp_path / "p"], "Sigmoid")
     assert not (tmp_path / "p").exists()
+    # every unsupported operation at once, not one run at a time
+    fails(capsys, ["convert", _qonnx_with(tmp_path, "Sigmoid", "Softsign"), "--out", tmp_path / "p"],
+          "unsupported operations Sigmoid", "Softsign")
 
 
 def test_bad13_not_an_onnx_file(capsys, tmp_path):

@@ -1,0 +1,85 @@
+"""Models as Brevitas users write and export them (plain `export_qonnx`, no hwcnn recipe): they
+convert, and QONNX == simulator == C simulation exactly; a conversion that would not be exact is
+refused, naming the first layer where the core and QONNX part."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from numpy.testing import assert_array_equal
+
+from hwcnn.cli import main
+from hwcnn.errors import HwcnnError
+from hwcnn.export import execute_qonnx, load_qonnx
+from hwcnn.hlsgen.csim import run_csim
+from hwcnn.sim import load_simulator
+from hwkit import brevitas_mlp, compiled, plain_export
+
+pytestmark = pytest.mark.slow
+
+N_INPUTS = 1000
+
+
+def _inputs(qmodel, n: int, seed: int = 0) -> np.ndarray:
+    """Inputs on the input quantizer's grid (what the core's input type holds), dense and extreme."""
+    from hwcnn.hlsgen.convert import input_shape, input_type
+
+    t = input_type(qmodel)
+    rng = np.random.default_rng(seed)
+    raw = rng.integers(t.min_raw, t.max_raw + 1, size=(n, *input_shape(qmodel)))
+    raw[0], raw[1] = t.min_raw, t.max_raw
+    return (raw * t.lsb).astype(np.float32)
+
+
+@pytest.fixture(scope="module")
+def mlp(tmp_path_factory):
+    root = tmp_path_factory.mktemp("mlp")
+    onnx = plain_export(brevitas_mlp(), (1, 28, 28), root / "mlp.onnx")
+    assert main(["convert", str(onnx), "--out", str(root / "hls")]) == 0
+    return load_qonnx(onnx), compiled(root / "hls")
+
+
+def test_mlp_with_a_quantizer_straight_after_each_linear_layer_is_exact(mlp):
+    """Regression: the quantizer after a QuantLinear (no activation between) was dropped: hls4ml
+    merges it into the Dense result type and hwcnn's types overwrote it with the accumulator's."""
+    qmodel, project = mlp
+    x = _inputs(qmodel, N_INPUTS)
+    want = execute_qonnx(qmodel, x)
+    sim = load_simulator(project).run(x)
+    assert_array_equal(sim.output.to_float(), want)
+    assert_array_equal(run_csim(project, x, progress=False), want)
+    assert len(np.unique(want, axis=0)) > N_INPUTS // 2  # far from a constant function
+
+
+def test_a_conversion_that_is_not_exact_is_refused_with_the_layer_named(tmp_path, monkeypatch):
+    """With the quantizer fix taken out, the conversion's own check catches the wrong core."""
+    import hwcnn.hlsgen.precision as precision
+
+    weighted = precision.rules.weighted
+    monkeypatch.setattr(precision.rules, "weighted", lambda *a, quantizer=None, **k: weighted(*a, **k))
+    onnx = plain_export(brevitas_mlp(), (1, 28, 28), tmp_path / "mlp.onnx")
+    with pytest.raises(HwcnnError, match=r"differs from the QONNX model on \d+ of 16 .* first at layer Dense_"):
+        from hwcnn import pipeline
+
+        pipeline.run(pipeline.RunConfig(project=tmp_path / "hls", qonnx=onnx, progress=False), "convert", "convert")
+    assert not (tmp_path / "hls").exists() and not list(tmp_path.glob(".hwcnn-*"))  # nothing written
+
+
+def test_csim_refuses_inputs_of_another_size(mlp):
+    _, project = mlp
+    with pytest.raises(HwcnnError, match="do not match the core's 784"):
+        run_csim(project, np.zeros((2, 1, 32, 32), dtype=np.float32), progress=False)
+
+
+def test_an_input_quantizer_behind_flatten_is_refused_with_what_to_do(tmp_path, capsys):
+    """hls4ml 1.3.0's io_stream core computes another function there (its C simulation differs from
+    QONNX while the simulator agrees), so hwcnn refuses rather than build it."""
+    import torch
+
+    m = brevitas_mlp()
+    flatten_first = torch.nn.Sequential(m[1], m[0], *list(m)[2:]).eval()
+    onnx = plain_export(flatten_first, (1, 28, 28), tmp_path / "m.onnx")
+    assert main(["convert", str(onnx), "--out", str(tmp_path / "hls")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "quantize the input before flattening it" in err
+    assert not (tmp_path / "hls").exists()
