@@ -40,6 +40,7 @@ class RunConfig:
     tb_images: int = 16                 # test images written into the project as testbench data
     jobs: int | None = None             # C-simulation worker processes (None: all cores)
     report_dir: Path | None = None      # the verify step's report (None: PROJECT/report)
+    inputs: Path | None = None          # a .npy of inputs for csim, simulate and verify (None: the dataset's)
     force: bool = False                 # replace a project (or --report) that exists but is not this one
     replace_stale: bool = False         # a stale project at this place is hwcnn's own cache: replace it
     reuse: bool = True                  # reuse a current project (False: `hwcnn convert` always converts)
@@ -106,6 +107,24 @@ def _load_model(cfg: RunConfig, st: RunState) -> None:
     st.model, st.input_shape, st.dataset = model, (mc.in_channels, 32, 32), mc.dataset
 
 
+def _inputs_file(path: Path, shape: list[int], n: int) -> np.ndarray:
+    """A user's inputs: a float array of N images of the core's input shape (flat rows accepted)."""
+    try:
+        x = np.load(path, allow_pickle=False)
+    except (OSError, ValueError) as err:
+        raise HwcnnError(f"--inputs {path}: not a readable .npy array ({err})") from None
+    want = int(np.prod(shape))
+    if x.ndim < 2 or int(np.prod(x.shape[1:])) != want:
+        raise HwcnnError(f"--inputs {path}: shape {x.shape} is not N images of the core's input shape {tuple(shape)} "
+                         f"({want} values each)")
+    if not np.issubdtype(x.dtype, np.floating) and not np.issubdtype(x.dtype, np.integer):
+        raise HwcnnError(f"--inputs {path}: dtype {x.dtype} is not numeric")
+    x = x[:n].astype(np.float32).reshape(-1, *shape)
+    if not np.all(np.isfinite(x)):
+        raise HwcnnError(f"--inputs {path}: holds NaN or infinity")
+    return x
+
+
 def _project(cfg: RunConfig) -> Path:
     if cfg.project is None:
         raise HwcnnError("this step needs an HLS project")
@@ -142,17 +161,28 @@ def check_project_place(cfg: RunConfig) -> None:
 
 
 def load_test_images(cfg: RunConfig, st: RunState) -> None:
-    """The first n_images official test images of the model's (or project's) dataset."""
+    """The inputs the checks run on: the first n_images of `cfg.inputs` (a .npy file), else of the
+    model's (or project's) official test set, else (a QONNX file with no dataset) seeded random
+    inputs on the core's input grid."""
     if st.x is not None:
         return
     from hwcnn.data.encoding import to_float
 
-    dataset = st.dataset or Project(_project(cfg)).manifest()["dataset"]
-    if dataset is None:
-        raise HwcnnError(f"{cfg.project} was converted from a QONNX file with no dataset; its test images are "
-                         "unknown (convert a model directory to check a dataset)")
     if cfg.n_images < 1:
         raise HwcnnError(f"--n must be at least 1, got {cfg.n_images}")
+    manifest = Project(_project(cfg)).manifest() if cfg.inputs is not None or st.dataset is None else None
+    if cfg.inputs is not None:
+        st.x, st.labels, st.provenance = _inputs_file(cfg.inputs, manifest["input_shape"], cfg.n_images), None, \
+            {"inputs": str(cfg.inputs)}
+        return
+    dataset = st.dataset or manifest["dataset"]
+    if dataset is None:
+        from hwcnn.fixed import FixedType
+        from hwcnn.hlsgen.convert import random_inputs
+
+        st.x = random_inputs(FixedType.parse(manifest["input_type"]), manifest["input_shape"], cfg.n_images, seed=1)
+        st.labels, st.provenance = None, {"inputs": "seeded random values on the input type's grid (seed 1)"}
+        return
     split = cfg.data.split(dataset, "test")
     n = min(cfg.n_images, len(split.labels))
     st.x, st.labels, st.provenance, st.dataset = to_float(split.images[:n]), split.labels[:n], split.provenance, dataset
@@ -245,6 +275,8 @@ def verify(cfg: RunConfig, st: RunState) -> str | None:
 
     if st.csim is None or st.sim is None:
         raise HwcnnError("the verify step needs the csim and simulate steps first")
+    if cfg.model_dir is None and cfg.qonnx is not None:
+        return _verify_qonnx(cfg, st)
     md = _model_dir(cfg)
     twin = md.float_twin()
     if twin is None:
@@ -273,6 +305,33 @@ def verify(cfg: RunConfig, st: RunState) -> str | None:
                         force=cfg.force or cfg.report_dir is None)
     st.result = result
     return None
+
+
+def _verify_qonnx(cfg: RunConfig, st: RunState) -> None:
+    """A QONNX file from anywhere: QONNX execution vs simulator vs C simulation, exactly."""
+    from hwcnn.export import execute_qonnx, load_qonnx
+    from hwcnn.report import write_qonnx_report
+    from hwcnn.sim import load_simulator
+    from hwcnn.verify import compare_qonnx, first_divergent_layer
+
+    qmodel = st.qmodel or load_qonnx(cfg.qonnx)
+    t = time.perf_counter()
+    y = execute_qonnx(qmodel, st.x)
+    st.seconds["qonnx"] = time.perf_counter() - t
+    sim_out = st.sim.output.to_float()
+    result = {"model": str(cfg.qonnx), "dataset": st.dataset, "n_images": len(st.x),
+              **compare_qonnx(y, st.csim, sim_out, st.labels), "first_divergent_layer": None,
+              "overflow": st.sim.overflow, "clipped_by_quantizers": st.sim.clipped, "project": cfg.shown(cfg.project),
+              "inputs": st.provenance}
+    bad = np.flatnonzero(~np.all(sim_out == st.csim, axis=1))
+    if len(bad):
+        result["first_divergent_layer"], _ = first_divergent_layer(cfg.project, load_simulator(cfg.project),
+                                                                    st.x[bad[:8]])
+    result["seconds"] = {k: round(v, 2) for k, v in st.seconds.items()}
+    report_dir = cfg.report_dir or Project(cfg.project).report_dir
+    result["report"] = cfg.shown(Path(report_dir) / "report.md")
+    write_qonnx_report(report_dir, result, force=cfg.force or cfg.report_dir is None)
+    st.result = result
 
 
 STEPS: tuple[Step, ...] = tuple(Step(f.__name__, f.__doc__, f) for f in (export, convert, csim, simulate, verify))

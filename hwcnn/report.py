@@ -71,6 +71,22 @@ def plot_layers(layer_rows: list[dict], overflow: dict, clipped: dict, names: li
     plt.close(fig)
 
 
+def write_qonnx_report(report_dir: Path, result: dict, force: bool) -> None:
+    """The report of `hwcnn verify FILE.onnx`: report.md and verify.json, all or nothing."""
+    b, d = result["bit_exact"], result["max_abs_diff"]
+    verdict = "PASS" if b["sim_vs_csim"] == 1.0 and b["qonnx_vs_csim"] == 1.0 else "FAIL"
+    lines = [f"# hwcnn verification: {result['model']}", "",
+             f"**{verdict}** on {result['n_images']} inputs ({result['inputs']}).", "",
+             "| comparison | identical outputs | max abs diff |", "|---|---|---|"]
+    lines += [f"| {a} vs {c} | {b[f'{a}_vs_{c}']:.4f} | {d[f'{a}_vs_{c}']:g} |"
+              for a, c in (("sim", "csim"), ("qonnx", "csim"), ("qonnx", "sim"))]
+    lines += ["", f"First divergent layer (simulator vs C simulation): **{result['first_divergent_layer']}**", "",
+              f"Overflow (values that wrapped or saturated in the simulator): {result['overflow'] or 'none'}.", ""]
+    with output_dir(Path(report_dir), force) as tmp:
+        (tmp / "report.md").write_text("\n".join(lines))
+        replace_json(tmp / "verify.json", result)
+
+
 def write_verify_report(report_dir: Path, result: dict, outs, labels: np.ndarray, layer_rows: list[dict],
                         project: Path, force: bool) -> None:
     """Write report.md, its plots and verify.json into `report_dir`, all or nothing."""

@@ -223,17 +223,26 @@ def csim(args) -> int:
     _positive(args.n, "--n")
     _positive(args.jobs, "--jobs")
     check_free(args.json, args.force)
-    cfg = pipeline.RunConfig(project=args.project, n_images=args.n, jobs=args.jobs, data=_data(args))
+    cfg = pipeline.RunConfig(project=args.project, n_images=args.n, jobs=args.jobs, data=_data(args),
+                             inputs=args.inputs)
     _dataset_of(args.project)  # a one-line error for what is not an hwcnn project
     build(args.project)  # compiled before the clock starts: images/s without the compile
-    st = pipeline.run(cfg, "csim", "csim")
-    secs = st.seconds["csim"]
-    acc = float(np.mean(st.csim.argmax(1) == st.labels))
-    n = len(st.x)
-    print(f"C simulation of {n} {st.dataset} test images: accuracy {acc:.4f}, {n / secs:.0f} images/s")
-    _json_out(args, {"project": str(args.project), "dataset": st.dataset, "n_images": n, "accuracy": acc,
-                     "images_per_second": n / secs})
+    st = pipeline.RunState()
+    pipeline.load_test_images(cfg, st)
+    st = pipeline.run(cfg, "csim", "csim", state=st)
+    secs, n = st.seconds["csim"], len(st.x)
+    result = {"project": str(args.project), "dataset": st.dataset, "n_images": n, "images_per_second": n / secs,
+              "inputs": st.provenance}
+    if st.labels is not None:
+        result["accuracy"] = float(np.mean(st.csim.argmax(1) == st.labels))
+    print(f"C simulation of {n} {_what(st)}: " + (f"accuracy {result['accuracy']:.4f}, " if "accuracy" in result
+                                                     else "") + f"{n / secs:.0f} images/s")
+    _json_out(args, result)
     return 0
+
+
+def _what(st) -> str:
+    return f"{st.dataset} test images" if st.labels is not None else "inputs"
 
 
 def simulate(args) -> int:
@@ -243,18 +252,21 @@ def simulate(args) -> int:
     _positive(args.n, "--n")
     check_free(args.json, args.force)
     _dataset_of(args.project)
-    cfg = pipeline.RunConfig(project=args.project, n_images=args.n, data=_data(args))
+    cfg = pipeline.RunConfig(project=args.project, n_images=args.n, data=_data(args), inputs=args.inputs)
     st = pipeline.RunState()
     pipeline.load_test_images(cfg, st)  # loaded before the clock starts
     st = pipeline.run(cfg, "simulate", "simulate", state=st)
     res, n, secs = st.sim, len(st.x), st.seconds["simulate"]
-    acc = float(np.mean(res.output.raw.argmax(1) == st.labels))
-    print(f"simulated {n} {st.dataset} test images: accuracy {acc:.4f}, {n / secs:.0f} images/s")
+    result = {"project": str(args.project), "dataset": st.dataset, "n_images": n, "images_per_second": n / secs,
+              "overflow": res.overflow, "clipped": res.clipped, "inputs": st.provenance}
+    if st.labels is not None:
+        result["accuracy"] = float(np.mean(res.output.raw.argmax(1) == st.labels))
+    print(f"simulated {n} {_what(st)}: " + (f"accuracy {result['accuracy']:.4f}, " if "accuracy" in result
+                                             else "") + f"{n / secs:.0f} images/s")
     print(f"overflow (wrapped or saturated) per layer: {res.overflow or 'none'}")
     if res.clipped:
         print(f"clipped by activation quantizers (part of the model): {res.clipped}")
-    _json_out(args, {"project": str(args.project), "dataset": st.dataset, "n_images": n, "accuracy": acc,
-                     "images_per_second": n / secs, "overflow": res.overflow, "clipped": res.clipped})
+    _json_out(args, result)
     return 0
 
 
@@ -271,12 +283,25 @@ def verify(args) -> int:
     hls = _hls(args)
     check_free(args.report, args.force)
     check_free(args.json, args.force)
-    project = args.project or default_run_dir(args.model_dir) / "hls"
-    cfg = pipeline.RunConfig(project=project, model_dir=args.model_dir, hls=hls, n_images=args.n,
-                             tb_images=args.tb_images, jobs=args.jobs, report_dir=args.report, force=args.force,
-                             replace_stale=args.project is None, data=_data(args))
-    st = pipeline.run(cfg, "export", "verify")
+    source = Path(args.model_dir)
+    onnx = source.is_file()
+    if not onnx and args.inputs is not None:
+        raise HwcnnError("--inputs: a model directory is verified on its dataset's test images (its accuracy and "
+                         "the float twin's need labels); give --inputs with a QONNX file")
+    project = args.project or default_run_dir(source.with_suffix("") if onnx else source) / "hls"
+    cfg = pipeline.RunConfig(project=project, model_dir=None if onnx else source, qonnx=source if onnx else None,
+                             hls=hls, n_images=args.n, tb_images=args.tb_images, jobs=args.jobs,
+                             report_dir=args.report, force=args.force, replace_stale=args.project is None,
+                             data=_data(args), inputs=args.inputs)
+    st = pipeline.run(cfg, "convert" if onnx else "export", "verify")
     result = st.result
+    if onnx:
+        b = result["bit_exact"]
+        print(f"{source} on {result['n_images']} inputs: sim==csim {b['sim_vs_csim']:.4f}  qonnx==csim "
+              f"{b['qonnx_vs_csim']:.4f}  qonnx==sim {b['qonnx_vs_sim']:.4f}; first divergent layer: "
+              f"{result['first_divergent_layer']}\n  report     {result['report']}")
+        _json_out(args, result)
+        return 0 if b["sim_vs_csim"] == 1.0 and b["qonnx_vs_csim"] == 1.0 else 1
     print_summary(result)
     _json_out(args, result)
     ok = result["bit_exact"]["sim_vs_csim"] == 1.0

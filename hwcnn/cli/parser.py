@@ -32,6 +32,12 @@ def _add_outputs(p: argparse.ArgumentParser, json: bool = True) -> None:
                    help="replace outputs that already exist (only once the new ones are complete)")
 
 
+def _add_inputs(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--inputs", type=Path, default=None, metavar="X.npy",
+                   help="inputs to run (N images of the core's input shape, float; default: the test images of "
+                        "the project's dataset, or seeded inputs on the input grid for a QONNX file)")
+
+
 def _add_hls_args(p: argparse.ArgumentParser) -> None:
     """One option per HlsConfig field, with its default and help from the field."""
     p.add_argument("--target", default=None, choices=sorted(targets()),
@@ -168,6 +174,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("project", type=Path)
     p.add_argument("--n", type=int, default=100, help="number of test images (default: %(default)s)")
     p.add_argument("--jobs", type=int, default=None, help="worker processes (default: all cores)")
+    _add_inputs(p)
     _add_data_args(p)
     _add_outputs(p)
 
@@ -176,14 +183,17 @@ def build_parser() -> argparse.ArgumentParser:
                                    "description; prints accuracy and overflow counts per layer.")
     p.add_argument("project", type=Path)
     p.add_argument("--n", type=int, default=1000, help="number of test images (default: %(default)s)")
+    _add_inputs(p)
     _add_data_args(p)
     _add_outputs(p)
 
     p = sub.add_parser("verify", help="compare simulator, C simulation, QAT and float models exactly",
                        description="Compare the NumPy simulator, the C simulation, the Brevitas QAT model and the "
-                                   "float twin on test images; write a Markdown report with plots. Converts "
-                                   "first unless the project is current (same model and settings).")
-    p.add_argument("model_dir", type=Path)
+                                   "float twin on test images (for a QONNX file: QONNX execution, simulator and C "
+                                   "simulation, on --inputs or seeded inputs on its input grid); write a Markdown "
+                                   "report. Converts first unless the project is current (same source and settings).")
+    p.add_argument("model_dir", type=Path, metavar="SOURCE", help="a QAT model directory or a .onnx QONNX file")
+    _add_inputs(p)
     p.add_argument("--n", type=int, default=1000, help="test images for every comparison (default: %(default)s)")
     p.add_argument("--project", type=Path, default=None,
                    help="HLS project to check (default: runs/<model>/hls, converted there when not current; "

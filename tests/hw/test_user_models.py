@@ -32,11 +32,17 @@ def _inputs(qmodel, n: int, seed: int = 0) -> np.ndarray:
 
 
 @pytest.fixture(scope="module")
-def mlp(tmp_path_factory):
+def mlp_files(tmp_path_factory):
     root = tmp_path_factory.mktemp("mlp")
     onnx = plain_export(brevitas_mlp(), (1, 28, 28), root / "mlp.onnx")
     assert main(["convert", str(onnx), "--out", str(root / "hls")]) == 0
-    return load_qonnx(onnx), compiled(root / "hls")
+    return onnx, compiled(root / "hls")
+
+
+@pytest.fixture(scope="module")
+def mlp(mlp_files):
+    onnx, project = mlp_files
+    return load_qonnx(onnx), project
 
 
 def test_mlp_with_a_quantizer_straight_after_each_linear_layer_is_exact(mlp):
@@ -83,3 +89,30 @@ def test_an_input_quantizer_behind_flatten_is_refused_with_what_to_do(tmp_path, 
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "quantize the input before flattening it" in err
     assert not (tmp_path / "hls").exists()
+
+
+def test_verify_a_qonnx_file_on_generated_and_given_inputs(mlp_files, tmp_path):
+    import json
+
+    onnx, project = mlp_files
+    assert main(["verify", str(onnx), "--project", str(project), "--n", "300", "--report", str(tmp_path / "r"),
+                 "--json", str(tmp_path / "v.json")]) == 0
+    v = json.loads((tmp_path / "v.json").read_text())
+    assert v["n_images"] == 300 and v["first_divergent_layer"] is None
+    assert v["bit_exact"] == {"sim_vs_csim": 1.0, "qonnx_vs_csim": 1.0, "qonnx_vs_sim": 1.0}
+    assert set(v["max_abs_diff"]) >= {"sim_vs_csim", "qonnx_vs_csim"}
+    x = _inputs(load_qonnx(onnx), 40, seed=9)
+    np.save(tmp_path / "x.npy", x)
+    assert main(["verify", str(onnx), "--project", str(project), "--inputs", str(tmp_path / "x.npy"),
+                 "--report", str(tmp_path / "r2"), "--json", str(tmp_path / "v2.json")]) == 0
+    v2 = json.loads((tmp_path / "v2.json").read_text())
+    assert v2["n_images"] == 40 and v2["bit_exact"]["qonnx_vs_csim"] == 1.0
+
+
+def test_inputs_of_the_wrong_shape_are_refused(mlp_files, tmp_path, capsys):
+    _, project = mlp_files
+    np.save(tmp_path / "x.npy", np.zeros((3, 1, 32, 32), dtype=np.float32))
+    for command in ("csim", "simulate"):
+        assert main([command, str(project), "--inputs", str(tmp_path / "x.npy")]) == 2
+        err = capsys.readouterr().err.strip()
+        assert len(err.splitlines()) == 1 and "is not N images of the core's input shape (1, 28, 28)" in err

@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from hwcnn.artifacts import ModelDir, Project
+from hwcnn.artifacts import ModelDir, Project, generator_digest
 from hwcnn.errors import HwcnnError
 from hwcnn.hlsgen.config import HlsConfig, parse_overrides, targets
 from hwcnn.outputs import output_dir, read_json, write_json
@@ -19,6 +19,7 @@ def _project(tmp_path, **changes) -> Project:
     p.path.mkdir()
     m = Project.make_manifest("models/x", "abc", "mnist", (1, 32, 32), "ufixed<8,0>", HlsConfig().to_dict(), 16)
     p.manifest_path.write_text(json.dumps(m | changes))
+    p.generator_path.write_text(json.dumps({"generator": generator_digest()}))
     return p
 
 
@@ -29,6 +30,8 @@ def test_manifest_says_what_the_project_was_made_from_and_how(tmp_path):
     assert not p.is_current("abd", HlsConfig().to_dict(), 16)  # another model
     assert not p.is_current("abc", HlsConfig(reuse_factor=2).to_dict(), 16)  # other settings
     assert not p.is_current("abc", HlsConfig().to_dict(), 8)  # other testbench
+    p.generator_path.write_text(json.dumps({"generator": "another hwcnn"}))
+    assert not p.is_current("abc", HlsConfig().to_dict(), 16)  # made by other code
 
 
 @pytest.mark.parametrize("text, message", [
