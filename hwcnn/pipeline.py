@@ -297,6 +297,7 @@ def verify(cfg: RunConfig, st: RunState) -> str | None:
     traced, mismatched = traced_images(outs, len(st.x))
     first, layer_rows = first_divergent_layer(cfg.project, load_simulator(cfg.project), st.x[traced])
     result["first_divergent_layer"] = first if mismatched else None
+    result["first_divergent_layer_qat"] = _qat_divergence(cfg, st, outs)
     result["seconds"] = {k: round(v, 2) for k, v in st.seconds.items()}
     report_dir = cfg.report_dir or Project(cfg.project).report_dir
     result["report"] = cfg.shown(Path(report_dir) / "report.md")
@@ -305,6 +306,20 @@ def verify(cfg: RunConfig, st: RunState) -> str | None:
                         force=cfg.force or cfg.report_dir is None)
     st.result = result
     return None
+
+
+def _qat_divergence(cfg: RunConfig, st: RunState, outs) -> str | None:
+    """Where the hardware first parts from the QAT model, on one image where they differ: the QONNX
+    graph's tensors stand for Brevitas' (the export step checked them equal)."""
+    from hwcnn.export import export_checked
+    from hwcnn.sim import load_simulator
+    from hwcnn.verify import first_divergence_from_qonnx
+
+    bad = np.flatnonzero(~np.all(outs.qat == outs.csim, axis=1))
+    if not len(bad):
+        return None
+    qmodel = st.qmodel if st.qmodel is not None else export_checked(st.model, st.x[:1])[0]
+    return first_divergence_from_qonnx(qmodel, load_simulator(cfg.project), st.x[bad[:1]])
 
 
 def _verify_qonnx(cfg: RunConfig, st: RunState) -> None:

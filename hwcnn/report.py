@@ -116,7 +116,8 @@ def _write(report_dir: Path, result: dict, outs, labels: np.ndarray, layer_rows:
         f"| simulator vs C simulation | {b['sim_vs_csim']:.4f} | {d['sim_vs_csim']:g} |",
         f"| Brevitas QAT vs C simulation | {b['qat_vs_csim']:.4f} | {d['qat_vs_csim']:g} |",
         f"| float twin vs Brevitas QAT | | {d['float_vs_qat']:.4g} |", "",
-        f"First divergent layer (simulator vs C simulation): **{result['first_divergent_layer']}**", "",
+        f"First divergent layer (simulator vs C simulation): **{result['first_divergent_layer']}**; "
+        f"first layer where the hardware parts from the QAT model: **{result.get('first_divergent_layer_qat')}**", "",
         f"Overflow (values that wrapped or saturated in the simulator): {result['overflow'] or 'none'}.", "",
         "![per-layer error and overflow](layers.png)", "",
         "![confusion of the hardware classifier](confusion_csim.png)", "",

@@ -79,7 +79,7 @@ def check_against_qonnx(project: Path, qmodel, x: np.ndarray, y_qonnx: np.ndarra
               "first_divergent_layer": None, "approximated_by_tables": approximated}
     if same.all():
         return record
-    record["first_divergent_layer"] = _first_divergence_from_qonnx(qmodel, sim, x[np.flatnonzero(~same)[:1]])
+    record["first_divergent_layer"] = first_divergence_from_qonnx(qmodel, sim, x[np.flatnonzero(~same)[:1]])
     if narrowed or approximated:
         return record
     raise HwcnnError(f"conversion check failed: the generated core differs from the QONNX model on "
@@ -88,7 +88,7 @@ def check_against_qonnx(project: Path, qmodel, x: np.ndarray, y_qonnx: np.ndarra
                      "computes another function (please report this model)")
 
 
-def _first_divergence_from_qonnx(qmodel, sim, x: np.ndarray) -> str | None:
+def first_divergence_from_qonnx(qmodel, sim, x: np.ndarray) -> str | None:
     """The first layer (in the core's order) whose output differs from the QONNX tensor of the same
     name, on one input; the layers hls4ml fused away have no QONNX tensor and are passed over."""
     from qonnx.core.onnx_exec import execute_onnx
@@ -152,5 +152,7 @@ def print_summary(r: dict) -> None:
     print(f"  accuracy   float {a['float']:.4f}  qat {a['qat']:.4f}  csim {a['csim']:.4f}  sim {a['sim']:.4f}")
     print(f"  bit-exact  sim==csim {b['sim_vs_csim']:.4f}  qat==csim {b['qat_vs_csim']:.4f}  "
           f"(max |diff| {d['sim_vs_csim']:g} / {d['qat_vs_csim']:g}; float vs qat {d['float_vs_qat']:.3g})")
-    print(f"  overflow   {r['overflow'] or 'none'}; first divergent layer: {r['first_divergent_layer']}")
+    print(f"  overflow   {r['overflow'] or 'none'}; first divergent layer: {r['first_divergent_layer']}"
+          + (f"; hardware parts from QAT at {r['first_divergent_layer_qat']}" if r.get("first_divergent_layer_qat")
+             else ""))
     print(f"  report     {r['report']}")

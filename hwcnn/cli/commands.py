@@ -232,13 +232,33 @@ def csim(args) -> int:
     st = pipeline.run(cfg, "csim", "csim", state=st)
     secs, n = st.seconds["csim"], len(st.x)
     result = {"project": str(args.project), "dataset": st.dataset, "n_images": n, "images_per_second": n / secs,
-              "inputs": st.provenance}
+              "inputs": st.provenance, **_csim_checks(args.project, st.x, st.csim, args.jobs)}
     if st.labels is not None:
         result["accuracy"] = float(np.mean(st.csim.argmax(1) == st.labels))
     print(f"C simulation of {n} {_what(st)}: " + (f"accuracy {result['accuracy']:.4f}, " if "accuracy" in result
                                                      else "") + f"{n / secs:.0f} images/s")
+    b = result["bit_exact"]
+    print(f"  bit-exact  sim==csim {b['sim_vs_csim']:.4f} on these; testbench (QONNX outputs) == csim "
+          f"{b['testbench_vs_csim']:.4f} on the project's {result['testbench_inputs']} testbench inputs")
     _json_out(args, result)
-    return 0
+    return 0 if b["sim_vs_csim"] == 1.0 and b["testbench_vs_csim"] == 1.0 else 1
+
+
+def _csim_checks(project: Path, x: np.ndarray, y: np.ndarray, jobs) -> dict:
+    """What a C simulation is checked against on the spot: the simulator on the same inputs, and the
+    QONNX outputs the project's testbench holds for its own inputs."""
+    from hwcnn.artifacts import Project
+    from hwcnn.hlsgen.csim import run_csim
+    from hwcnn.sim import load_simulator
+
+    p = Project(project)
+    sim = load_simulator(project)
+    tb_x = np.load(p.tb_input_path).reshape(-1, *sim.input_shape)
+    tb_y = np.load(p.tb_output_path)
+    tb_csim = run_csim(project, tb_x, jobs=jobs, progress=False)
+    same = lambda a, b: float(np.mean(np.all(a == b.reshape(a.shape), axis=1)))  # noqa: E731
+    return {"bit_exact": {"sim_vs_csim": same(sim.run(x).output.to_float(), y), "testbench_vs_csim": same(tb_csim, tb_y)},
+            "testbench_inputs": len(tb_x)}
 
 
 def _what(st) -> str:

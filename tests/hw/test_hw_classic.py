@@ -6,6 +6,8 @@ simulation bit for bit, and the table is the only thing between the hardware and
 
 from __future__ import annotations
 
+import json
+
 import math
 import subprocess
 from fractions import Fraction
@@ -20,6 +22,7 @@ from hwkit import ROOT, Shared, compiled, once, grid_inputs, make_project, rando
 from hwcnn.hlsgen.csim import run_csim
 from hwcnn.fixed import FixedType, cast, from_float
 from hwcnn import tables
+from hwcnn.artifacts import Project
 from hwcnn.sim import load_simulator
 from hwcnn.sim.graph import Simulator
 
@@ -92,6 +95,20 @@ def test_the_table_is_the_only_gap(classic, inputs):
         prev = layer["name"]
     exact = Simulator(desc, sim.weights).run(inputs)
     assert_array_equal(exact.output.to_float(), qat_logits(model, inputs))
+
+
+def test_where_the_hardware_parts_from_the_model_is_named(classic, inputs):
+    """The first layer where the core and the QAT model (its QONNX graph) differ: the first tanh."""
+    from hwcnn.export import load_qonnx
+    from hwcnn.verify import first_divergence_from_qonnx
+
+    _, project = classic[(4, 4)]
+    sim = load_simulator(project)
+    qmodel = load_qonnx(project.with_suffix(".onnx"))
+    tanh = [layer["name"] for layer in sim.layers if layer["attrs"].get("activation") == "tanh"]
+    assert first_divergence_from_qonnx(qmodel, sim, inputs[2:3]) == tanh[0]
+    record = json.loads(Project(project).precision_json_path.read_text())["check"]
+    assert record["approximated_by_tables"] == tanh and record["identical"] < 1.0  # recorded, not refused
 
 
 # ---- the LUT module: an independent re-derivation, and hls4ml's own C++ on every input ---------
