@@ -197,6 +197,13 @@ def zero_padding(x: Interval) -> Choice:
                   "(hls4ml io_stream pads in a layer of its own): copies its input, adds zeros")
 
 
+def add(a: Interval, b: Interval) -> Choice:
+    """hls4ml's elementwise add: the exact sum (ap_fixed's full-precision +) assigned to the result."""
+    lo, hi = a.lo + b.lo, a.hi + b.hi
+    t = type_for_range(lo, hi, max(a.type.frac, b.type.frac))
+    return Choice(Interval(lo, hi, t), {"result": t}, f"sum of two tensors: holds [{lo:g}, {hi:g}] exactly")
+
+
 def concatenate(a: Interval, b: Interval) -> Choice:
     """Both inputs carry one format when one quantizer feeds both (MoveQuantActivationBeforeConcat)."""
     lo, hi = min(a.lo, b.lo), max(a.hi, b.hi)

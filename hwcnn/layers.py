@@ -19,6 +19,7 @@ class Kind(str, Enum):
     CLONE = "Clone"                    # io_stream fan-out: one stream copied to several
     ZERO_PADDING2D = "ZeroPadding2D"   # io_stream pads in a layer of its own
     CONCATENATE = "Concatenate"
+    MERGE = "Merge"                    # elementwise on two tensors; hwcnn carries op "add"
     ACTIVATION = "Activation"
     CONV2D = "Conv2D"
     POINTWISE_CONV2D = "PointwiseConv2D"  # hls4ml's 1x1 Conv2D in io_stream

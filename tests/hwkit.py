@@ -179,3 +179,79 @@ def plain_export(model, shape, path: Path) -> Path:
 
     export_qonnx(model, torch.zeros(1, *shape), export_path=str(path))
     return path
+
+
+def _brevitas_quants(bits: int):
+    from brevitas.quant import Int8ActPerTensorFixedPoint, Int8WeightPerTensorFixedPoint, Uint8ActPerTensorFixedPoint
+
+    class Weights(Int8WeightPerTensorFixedPoint):
+        bit_width = bits
+
+    class Acts(Int8ActPerTensorFixedPoint):
+        bit_width = bits
+
+    class UnsignedActs(Uint8ActPerTensorFixedPoint):
+        bit_width = bits
+
+    return Weights, Acts, UnsignedActs
+
+
+def _calibrated(model, shape, seed: int):
+    import torch
+
+    model.train()
+    gen = torch.Generator().manual_seed(seed)
+    with torch.no_grad():
+        for _ in range(4):
+            model(torch.rand(32, *shape, generator=gen))
+    return model.eval()
+
+
+def brevitas_residual(seed: int = 0, bits: int = 4):
+    """A CNN with a residual addition of two branches that share one quantizer (a conv branch and
+    the identity), then max pooling, a 1x1 conv and a global average; no biases."""
+    import torch
+    from brevitas import nn as qnn
+    from brevitas.quant import Uint8ActPerTensorFixedPoint
+
+    weights, acts, unsigned = _brevitas_quants(bits)
+
+    class Residual(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.inp = qnn.QuantIdentity(act_quant=Uint8ActPerTensorFixedPoint)
+            self.conv1 = qnn.QuantConv2d(1, 4, 3, padding=1, weight_quant=weights, bias=False)
+            self.relu1 = qnn.QuantReLU(act_quant=unsigned)
+            self.conv2 = qnn.QuantConv2d(4, 4, 3, padding=1, weight_quant=weights, bias=False)
+            self.shared = qnn.QuantIdentity(act_quant=acts)
+            self.pool = torch.nn.MaxPool2d(2)
+            self.head = qnn.QuantConv2d(4, 10, 1, weight_quant=weights, bias=False)
+            self.gap = torch.nn.AdaptiveAvgPool2d(1)
+
+        def forward(self, x):
+            x = self.relu1(self.conv1(self.inp(x)))
+            y = self.shared(self.conv2(x)) + self.shared(x)
+            return torch.flatten(self.gap(self.head(self.pool(y))), 1)
+
+    torch.manual_seed(seed)
+    return _calibrated(Residual(), (1, 16, 16), seed)
+
+
+def brevitas_cnn(seed: int = 0, bits: int = 2):
+    """A 3x32x32 CNN with 2-bit weights and activations: conv, ReLU, max pool twice, then a linear
+    layer with a QuantIdentity on the logits; no biases."""
+    import torch
+    from brevitas import nn as qnn
+    from brevitas.quant import Uint8ActPerTensorFixedPoint
+
+    weights, acts, unsigned = _brevitas_quants(bits)
+    torch.manual_seed(seed)
+    model = torch.nn.Sequential(
+        qnn.QuantIdentity(act_quant=Uint8ActPerTensorFixedPoint),
+        qnn.QuantConv2d(3, 8, 3, padding=1, weight_quant=weights, bias=False), qnn.QuantReLU(act_quant=unsigned),
+        torch.nn.MaxPool2d(2),
+        qnn.QuantConv2d(8, 8, 3, padding=1, weight_quant=weights, bias=False), qnn.QuantReLU(act_quant=unsigned),
+        torch.nn.MaxPool2d(2),
+        torch.nn.Flatten(),
+        qnn.QuantLinear(8 * 8 * 8, 10, bias=False, weight_quant=weights), qnn.QuantIdentity(act_quant=acts))
+    return _calibrated(model, (3, 32, 32), seed)

@@ -49,6 +49,26 @@ def check_supported(qmodel) -> None:
                            for op, names in bad.items())
         raise HwcnnError(f"unsupported operation{'s' if len(bad) > 1 else ''} {listed}; hwcnn supports "
                          f"{', '.join(sorted(SUPPORTED_OPS))}")
+    floats = [node.name for node in qmodel.graph.node if _float_bias(qmodel, node)]
+    if floats:
+        raise HwcnnError(f"unquantized (float) bias in {', '.join(floats[:4])}{', ...' if len(floats) > 4 else ''}: "
+                         "QONNX adds it in float32, which fixed point cannot reproduce bit for bit; give the layer "
+                         "a Brevitas bias quantizer (bias_quant=Int16Bias or Int32Bias) or bias=False")
+
+
+def _float_bias(qmodel, node) -> bool:
+    """A Conv bias, or the constant term of an Add, that no Quant node makes (zero is exact in any type)."""
+    if node.op_type == "Conv" and len(node.input) > 2:
+        candidates = [node.input[2]]
+    elif node.op_type == "Add":
+        candidates = list(node.input)
+    else:
+        return False
+    for name in candidates:
+        value = qmodel.get_initializer(name)
+        if value is not None and np.any(value != 0):
+            return True
+    return False
 
 
 def input_type(qmodel) -> FixedType:

@@ -29,6 +29,7 @@ ATTRS: dict[Kind, list[str]] = {
     Kind.ACTIVATION: ["activation", "n_in", "table_size"],
     Kind.TRANSPOSE: ["perm"],
     Kind.CONCATENATE: ["axis"],
+    Kind.MERGE: ["op"],
     Kind.ZERO_PADDING2D: ["in_height", "in_width", "n_chan", "pad_top", "pad_bottom", "pad_left", "pad_right"],
 }
 

@@ -73,6 +73,11 @@ def _choose(kind: Kind, layer, ins: list[Interval], input_type: FixedType) -> ru
         return rules.zero_padding(ins[0])
     if kind is Kind.CONCATENATE:
         return rules.concatenate(*ins)
+    if kind is Kind.MERGE:
+        if a("op") != "add" or len(ins) != 2:
+            raise HwcnnError(f"layer {layer.name}: elementwise {a('op')} of {len(ins)} tensors is not supported "
+                             "(hwcnn carries the addition of two)")
+        return rules.add(*ins)
     if kind is Kind.ACTIVATION:
         given = fixed_of(layer.get_output_variable().type.precision)
         quantized = a("quantizer") is not None or is_quantizer(given)

@@ -239,6 +239,17 @@ def _concatenate(sim, layer, types, ins):
     return Fx(np.concatenate(parts, axis=layer["attrs"].get("axis", -1)), t), n_over
 
 
+def _merge(sim, layer, types, ins):
+    """nnet::add: data1[i] + data2[i] at full precision, assigned to res_T."""
+    if layer["attrs"].get("op") != "add":
+        raise HwcnnError(f"simulator: merge {layer['attrs'].get('op')} (layer {layer['name']}) is not supported")
+    a, b = ins
+    frac = max(a.type.frac, b.type.frac)
+    total = (a.raw << (frac - a.type.frac)) + (b.raw << (frac - b.type.frac))
+    raw, over = cast(total, frac, types["result"])
+    return Fx(raw, types["result"]), int(np.count_nonzero(over))
+
+
 def _zero_padding2d(sim, layer, types, ins):
     """zeropad2d_cl: zeros (res_T) around the input, each value assigned to res_T."""
     (x,) = ins
@@ -264,6 +275,7 @@ _KERNELS = {
     Kind.POOLING2D: _pooling2d,
     Kind.GLOBAL_POOLING2D: _global_pooling2d,
     Kind.CONCATENATE: _concatenate,
+    Kind.MERGE: _merge,
     Kind.ZERO_PADDING2D: _zero_padding2d,
     Kind.CLONE: _clone,
 }

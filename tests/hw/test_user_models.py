@@ -13,7 +13,7 @@ from hwcnn.errors import HwcnnError
 from hwcnn.export import execute_qonnx, load_qonnx
 from hwcnn.hlsgen.csim import run_csim
 from hwcnn.sim import load_simulator
-from hwkit import brevitas_mlp, compiled, plain_export
+from hwkit import Shared, brevitas_cnn, brevitas_mlp, brevitas_residual, compiled, once, plain_export
 
 pytestmark = pytest.mark.slow
 
@@ -45,16 +45,60 @@ def mlp(mlp_files):
     return load_qonnx(onnx), project
 
 
-def test_mlp_with_a_quantizer_straight_after_each_linear_layer_is_exact(mlp):
-    """Regression: the quantizer after a QuantLinear (no activation between) was dropped: hls4ml
-    merges it into the Dense result type and hwcnn's types overwrote it with the accumulator's."""
-    qmodel, project = mlp
+# pattern -> (builder, input shape): models as Brevitas users write them
+PATTERNS = {
+    # regression: the quantizer after a QuantLinear (no activation between) was dropped: hls4ml merges
+    # it into the Dense result type and hwcnn's types overwrote it with the accumulator's
+    "mlp-quantizer-after-each-linear": (brevitas_mlp, (1, 28, 28)),
+    "residual-add-sharing-one-quantizer": (brevitas_residual, (1, 16, 16)),
+    "cnn-3x32x32-2bit-maxpool-logits-quantizer": (brevitas_cnn, (3, 32, 32)),
+}
+
+
+@pytest.fixture(scope="session")
+def patterns(tmp_path_factory):
+    """{pattern: (QONNX graph, compiled project)}, each exported with plain export_qonnx and converted
+    with `hwcnn convert FILE.onnx`."""
+
+    def make(name, path):
+        build, shape = PATTERNS[name]
+        onnx = path.parent / f"{name}.onnx"
+
+        def convert(p):
+            plain_export(build(), shape, onnx)
+            assert main(["convert", str(onnx), "--out", str(p)]) == 0
+            compiled(p)
+
+        once(path, convert)
+        return load_qonnx(onnx), path
+
+    return Shared(tmp_path_factory, "patterns", make)
+
+
+@pytest.mark.parametrize("name", sorted(PATTERNS))
+def test_user_model_pattern_is_exact_on_every_input(patterns, name):
+    """QONNX == simulator == C simulation on 1,000 inputs on the input grid, raw values."""
+    qmodel, project = patterns[name]
     x = _inputs(qmodel, N_INPUTS)
     want = execute_qonnx(qmodel, x)
     sim = load_simulator(project).run(x)
     assert_array_equal(sim.output.to_float(), want)
     assert_array_equal(run_csim(project, x, progress=False), want)
-    assert len(np.unique(want, axis=0)) > N_INPUTS // 2  # far from a constant function
+    assert len(np.unique(want, axis=0)) > 20  # far from a constant function
+
+
+def test_a_float_bias_is_refused_with_what_to_do(tmp_path, capsys):
+    """Brevitas' default QuantConv2d bias is float: QONNX adds it in float32, not exactly."""
+    import torch
+    from brevitas import nn as qnn
+    from brevitas.quant import Uint8ActPerTensorFixedPoint
+
+    model = torch.nn.Sequential(qnn.QuantIdentity(act_quant=Uint8ActPerTensorFixedPoint),
+                                qnn.QuantConv2d(1, 2, 3), torch.nn.Flatten()).eval()
+    onnx = plain_export(model, (1, 8, 8), tmp_path / "m.onnx")
+    assert main(["convert", str(onnx), "--out", str(tmp_path / "hls")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "unquantized (float) bias in Conv_0" in err and "bias_quant" in err
 
 
 def test_a_conversion_that_is_not_exact_is_refused_with_the_layer_named(tmp_path, monkeypatch):
