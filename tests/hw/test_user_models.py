@@ -96,6 +96,7 @@ def test_a_float_bias_is_refused_with_what_to_do(tmp_path, capsys):
     model = torch.nn.Sequential(qnn.QuantIdentity(act_quant=Uint8ActPerTensorFixedPoint),
                                 qnn.QuantConv2d(1, 2, 3), torch.nn.Flatten()).eval()
     onnx = plain_export(model, (1, 8, 8), tmp_path / "m.onnx")
+    capsys.readouterr()  # what torch's exporter printed
     assert main(["convert", str(onnx), "--out", str(tmp_path / "hls")]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "unquantized (float) bias in Conv_0" in err and "bias_quant" in err
@@ -129,6 +130,7 @@ def test_an_input_quantizer_behind_flatten_is_refused_with_what_to_do(tmp_path, 
     m = brevitas_mlp()
     flatten_first = torch.nn.Sequential(m[1], m[0], *list(m)[2:]).eval()
     onnx = plain_export(flatten_first, (1, 28, 28), tmp_path / "m.onnx")
+    capsys.readouterr()  # what torch's exporter printed
     assert main(["convert", str(onnx), "--out", str(tmp_path / "hls")]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "quantize the input before flattening it" in err
@@ -160,3 +162,20 @@ def test_inputs_of_the_wrong_shape_are_refused(mlp_files, tmp_path, capsys):
         assert main([command, str(project), "--inputs", str(tmp_path / "x.npy")]) == 2
         err = capsys.readouterr().err.strip()
         assert len(err.splitlines()) == 1 and "is not N images of the core's input shape (1, 28, 28)" in err
+
+
+def test_per_channel_scales_are_refused_by_name(tmp_path, capsys):
+    import torch
+    from brevitas import nn as qnn
+    from brevitas.quant import Uint8ActPerTensorFixedPoint
+    from brevitas.quant.fixed_point import Int8WeightPerChannelFixedPoint
+
+    model = torch.nn.Sequential(qnn.QuantIdentity(act_quant=Uint8ActPerTensorFixedPoint), torch.nn.Flatten(),
+                                qnn.QuantLinear(64, 4, bias=False, weight_quant=Int8WeightPerChannelFixedPoint))
+    with torch.no_grad():
+        model[2].weight[:2] *= 8  # channels of different ranges: different power-of-two scales
+    onnx = plain_export(model.eval(), (1, 8, 8), tmp_path / "m.onnx")
+    capsys.readouterr()  # what torch's exporter printed
+    assert main(["convert", str(onnx), "--out", str(tmp_path / "hls")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "per-channel quantizer scales (Quant_1)" in err
