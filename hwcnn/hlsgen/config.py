@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from importlib import resources
 
 from hwcnn.errors import HwcnnError
-from hwcnn.fixed import FixedType
+from hwcnn.fixed import FixedType, Rounding
 
 BACKENDS = ("Vitis", "Vivado")
 IO_TYPES = ("io_stream", "io_parallel")
@@ -57,9 +57,13 @@ class HlsConfig:
             if fieldname not in OVERRIDE_FIELDS:
                 raise HwcnnError(f"--precision {layer}.{fieldname}: FIELD must be one of {', '.join(OVERRIDE_FIELDS)}")
             try:
-                FixedType.parse(text)
+                t = FixedType.parse(text)
             except ValueError as err:
                 raise HwcnnError(f"--precision {layer}.{fieldname}={text}: {err}") from None
+            if t.integer > t.width and t.rounding not in (Rounding.TRN, Rounding.TRN_ZERO):
+                raise HwcnnError(f"--precision {layer}.{fieldname}={text}: rounding into a type with more integer bits "
+                                 "than bits aborts the C simulation (the ap_fixed headers assert, reading a bit beyond "
+                                 "the MSB); use TRN, or at most as many integer bits as bits")
 
     @classmethod
     def for_target(cls, target: str | None, **settings) -> "HlsConfig":

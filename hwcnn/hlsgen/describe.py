@@ -9,8 +9,7 @@ import numpy as np
 
 from hwcnn.artifacts import Project
 from hwcnn.errors import HwcnnError
-from hwcnn.fixed import from_float
-from hwcnn.hlsgen.precision import fixed_of
+from hwcnn.hlsgen.precision import fixed_of, weight_raw
 from hwcnn.hwdesc import FORMAT_VERSION
 from hwcnn.layers import Kind
 from hwcnn.outputs import replace_bytes
@@ -57,9 +56,9 @@ def describe(hm) -> tuple[dict, dict[str, np.ndarray]]:
                 continue  # index or table types the simulator does not need
         entry["types"]["result"] = fixed_of(layer.get_output_variable().type.precision).ap()
         for wname, var in layer.weights.items():
-            t = fixed_of(var.type.precision)
+            raw, t = weight_raw(layer, wname)
             key = f"{layer.name}/{wname}"
-            weights[key] = from_float(np.asarray(var.data, dtype=np.float64), t)
+            weights[key] = raw
             entry["weights"][wname] = {"key": key, "type": t.ap(), "shape": list(var.data.shape)}
         layers.append(entry)
     ins = hm.get_input_variables()

@@ -37,10 +37,17 @@ def fixed_of(precision) -> FixedType:
 
 
 def weight_raw(layer, name: str) -> tuple[np.ndarray, FixedType]:
-    """A weight tensor of a converted layer as exact raw integers of its type."""
+    """A weight tensor of a converted layer as the raw integers of its type that the C++ holds.
+
+    hls4ml 1.3.0 writes each weight as a decimal with as many digits as its type has fractional
+    bits (WeightVariable.precision_fmt, '{:.0f}' for integer types), and the C++ converts that text
+    to the type, rounding and saturating as the type says. On the type's grid the text is exact;
+    off it (a narrowed --precision) it is rounded once in decimal first, so the value is taken from
+    the text, as the C++ takes it."""
     var = layer.weights[name]
     t = fixed_of(var.type.precision)
-    return from_float(np.asarray(var.data, dtype=np.float64), t), t
+    printed = np.array([float(text) for text in var], dtype=np.float64).reshape(np.shape(var.data))
+    return from_float(printed, t), t
 
 
 def assign_precisions(hm, input_type: FixedType) -> list[LayerPrecision]:
