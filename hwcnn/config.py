@@ -8,6 +8,7 @@ type is a one-line HwcnnError naming the key (`model.quant.layers.conv1.weight_b
 from __future__ import annotations
 
 import dataclasses
+import math
 import types
 import typing
 from dataclasses import dataclass, field
@@ -24,6 +25,12 @@ WEIGHT_SCALES = ("max", "mse")
 def _check_bits(what: str, bits: int) -> None:
     if not MIN_BITS <= bits <= MAX_BITS:
         raise HwcnnError(f"{what} = {bits} is outside {MIN_BITS}..{MAX_BITS}")
+
+
+def _check_finite(what: str, value: float) -> None:
+    """NaN and infinity pass every comparison-based range check the wrong way (lr = inf trains NaN weights)."""
+    if not math.isfinite(value):
+        raise HwcnnError(f"{what} = {value} must be a finite number")
 
 
 def _check_choice(what: str, value: str, choices: tuple[str, ...]) -> None:
@@ -78,6 +85,7 @@ class ModelConfig:
     dropout: float = 0.0             # squeezenet: dropout before the final conv
 
     def __post_init__(self):
+        _check_finite("dropout", self.dropout)
         if self.in_channels < 1 or self.num_classes < 2:
             raise HwcnnError(f"in_channels = {self.in_channels} and num_classes = {self.num_classes} "
                              "must be >= 1 and >= 2")
@@ -105,6 +113,8 @@ class TrainConfig:
                                      # folded weights before training (hwcnn.models.squeezenet.equalize)
 
     def __post_init__(self):
+        for name in ("lr", "weight_decay", "distill", "ema"):
+            _check_finite(name, getattr(self, name))
         if self.epochs < 1 or self.batch_size < 1:
             raise HwcnnError(f"epochs = {self.epochs} and batch_size = {self.batch_size} must be >= 1")
         if not self.lr > 0:

@@ -344,3 +344,12 @@ def test_bad34_equalize_where_it_does_not_apply(capsys, tmp_path):
                           "--float-twin", ROOT / "models" / "squeezenet-float", "--out", tmp_path / "a"],
           f"--equalize: {shipped} is a QAT model; equalization is applied once")
     assert not (tmp_path / "a").exists()
+
+
+@pytest.mark.parametrize("flag, value", [("--lr", "inf"), ("--lr", "nan"), ("--weight-decay", "nan"),
+                                         ("--distill", "nan"), ("--dropout", "nan"), ("--ema", "inf")])
+def test_bad54_non_finite_training_numbers(capsys, tmp_path, flag, value):
+    fails(capsys, ["train", "--arch", "lenet5", "--epochs", "1", flag, value, "--out", tmp_path / "o"],
+          "must be a finite number")
+    assert not (tmp_path / "o").exists()
+
