@@ -257,5 +257,5 @@ def default_qonnx_path(model_dir: ModelDir) -> Path:
 
 
 def default_run_dir(model_dir: Path) -> Path:
-    """`hwcnn run MODEL_DIR` writes runs/<model name>."""
-    return Path("runs") / Path(model_dir).name
+    """`hwcnn run MODEL_DIR` writes runs/<model name> (`hwcnn run .` included)."""
+    return Path("runs") / Path(model_dir).resolve().name

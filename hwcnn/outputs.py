@@ -72,8 +72,9 @@ def check_free(path: Path | None, force: bool) -> None:
 
 
 @contextlib.contextmanager
-def lock(path: Path) -> Iterator[None]:
-    """Hold the output lock of `path` (re-entrant within one process)."""
+def lock(path: Path, wait: bool = False) -> Iterator[None]:
+    """Hold the output lock of `path` (re-entrant within one process); another process holding it
+    is an error, or with `wait` something to wait for."""
     path = Path(os.path.abspath(path))
     if path in _HELD:
         _HELD[path] += 1
@@ -90,7 +91,7 @@ def lock(path: Path) -> Iterator[None]:
         except OSError as err:
             raise HwcnnError(f"cannot lock {path}: {err.strerror}") from None
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
         except OSError as err:
             os.close(fd)
             if err.errno in (errno.EWOULDBLOCK, errno.EAGAIN):

@@ -114,6 +114,8 @@ def _inputs_file(path: Path, shape: list[int], n: int) -> np.ndarray:
     except (OSError, ValueError) as err:
         raise HwcnnError(f"--inputs {path}: not a readable .npy array ({err})") from None
     want = int(np.prod(shape))
+    if x.ndim >= 1 and len(x) == 0:
+        raise HwcnnError(f"--inputs {path}: holds no inputs")
     if x.ndim < 2 or int(np.prod(x.shape[1:])) != want:
         raise HwcnnError(f"--inputs {path}: shape {x.shape} is not N images of the core's input shape {tuple(shape)} "
                          f"({want} values each)")
@@ -277,15 +279,8 @@ def verify(cfg: RunConfig, st: RunState) -> str | None:
         raise HwcnnError("the verify step needs the csim and simulate steps first")
     if cfg.model_dir is None and cfg.qonnx is not None:
         return _verify_qonnx(cfg, st)
+    float_model, _ = load_model_dir(_float_twin(cfg).path)
     md = _model_dir(cfg)
-    twin = md.float_twin()
-    if twin is None:
-        raise HwcnnError(f"{md.config_path} names no float_twin; train one and set it")
-    if twin.path.resolve() == md.path.resolve():
-        raise HwcnnError(f"{md.config_path} names the model itself as its float twin")
-    float_model, twin_cfg = load_model_dir(twin.path)
-    if twin_cfg.quant is not None:
-        raise HwcnnError(f"float twin {twin.path} is a quantized model")
     _load_model(cfg, st)
     t = time.perf_counter()
     qat = torch_logits(st.model, st.x, torch.float64)
@@ -299,6 +294,7 @@ def verify(cfg: RunConfig, st: RunState) -> str | None:
     result["first_divergent_layer"] = first if mismatched else None
     result["first_divergent_layer_qat"] = _qat_divergence(cfg, st, outs)
     result["seconds"] = {k: round(v, 2) for k, v in st.seconds.items()}
+    result["seconds"]["total"] = round(sum(st.seconds.values()), 1)
     report_dir = cfg.report_dir or Project(cfg.project).report_dir
     result["report"] = cfg.shown(Path(report_dir) / "report.md")
     # the default report lives inside the project hwcnn owns: regenerated like the project
@@ -320,6 +316,19 @@ def _qat_divergence(cfg: RunConfig, st: RunState, outs) -> str | None:
         return None
     qmodel = st.qmodel if st.qmodel is not None else export_checked(st.model, st.x[:1])[0]
     return first_divergence_from_qonnx(qmodel, load_simulator(cfg.project), st.x[bad[:1]])
+
+
+def _float_twin(cfg: RunConfig) -> ModelDir:
+    """The model's float twin, checked (verify compares it; checked before any step runs)."""
+    md = _model_dir(cfg)
+    twin = md.float_twin()
+    if twin is None:
+        raise HwcnnError(f"{md.config_path} names no float_twin; train one and set it")
+    if twin.path.resolve() == md.path.resolve():
+        raise HwcnnError(f"{md.config_path} names the model itself as its float twin")
+    if twin.config().model.quant is not None:
+        raise HwcnnError(f"float twin {twin.path} is a quantized model")
+    return twin
 
 
 def _verify_qonnx(cfg: RunConfig, st: RunState) -> None:
@@ -366,6 +375,8 @@ def run(cfg: RunConfig, start: str = "export", stop: str = "verify", state: RunS
     st = state or RunState()
     if i <= names.index("convert") <= j and st.qmodel is None:
         check_project_place(cfg)  # before any work: a refusal never comes after a long export
+    if j >= names.index("verify") and cfg.model_dir is not None:
+        _float_twin(cfg)
     for k, step in enumerate(STEPS[i : j + 1], 1):
         if announce:
             print(f"[{k}/{j - i + 1}] {step.name}: {step.doc}", flush=True)

@@ -50,7 +50,8 @@ def main(argv=None) -> int:
     float_model, _ = load_model_dir(ModelDir(args.model).float_twin().path)
     project = args.project or default_run_dir(args.model) / "hls"
     # convert unless the project is current (hwcnn's own cache under runs/)
-    pipeline.run(pipeline.RunConfig(project=project, model_dir=args.model, replace_stale=True), "export", "convert")
+    pipeline.run(pipeline.RunConfig(project=project, model_dir=args.model, replace_stale=args.project is None),
+                 "export", "convert")
     build(project)
     split = DataSource().split(cfg.dataset, "test")
     x = to_float(split.images[: args.n])

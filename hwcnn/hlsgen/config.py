@@ -78,7 +78,7 @@ class HlsConfig:
 
     def to_dict(self) -> dict:
         d = asdict(self)
-        d["overrides"] = [f"{layer}.{f}={t}" for layer, f, t in self.overrides]
+        d["overrides"] = sorted(f"{layer}.{f}={t}" for layer, f, t in self.overrides)  # order does not matter
         return d
 
     def with_overrides(self, overrides) -> "HlsConfig":
@@ -97,5 +97,7 @@ def parse_overrides(items: list[str]) -> tuple[tuple[str, str, str], ...]:
             FixedType.parse(m.group(3))
         except ValueError as err:
             raise HwcnnError(f"--precision {item!r}: {err}") from None
+        if any((layer, f) == (m.group(1), m.group(2)) for layer, f, _ in out):
+            raise HwcnnError(f"--precision {item!r}: {m.group(1)}.{m.group(2)} is overridden twice")
         out.append((m.group(1), m.group(2), m.group(3)))
     return tuple(out)

@@ -50,8 +50,18 @@ def build(project: Path, quiet: bool = False) -> Path:
     p = Project(Path(project).resolve())
     if not p.build_script_path.exists():
         raise HwcnnError(f"{p.path} is not an hls4ml project ({p.build_script_path.name} missing)")
-    with lock(p.build_stamp_path):
+    current = _current_lib(p, _sources_hash(p))
+    if current is not None:  # no lock needed to read (a read-only project runs too)
+        return current
+    with lock(p.build_stamp_path, wait=True):  # a second process waits for the first one's build
         return _build(p, quiet)
+
+
+def _current_lib(p: Project, digest: str) -> Path | None:
+    info = _stamp(p)
+    if info.get("hash") == digest and isinstance(info.get("lib"), str) and (p.path / info["lib"]).is_file():
+        return p.path / info["lib"]
+    return None
 
 
 def _build(p: Project, quiet: bool) -> Path:

@@ -38,6 +38,23 @@ def _draws(n: int, seed: int = 2026) -> list[str]:
     return out
 
 
+def test_the_draws_name_real_layers_and_most_are_accepted():
+    """The draws can only show something if they reach the C simulation."""
+    import json
+
+    layers = {r["layer"] for r in json.loads((ROOT / "hls/reference/lenet5-w4a4/hwcnn_precision.json").read_text())
+              ["layers"]}
+    assert {name for names in FIELDS.values() for name in names} <= layers
+    accepted = 0
+    for override in _draws(8):
+        try:
+            HlsConfig(overrides=parse_overrides([override]))
+            accepted += 1
+        except HwcnnError:
+            pass
+    assert accepted >= 6
+
+
 @pytest.mark.parametrize("override", _draws(8))
 def test_an_override_is_exact_or_refused(tmp_path, override):
     try:
@@ -47,6 +64,7 @@ def test_an_override_is_exact_or_refused(tmp_path, override):
         pipeline.run(cfg, "export", "convert")
     except HwcnnError as err:
         assert str(err) and "\n" not in str(err)  # refused, with its reason in one line
+        assert "internal" not in str(err) and "no layer" not in str(err), err  # a reason, not a bug or a typo
         return
     x = grid_inputs(200)
     assert_array_equal(run_csim(cfg.project, x, jobs=2, progress=False), load_simulator(cfg.project).run(x).output.to_float())

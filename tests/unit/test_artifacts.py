@@ -43,6 +43,7 @@ def test_manifest_says_what_the_project_was_made_from_and_how(tmp_path):
 ])
 def test_a_damaged_manifest_is_one_clear_line(tmp_path, text, message):
     p = Project(tmp_path)
+    p.generator_path.write_text(json.dumps({"generator": generator_digest()}))  # only the manifest is wrong
     if text is not None:
         p.manifest_path.write_text(text)
     with pytest.raises(HwcnnError, match=message):
