@@ -321,6 +321,8 @@ def _qat_divergence(cfg: RunConfig, st: RunState, outs) -> str | None:
 def _float_twin(cfg: RunConfig) -> ModelDir:
     """The model's float twin, checked (verify compares it; checked before any step runs)."""
     md = _model_dir(cfg)
+    if md.config().model.quant is None:
+        raise HwcnnError(f"{md.path} is a float model; this needs a QAT model (its float twin is compared too)")
     twin = md.float_twin()
     if twin is None:
         raise HwcnnError(f"{md.config_path} names no float_twin; train one and set it")
