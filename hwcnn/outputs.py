@@ -20,8 +20,9 @@ import json
 import os
 import secrets
 import shutil
+import signal
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from hwcnn.errors import HwcnnError
 
@@ -135,25 +136,40 @@ def _temp_sibling(path: Path) -> Path:
 
 
 def _install(tmp: Path, path: Path) -> None:
-    """Move the complete result into place; an existing one is removed only after that."""
-    if path.exists() or path.is_symlink():
-        old = _temp_sibling(path)
-        os.replace(path, old)
-        os.replace(tmp, path)
-        _remove(old)
-    else:
-        os.replace(tmp, path)
+    """Move the complete result into place; an existing one is removed only after that. Ctrl-C
+    and SIGTERM wait until both renames are done (the old result is never left under a temporary
+    name for the next writer to clean away)."""
+    blocked = {signal.SIGINT, signal.SIGTERM}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
+    try:
+        if path.exists() or path.is_symlink():
+            old = _temp_sibling(path)
+            os.replace(path, old)
+            try:
+                os.replace(tmp, path)
+            except BaseException:
+                os.replace(old, path)
+                raise
+            _remove(old)
+        else:
+            os.replace(tmp, path)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 @contextlib.contextmanager
-def output_dir(path: Path, force: bool = False) -> Iterator[Path]:
+def output_dir(path: Path, force: bool = False, replaceable: Callable[[], None] | None = None) -> Iterator[Path]:
     """Yield a fresh temporary directory that becomes `path` only if the block succeeds.
 
     On any exception (Ctrl-C included) the temporary directory is removed and `path` is left
-    exactly as it was."""
+    exactly as it was. `replaceable()`, when given, decides instead of `force` whether an existing
+    `path` may be replaced (it raises if not), under the lock, so no other writer slips in between."""
     path = Path(path)
     with lock(path):
-        check_free(path, force)
+        if replaceable is not None and path.exists():
+            replaceable()
+        else:
+            check_free(path, force)
         tmp = _temp_sibling(path)
         tmp.mkdir()
         try:

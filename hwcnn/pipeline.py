@@ -220,7 +220,7 @@ def convert(cfg: RunConfig, st: RunState) -> str | None:
 
     project = Project(_project(cfg))
     source, digest = _source(cfg)
-    if st.qmodel is None and _project_is_current(cfg):
+    if _project_is_current(cfg):  # also when another hwcnn process made it while this one exported
         st.converted = False
         return "the project is current: same source (sha256) and settings"
     check_project_place(cfg)
@@ -242,7 +242,8 @@ def convert(cfg: RunConfig, st: RunState) -> str | None:
         return check_against_qonnx(p.path, st.qmodel, st.tb_x, st.tb_y, narrowed=bool(cfg.hls.overrides))
 
     hls_convert.convert(st.qmodel, project.path, cfg.hls, st.tb_x, st.tb_y, source=source,
-                        source_sha256=digest or "", dataset=st.dataset, force=True, check=check)
+                        source_sha256=digest or "", dataset=st.dataset, check=check,
+                        replaceable=lambda: check_project_place(cfg))
     st.converted = True
     return None
 

@@ -154,18 +154,19 @@ def _quiet():
 
 def convert(qmodel, out: Path, hls: HlsConfig, tb_inputs: np.ndarray, tb_outputs: np.ndarray, *, source: str,
             source_sha256: str, dataset: str | None, force: bool = False,
-            check: Callable[[Project], dict] | None = None) -> dict:
+            check: Callable[[Project], dict] | None = None, replaceable: Callable[[], None] | None = None) -> dict:
     """Write a complete HLS project for `qmodel` to `out`; return the precision summary.
 
     `check(project)` runs on the complete project before it is put in place (the pipeline checks
     the simulator against QONNX execution there): raising leaves nothing; its record is kept in
-    the precision summary."""
+    the precision summary. `replaceable` decides, under the output's lock, whether an existing
+    project at `out` may be replaced (hwcnn/outputs.py)."""
     import hls4ml
 
     extensions.register()
     check_supported(qmodel)
     in_type = input_type(qmodel)
-    with output_dir(out, force) as tmp:
+    with output_dir(out, force, replaceable) as tmp:
         p = Project(tmp)
         np.save(p.tb_input_path, np.ascontiguousarray(tb_inputs.reshape(len(tb_inputs), -1), dtype=np.float64))
         np.save(p.tb_output_path, np.ascontiguousarray(tb_outputs.reshape(len(tb_outputs), -1), dtype=np.float64))

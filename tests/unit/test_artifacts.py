@@ -118,3 +118,21 @@ def test_force_replaces_only_a_complete_result(tmp_path):
             raise RuntimeError("failed halfway")
     assert sorted(p.name for p in out.iterdir()) == ["old"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["o"]
+
+
+def test_whether_an_output_may_be_replaced_is_decided_under_its_lock(tmp_path):
+    out = tmp_path / "o"
+    with output_dir(out) as tmp:
+        (tmp / "old").write_text("1")
+
+    def refuse():
+        raise HwcnnError(f"{out} holds another model; pass --force")
+
+    with pytest.raises(HwcnnError, match="another model"):
+        with output_dir(out, replaceable=refuse):
+            pytest.fail("the block must not run")
+    assert sorted(p.name for p in out.iterdir()) == ["old"]
+    with output_dir(out, replaceable=lambda: None) as tmp:
+        (tmp / "new").write_text("2")
+    assert sorted(p.name for p in out.iterdir()) == ["new"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["o"]
