@@ -86,9 +86,9 @@ class ModelConfig:
 
     def __post_init__(self):
         _check_finite("dropout", self.dropout)
-        if self.in_channels < 1 or self.num_classes < 2:
+        if not (1 <= self.in_channels <= 64 and 2 <= self.num_classes <= 100_000):
             raise HwcnnError(f"in_channels = {self.in_channels} and num_classes = {self.num_classes} "
-                             "must be >= 1 and >= 2")
+                             "must be in 1..64 and 2..100000")
         if not 0.0 <= self.dropout < 1.0:
             raise HwcnnError(f"dropout = {self.dropout} is outside [0, 1)")
 

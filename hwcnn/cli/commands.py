@@ -44,10 +44,11 @@ def _json_out(args, result: dict) -> None:
 
 def data(args) -> int:
     """`hwcnn data NAME`: fetch into the cache (or read --data-dir), print provenance and sizes."""
-    from hwcnn.data import DATASETS, load_splits
+    from hwcnn.data import DATASETS, load_splits, prepare
     from hwcnn.data.encoding import PIXEL_HLS_TYPE
 
     check_free(args.json, args.force)
+    prepare(args.dataset, data_dir=args.data_dir, cache_dir=args.cache_dir)  # the files' sha256 checked again
     splits = load_splits(args.dataset, data_dir=args.data_dir, cache_dir=args.cache_dir)
     record = splits["test"].provenance
     where = args.data_dir if args.data_dir is not None else Path(args.cache_dir) / args.dataset

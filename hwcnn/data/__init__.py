@@ -106,6 +106,9 @@ def load_splits(name: str, *, data_dir: Path | None = None, cache_dir: Path) -> 
         if images.shape[1] != info.channels:
             raise HwcnnError(f"{name} {split}: images have {images.shape[1]} channels, expected {info.channels}")
         splits[split] = Split(name, split, np.ascontiguousarray(pad_to_32(images)), labels, record)
+        problem = _problem(splits[split], info)
+        if problem:
+            raise HwcnnError(f"{name} {split} ({root}): {problem}")
     if data_dir is None:
         _write_arrays_file(Path(cache_dir) / name, splits, record)
     return splits
@@ -119,9 +122,25 @@ def _from_arrays_file(name: str, cache_dir: Path, wanted: tuple[str, ...]) -> di
         with np.load(d / ARRAYS_FILE) as z:
             if str(z["provenance"]) != json.dumps(record, sort_keys=True):
                 return None
-            return {s: Split(name, s, z[f"{s}_images"], z[f"{s}_labels"], record) for s in wanted}
+            found = {s: Split(name, s, z[f"{s}_images"], z[f"{s}_labels"], record) for s in wanted}
     except Exception:  # a missing or damaged derived file is rebuilt from the checked source files
         return None
+    info = dataset_info(name)
+    if any(_problem(sp, info) for sp in found.values()):
+        return None  # edited or damaged: rebuilt from the checked source files
+    return found
+
+
+def _problem(sp: "Split", info: DatasetInfo) -> str | None:
+    """What is wrong with a split's arrays (uint8 [N, C, 32, 32] images, labels of the classes), if anything."""
+    if sp.images.dtype != np.uint8 or sp.images.ndim != 4 or sp.images.shape[1:] != (info.channels, 32, 32):
+        return f"images are {sp.images.dtype} {list(sp.images.shape)}, expected uint8 [N, {info.channels}, 32, 32]"
+    if not np.issubdtype(sp.labels.dtype, np.integer) or sp.labels.shape != (len(sp.images),):
+        return f"labels are {sp.labels.dtype} {list(sp.labels.shape)}, expected one integer per image"
+    bad = sp.labels[(sp.labels < 0) | (sp.labels >= info.num_classes)]
+    if bad.size:
+        return f"label {int(bad[0])} is outside 0..{info.num_classes - 1}"
+    return None
 
 
 def _write_arrays_file(d: Path, splits: dict[str, Split], record: dict) -> None:

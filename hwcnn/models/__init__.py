@@ -70,4 +70,7 @@ def load_model_dir(path: Path) -> tuple[nn.Module, ModelConfig]:
         raise HwcnnError(f"{weights} is not a readable state_dict ({type(err).__name__}); "
                          "retrain the model or restore the file") from None
     load_weights(model, state, str(weights))
+    for key, value in state.items():
+        if torch.is_tensor(value) and value.is_floating_point() and not bool(torch.isfinite(value).all()):
+            raise HwcnnError(f"{weights} holds NaN or infinity in {key}; retrain the model or restore the file")
     return model.eval(), cfg

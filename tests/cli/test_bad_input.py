@@ -353,3 +353,20 @@ def test_bad54_non_finite_training_numbers(capsys, tmp_path, flag, value):
           "must be a finite number")
     assert not (tmp_path / "o").exists()
 
+
+
+def test_bad57_weights_holding_nan(capsys, model_copy):
+    import torch
+
+    state = torch.load(model_copy / "weights.pt", weights_only=True)
+    state["conv1.weight"][0, 0, 0, 0] = float("nan")
+    torch.save(state, model_copy / "weights.pt")
+    for command in ("evaluate", "export"):
+        fails(capsys, [command, model_copy], "holds NaN or infinity in conv1.weight")
+
+
+def test_bad58_impossible_model_shape_in_config(capsys, model_copy):
+    cfg = json.loads((model_copy / "config.json").read_text())
+    cfg["model"]["num_classes"] = 2**62
+    (model_copy / "config.json").write_text(json.dumps(cfg))
+    fails(capsys, ["evaluate", model_copy], "num_classes = 4611686018427387904", "2..100000")

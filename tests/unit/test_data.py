@@ -306,3 +306,36 @@ def test_cli_data(tmp_path, capsys):
     assert cli.main(["data", "mnist", "--data-dir", str(tmp_path / "empty"), "--cache-dir", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert err.startswith("hwcnn data: error:") and err.count("\n") == 1
+
+
+@pytest.fixture
+def debian_cache(tmp_path, monkeypatch):
+    """A Fashion-MNIST cache filled from a (small, fake) Debian package, and its derived arrays."""
+    write_idx_set(tmp_path / "debian")
+    shas = {f: hashlib.sha256((tmp_path / "debian" / f).read_bytes()).hexdigest() for f in sources.IDX_FILES}
+    monkeypatch.setattr(sources, "DEBIAN_FASHION_DIR", tmp_path / "debian")
+    monkeypatch.setattr(sources, "DEBIAN_FASHION_SHA256", shas)
+    load_split("fashion-mnist", "test", cache_dir=tmp_path / "cache")
+    return tmp_path / "cache"
+
+
+def test_bad55_a_changed_cached_file_is_found_by_hwcnn_data(debian_cache, capsys):
+    """The derived arrays do not hide a source file that changed after it was checked."""
+    f = debian_cache / "fashion-mnist" / sources.IDX_FILES[0]
+    data = bytearray(f.read_bytes())
+    data[-1] ^= 1
+    f.write_bytes(bytes(data))
+    assert cli.main(["data", "fashion-mnist", "--cache-dir", str(debian_cache)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "changed since it was fetched" in err
+
+
+def test_bad56_derived_arrays_with_impossible_labels_are_rebuilt(debian_cache):
+    arrays = debian_cache / "fashion-mnist" / "arrays.npz"
+    with np.load(arrays) as z:
+        content = {k: z[k] for k in z.files}
+    content["test_labels"] = content["test_labels"].copy()
+    content["test_labels"][0] = 42
+    np.savez(arrays, **content)
+    test = load_split("fashion-mnist", "test", cache_dir=debian_cache)
+    assert test.labels.max() < 10  # rebuilt from the checked source files, not the edited arrays
