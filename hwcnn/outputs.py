@@ -37,25 +37,23 @@ def _tag(path: Path) -> str:
     return hashlib.sha1(path.name.encode()).hexdigest()[:10]
 
 
+def _check_place(path: Path) -> None:
+    """Refuse an output whose nearest existing ancestor is a file, or a directory we cannot write."""
+    ancestor = next(q for q in Path(os.path.abspath(path)).parents if q.exists())
+    if not ancestor.is_dir():
+        raise HwcnnError(f"cannot write {path}: {ancestor} is a file, not a directory")
+    if not os.access(ancestor, os.W_OK | os.X_OK):
+        raise HwcnnError(f"cannot write {path}: directory {ancestor} is not writable")
+
+
 def _ready_parent(path: Path) -> Path:
     """The output's parent directory, created if needed; one-line errors for what prevents it."""
-    parent = path.parent
+    _check_place(path)
     try:
-        parent.mkdir(parents=True, exist_ok=True)
-    except (FileExistsError, NotADirectoryError):
-        raise HwcnnError(f"cannot write {path}: {_first_file_ancestor(parent)} is a file, not a directory") from None
-    except PermissionError:
-        raise HwcnnError(f"cannot write {path}: no permission to create {parent}") from None
-    if not os.access(parent, os.W_OK | os.X_OK):
-        raise HwcnnError(f"cannot write {path}: directory {parent} is not writable")
-    return parent
-
-
-def _first_file_ancestor(p: Path) -> Path:
-    for q in [p, *p.parents]:
-        if q.exists() and not q.is_dir():
-            return q
-    return p
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise HwcnnError(f"cannot write {path}: cannot create {path.parent} ({err.strerror})") from None
+    return path.parent
 
 
 def check_free(path: Path | None, force: bool) -> None:
@@ -65,11 +63,7 @@ def check_free(path: Path | None, force: bool) -> None:
     path = Path(path)
     if path.exists() and not force:
         raise HwcnnError(f"{path} already exists; pass --force to replace it")
-    ancestor = next(q for q in Path(os.path.abspath(path)).parents if q.exists())
-    if not ancestor.is_dir():
-        raise HwcnnError(f"cannot write {path}: {ancestor} is a file, not a directory")
-    if not os.access(ancestor, os.W_OK | os.X_OK):
-        raise HwcnnError(f"cannot write {path}: directory {ancestor} is not writable")
+    _check_place(path)
 
 
 @contextlib.contextmanager

@@ -223,7 +223,6 @@ def convert(cfg: RunConfig, st: RunState) -> str | None:
     if _project_is_current(cfg):  # also when another hwcnn process made it while this one exported
         st.converted = False
         return "the project is current: same source (sha256) and settings"
-    check_project_place(cfg)
     if st.qmodel is None:
         if cfg.qonnx is None:
             raise HwcnnError("the convert step needs the export step first (or a QONNX file)")
@@ -290,19 +289,24 @@ def verify(cfg: RunConfig, st: RunState) -> str | None:
     result = {"model": str(md.path), "dataset": st.dataset, "n_images": len(st.x), **compare(outs, st.labels),
               "first_divergent_layer": None, "overflow": st.sim.overflow, "clipped_by_quantizers": st.sim.clipped,
               "project": cfg.shown(cfg.project), "data_provenance": st.provenance}
-    traced, mismatched = traced_images(outs, len(st.x))
+    traced, mismatched = traced_images(outs.sim, outs.csim)
     first, layer_rows = first_divergent_layer(cfg.project, load_simulator(cfg.project), st.x[traced])
     result["first_divergent_layer"] = first if mismatched else None
     result["first_divergent_layer_qat"] = _qat_divergence(cfg, st, outs)
-    result["seconds"] = {k: round(v, 2) for k, v in st.seconds.items()}
-    result["seconds"]["total"] = round(sum(st.seconds.values()), 1)
-    report_dir = cfg.report_dir or Project(cfg.project).report_dir
-    result["report"] = cfg.shown(Path(report_dir) / "report.md")
-    # the default report lives inside the project hwcnn owns: regenerated like the project
-    write_verify_report(report_dir, result, outs, st.labels, layer_rows, cfg.project,
-                        force=cfg.force or cfg.report_dir is None)
+    report_dir, force = _report_place(cfg, st, result)
+    write_verify_report(report_dir, result, outs, st.labels, layer_rows, cfg.project, force=force)
     st.result = result
     return None
+
+
+def _report_place(cfg: RunConfig, st: RunState, result: dict) -> tuple[Path, bool]:
+    """Where the verify step's report goes, and whether it may replace one: the default report
+    lives inside the project hwcnn owns and is regenerated like it. Records times and the path."""
+    result["seconds"] = {k: round(v, 2) for k, v in st.seconds.items()}
+    result["seconds"]["total"] = round(sum(st.seconds.values()), 1)
+    report_dir = Path(cfg.report_dir or Project(cfg.project).report_dir)
+    result["report"] = cfg.shown(report_dir / "report.md")
+    return report_dir, cfg.force or cfg.report_dir is None
 
 
 def _qat_divergence(cfg: RunConfig, st: RunState, outs) -> str | None:
@@ -339,7 +343,7 @@ def _verify_qonnx(cfg: RunConfig, st: RunState) -> None:
     from hwcnn.export import execute_qonnx, load_qonnx
     from hwcnn.report import write_qonnx_report
     from hwcnn.sim import load_simulator
-    from hwcnn.verify import compare_qonnx, first_divergent_layer
+    from hwcnn.verify import compare_qonnx, first_divergent_layer, traced_images
 
     qmodel = st.qmodel or load_qonnx(cfg.qonnx)
     t = time.perf_counter()
@@ -350,14 +354,12 @@ def _verify_qonnx(cfg: RunConfig, st: RunState) -> None:
               **compare_qonnx(y, st.csim, sim_out, st.labels), "first_divergent_layer": None,
               "overflow": st.sim.overflow, "clipped_by_quantizers": st.sim.clipped, "project": cfg.shown(cfg.project),
               "inputs": st.provenance}
-    bad = np.flatnonzero(~np.all(sim_out == st.csim, axis=1))
-    if len(bad):
+    traced, mismatched = traced_images(sim_out, st.csim)
+    if mismatched:
         result["first_divergent_layer"], _ = first_divergent_layer(cfg.project, load_simulator(cfg.project),
-                                                                    st.x[bad[:8]])
-    result["seconds"] = {k: round(v, 2) for k, v in st.seconds.items()}
-    report_dir = cfg.report_dir or Project(cfg.project).report_dir
-    result["report"] = cfg.shown(Path(report_dir) / "report.md")
-    write_qonnx_report(report_dir, result, force=cfg.force or cfg.report_dir is None)
+                                                                    st.x[traced])
+    report_dir, force = _report_place(cfg, st, result)
+    write_qonnx_report(report_dir, result, force=force)
     st.result = result
 
 

@@ -152,18 +152,13 @@ def brevitas_mlp(seed: int = 0, bits: int = 4):
     random 28x28 images."""
     import torch
     from brevitas import nn as qnn
-    from brevitas.quant import Int8ActPerTensorFixedPoint, Int8WeightPerTensorFixedPoint
+    from brevitas.quant import Int8ActPerTensorFixedPoint
 
-    class Weights(Int8WeightPerTensorFixedPoint):
-        bit_width = bits
-
-    class Acts(Int8ActPerTensorFixedPoint):
-        bit_width = bits
-
+    weights, acts, _ = _brevitas_quants(bits)
     torch.manual_seed(seed)
     layers = [qnn.QuantIdentity(act_quant=Int8ActPerTensorFixedPoint), torch.nn.Flatten()]
     for n_in, n_out in ((784, 64), (64, 32), (32, 10)):
-        layers += [qnn.QuantLinear(n_in, n_out, bias=False, weight_quant=Weights), qnn.QuantIdentity(act_quant=Acts)]
+        layers += [qnn.QuantLinear(n_in, n_out, bias=False, weight_quant=weights), qnn.QuantIdentity(act_quant=acts)]
     model = torch.nn.Sequential(*layers).train()
     gen = torch.Generator().manual_seed(seed)
     with torch.no_grad():

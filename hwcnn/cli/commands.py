@@ -255,15 +255,16 @@ def _csim_checks(project: Path, x: np.ndarray, y: np.ndarray, jobs) -> dict:
     from hwcnn.hlsgen.csim import run_csim
     from hwcnn.outputs import read_json
     from hwcnn.sim import load_simulator
+    from hwcnn.verify import identical
 
     p = Project(project)
     sim = load_simulator(project)
     tb_x = np.load(p.tb_input_path).reshape(-1, *sim.input_shape)
     tb_y = np.load(p.tb_output_path)
     tb_csim = run_csim(project, tb_x, jobs=jobs, progress=False)
-    same = lambda a, b: float(np.mean(np.all(a == b.reshape(a.shape), axis=1)))  # noqa: E731
     check = read_json(p.precision_json_path, "precision report").get("check", {})
-    return {"bit_exact": {"sim_vs_csim": same(sim.run(x).output.to_float(), y), "testbench_vs_csim": same(tb_csim, tb_y)},
+    return {"bit_exact": {"sim_vs_csim": identical(sim.run(x).output.to_float(), y),
+                          "testbench_vs_csim": identical(tb_csim, tb_y)},
             "testbench_inputs": len(tb_x), "exact_by_construction": check.get("identical") == 1.0}
 
 

@@ -49,9 +49,8 @@ def check_supported(qmodel) -> None:
                            for op, names in bad.items())
         raise HwcnnError(f"unsupported operation{'s' if len(bad) > 1 else ''} {listed}; hwcnn supports "
                          f"{', '.join(sorted(SUPPORTED_OPS))}")
-    per_channel = [node.name for node in qmodel.graph.node if node.op_type == "Quant"
-                   and np.size(qmodel.get_initializer(node.input[1]) if qmodel.get_initializer(node.input[1]) is not None
-                               else 1) > 1]
+    per_channel = [node.name for node in qmodel.graph.node
+                   if node.op_type == "Quant" and np.size(qmodel.get_initializer(node.input[1])) > 1]
     if per_channel:
         # hls4ml 1.3.0's QONNX frontend fails on them (a bare IndexError while it builds the scale layer)
         raise HwcnnError(f"per-channel quantizer scales ({', '.join(per_channel[:4])}"
