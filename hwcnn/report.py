@@ -8,7 +8,7 @@ import numpy as np
 
 from hwcnn import hwdesc
 from hwcnn.artifacts import Project
-from hwcnn.cost import cost_markdown, layer_costs, totals
+from hwcnn.cost import COUNT_SOURCE, cost_markdown, layer_costs, totals
 from hwcnn.outputs import output_dir, read_json, replace_json
 
 
@@ -103,7 +103,7 @@ def _write(report_dir: Path, result: dict, outs, labels: np.ndarray, layer_rows:
                    f"C simulation, {result['n_images']} images, accuracy {result['accuracy']['csim']:.4f}")
     plot_layers(layer_rows, result["overflow"], result["clipped_by_quantizers"], names, report_dir / "layers.png")
     costs = layer_costs(desc, weights)
-    result["cost"] = totals(costs)
+    result["cost"] = {**totals(costs), "source": COUNT_SOURCE}
     a, b, d = result["accuracy"], result["bit_exact"], result["max_abs_diff"]
     verdict = "PASS" if b["sim_vs_csim"] == 1.0 else "FAIL"
     lines = [
@@ -121,7 +121,7 @@ def _write(report_dir: Path, result: dict, outs, labels: np.ndarray, layer_rows:
         f"Overflow (values that wrapped or saturated in the simulator): {result['overflow'] or 'none'}.", "",
         "![per-layer error and overflow](layers.png)", "",
         "![confusion of the hardware classifier](confusion_csim.png)", "",
-        "## Weight memory and MACs", "", cost_markdown(costs),
+        "## Weight memory and MACs", "", f"Source: {COUNT_SOURCE}.", "", cost_markdown(costs),
     ]
     if layer_rows:
         lines += ["## Per-layer comparison on traced images", "", "| layer | max abs diff | equal |", "|---|---|---|"]
