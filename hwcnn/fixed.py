@@ -29,6 +29,7 @@ fraction bits any integer (shifts of any length are exact). Outside, ValueError.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from enum import Enum
@@ -217,6 +218,24 @@ def trunc_div(a: np.ndarray, n: int) -> np.ndarray:
     """Integer division rounding toward zero, as ap_int's operator/ does."""
     q = np.abs(a) // n
     return np.where(a < 0, -q, q)
+
+
+def type_for_range(lo: float, hi: float, frac: int) -> FixedType:
+    """The narrowest fixed type with `frac` fractional bits that holds [lo, hi] exactly."""
+    rlo, rhi = lo * 2.0**frac, hi * 2.0**frac
+    if rlo != math.floor(rlo) or rhi != math.floor(rhi):
+        raise ValueError(f"internal: range [{lo}, {hi}] is not on a 2^-{frac} grid")
+    rlo, rhi = int(rlo), int(rhi)
+    if rlo < 0:
+        width = max(_bits_signed(rlo), _bits_signed(rhi))
+        return FixedType(width, width - frac, True, Rounding.TRN, Overflow.WRAP)
+    width = max(1, rhi.bit_length())
+    return FixedType(width, width - frac, False, Rounding.TRN, Overflow.WRAP)
+
+
+def _bits_signed(v: int) -> int:
+    """Bits of a two's-complement integer that holds v."""
+    return (v.bit_length() + 1) if v >= 0 else ((-v - 1).bit_length() + 1)
 
 
 def mult_type(a: FixedType, b: FixedType) -> FixedType:

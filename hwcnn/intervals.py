@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from hwcnn import tables
+from hwcnn import requant, tables
 from hwcnn.errors import HwcnnError
-from hwcnn.fixed import FixedType, Overflow, Rounding
+from hwcnn.fixed import FixedType, Overflow, Rounding, type_for_range
 
 
 @dataclass
@@ -42,6 +42,7 @@ class Choice:
     out: Interval
     types: dict[str, FixedType]
     reason: str
+    weights: dict[str, np.ndarray] = field(default_factory=dict)  # raw values of types[name] the rule chose
 
 
 @dataclass
@@ -54,24 +55,6 @@ class LayerPrecision:
     range: tuple[float, float]
     reason: str
     overridden: list[str] = field(default_factory=list)
-
-
-def type_for_range(lo: float, hi: float, frac: int) -> FixedType:
-    """The narrowest fixed type with `frac` fractional bits that holds [lo, hi] exactly."""
-    rlo, rhi = lo * 2.0**frac, hi * 2.0**frac
-    if rlo != math.floor(rlo) or rhi != math.floor(rhi):
-        raise HwcnnError(f"internal: range [{lo}, {hi}] is not on a 2^-{frac} grid")
-    rlo, rhi = int(rlo), int(rhi)
-    if rlo < 0:
-        width = max(_bits_signed(rlo), _bits_signed(rhi))
-        return FixedType(width, width - frac, True, Rounding.TRN, Overflow.WRAP)
-    width = max(1, rhi.bit_length())
-    return FixedType(width, width - frac, False, Rounding.TRN, Overflow.WRAP)
-
-
-def _bits_signed(v: int) -> int:
-    """Bits of a two's-complement integer that holds v."""
-    return (v.bit_length() + 1) if v >= 0 else ((-v - 1).bit_length() + 1)
 
 
 def range_of(t: FixedType) -> tuple[float, float]:
@@ -172,6 +155,30 @@ def weighted(x: Interval, w_raw: np.ndarray, wt: FixedType, b_raw: np.ndarray | 
     lo, hi = _snap(lo, quantizer, math.floor), _snap(hi, quantizer, math.ceil)
     return Choice(Interval(lo, hi, quantizer), types,
                   reason + "result: the Brevitas quantizer right after the layer (merged into it by hls4ml), its type")
+
+
+def batch_norm(x: Interval, levels_of, quantizer: FixedType, relu_after: bool, ideal_scale: np.ndarray,
+               where: str) -> Choice:
+    """A batch norm between a layer and its quantizer (hwcnn/requant.py): a fixed-point scale and bias
+    that give the quantizer's level for every value of the accumulator interval `x`;
+    `levels_of(values)` is the quantized model's level for each (QONNX's float32 execution).
+
+    With a ReLU between the batch norm and an unsigned quantizer, the batch norm's result is that
+    quantizer's grid, signed and one bit wider; the ReLU and the quantizer's saturation then clip it."""
+    acc = requant.accumulator_values(x.lo, x.hi, x.type)
+    levels = levels_of(acc * x.type.lsb)
+    t = quantizer
+    if relu_after:
+        t = FixedType(quantizer.width + 1, quantizer.integer + 1, True, quantizer.rounding, Overflow.SAT)
+    f = requant.fit(acc, x.type.frac, levels, t, requant.clip_levels(quantizer), ideal_scale, where)
+    lo, hi = f.reach[0] * t.lsb, f.reach[1] * t.lsb
+    reason = (f"batch norm before the Brevitas quantizer: scale {f.scale_type.hls4ml()} and bias "
+              f"{f.bias_type.hls4ml()} give its level for every one of the {len(acc)} accumulator values in "
+              f"[{x.lo:g}, {x.hi:g}] in every channel (enumerated)" + (
+                  "; the result holds the quantizer's grid, signed and one bit wider, for the ReLU after it"
+                  if relu_after else "; the result: the quantizer's type"))
+    return Choice(Interval(lo, hi, t), {"scale": f.scale_type, "bias": f.bias_type, "result": t}, reason,
+                  {"scale": f.scale, "bias": f.bias})
 
 
 def max_pool(x: Interval, what: str) -> Choice:

@@ -146,10 +146,10 @@ def synthetic(split: str):
     return Arrays(images, labels, {"dataset": "mnist", "source": "synthetic", "files": []})
 
 
-def brevitas_mlp(seed: int = 0, bits: int = 4):
+def brevitas_mlp(seed: int = 0, bits: int = 4, batch_norm: bool = False):
     """An MLP as Brevitas users write it (no hwcnn recipe): an 8-bit input quantizer, Flatten, three
-    QuantLinear without bias, a QuantIdentity straight after each, no ReLU; scales calibrated on
-    random 28x28 images."""
+    QuantLinear without bias, a QuantIdentity straight after each (after a BatchNorm1d with
+    `batch_norm`), no ReLU; scales and batch-norm statistics calibrated on random 28x28 images."""
     import torch
     from brevitas import nn as qnn
     from brevitas.quant import Int8ActPerTensorFixedPoint
@@ -158,13 +158,22 @@ def brevitas_mlp(seed: int = 0, bits: int = 4):
     torch.manual_seed(seed)
     layers = [qnn.QuantIdentity(act_quant=Int8ActPerTensorFixedPoint), torch.nn.Flatten()]
     for n_in, n_out in ((784, 64), (64, 32), (32, 10)):
-        layers += [qnn.QuantLinear(n_in, n_out, bias=False, weight_quant=weights), qnn.QuantIdentity(act_quant=acts)]
-    model = torch.nn.Sequential(*layers).train()
-    gen = torch.Generator().manual_seed(seed)
+        layers += [qnn.QuantLinear(n_in, n_out, bias=False, weight_quant=weights)]
+        layers += [_trained_like(torch.nn.BatchNorm1d(n_out))] if batch_norm else []
+        layers += [qnn.QuantIdentity(act_quant=acts)]
+    model = torch.nn.Sequential(*layers)
+    return _calibrated(model, (1, 28, 28), seed, signed=True)
+
+
+def _trained_like(bn):
+    """A batch norm with the affine parameters training leaves (not 1 and 0), one channel negative."""
+    import torch
+
     with torch.no_grad():
-        for _ in range(4):
-            model(torch.rand(64, 1, 28, 28, generator=gen) * 2 - 1)
-    return model.eval()
+        bn.weight.uniform_(1.0, 3.0)
+        bn.weight[0] = -bn.weight[0]
+        bn.bias.uniform_(0.0, 1.0)
+    return bn
 
 
 def plain_export(model, shape, path: Path) -> Path:
@@ -191,14 +200,19 @@ def _brevitas_quants(bits: int):
     return Weights, Acts, UnsignedActs
 
 
-def _calibrated(model, shape, seed: int):
+def _calibrated(model, shape, seed: int, signed: bool = False, batches: int = 4):
+    """Brevitas' activation scales (and batch-norm statistics, which need more batches) from
+    random inputs in [0, 1) (or [-1, 1))."""
     import torch
 
     model.train()
     gen = torch.Generator().manual_seed(seed)
+    if any(isinstance(m, torch.nn.modules.batchnorm._BatchNorm) for m in model.modules()):
+        batches = 30
     with torch.no_grad():
-        for _ in range(4):
-            model(torch.rand(32, *shape, generator=gen))
+        for _ in range(batches):
+            x = torch.rand(32, *shape, generator=gen)
+            model(x * 2 - 1 if signed else x)
     return model.eval()
 
 
@@ -232,21 +246,22 @@ def brevitas_residual(seed: int = 0, bits: int = 4):
     return _calibrated(Residual(), (1, 16, 16), seed)
 
 
-def brevitas_cnn(seed: int = 0, bits: int = 2):
-    """A 3x32x32 CNN with 2-bit weights and activations: conv, ReLU, max pool twice, then a linear
-    layer with a QuantIdentity on the logits; no biases."""
+def brevitas_cnn(seed: int = 0, bits: int = 2, batch_norm: bool = False):
+    """A 3x32x32 CNN with 2-bit weights and activations: conv (BatchNorm2d with `batch_norm`), ReLU,
+    max pool twice, then a linear layer with a QuantIdentity on the logits; no biases."""
     import torch
     from brevitas import nn as qnn
     from brevitas.quant import Uint8ActPerTensorFixedPoint
 
     weights, acts, unsigned = _brevitas_quants(bits)
     torch.manual_seed(seed)
+
+    def block(n_in):
+        bn = [_trained_like(torch.nn.BatchNorm2d(8))] if batch_norm else []
+        return [qnn.QuantConv2d(n_in, 8, 3, padding=1, weight_quant=weights, bias=False), *bn,
+                qnn.QuantReLU(act_quant=unsigned), torch.nn.MaxPool2d(2)]
+
     model = torch.nn.Sequential(
-        qnn.QuantIdentity(act_quant=Uint8ActPerTensorFixedPoint),
-        qnn.QuantConv2d(3, 8, 3, padding=1, weight_quant=weights, bias=False), qnn.QuantReLU(act_quant=unsigned),
-        torch.nn.MaxPool2d(2),
-        qnn.QuantConv2d(8, 8, 3, padding=1, weight_quant=weights, bias=False), qnn.QuantReLU(act_quant=unsigned),
-        torch.nn.MaxPool2d(2),
-        torch.nn.Flatten(),
+        qnn.QuantIdentity(act_quant=Uint8ActPerTensorFixedPoint), *block(3), *block(8), torch.nn.Flatten(),
         qnn.QuantLinear(8 * 8 * 8, 10, bias=False, weight_quant=weights), qnn.QuantIdentity(act_quant=acts))
     return _calibrated(model, (3, 32, 32), seed)

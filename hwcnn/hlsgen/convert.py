@@ -22,7 +22,7 @@ import numpy as np
 from hwcnn.artifacts import Project, generator_digest
 from hwcnn.errors import HwcnnError
 from hwcnn.fixed import FixedType
-from hwcnn.hlsgen import describe, extensions
+from hwcnn.hlsgen import batchnorm, describe, extensions
 from hwcnn.hlsgen.config import HlsConfig
 from hwcnn.hlsgen.precision import apply_overrides, assign_precisions
 from hwcnn.outputs import output_dir, replace_json
@@ -30,7 +30,7 @@ from hwcnn.outputs import output_dir, replace_json
 # QONNX operations hwcnn's flow (hls4ml conversion + simulator) handles
 SUPPORTED_OPS = {
     "Quant", "Conv", "Relu", "Tanh", "MaxPool", "AveragePool", "GlobalAveragePool", "MatMul", "Add", "Flatten",
-    "Reshape", "Transpose", "Concat", "ReduceMean",
+    "Reshape", "Transpose", "Concat", "ReduceMean", "BatchNormalization",
 }
 
 
@@ -38,8 +38,7 @@ def check_supported(qmodel) -> None:
     """Name every operation hwcnn cannot carry to hardware at once, before hls4ml trips over one."""
     for node in qmodel.graph.node:
         if node.op_type == "BatchNormalization":
-            raise HwcnnError(f"batch norm {node.name} cannot be made bit-exact after quantization; fold it into "
-                             "the float convolutions before QAT (hwcnn.models.squeezenet.fold_batch_norm)")
+            batchnorm.chain(qmodel, node.name)  # a quantizer after it, or refused
     bad: dict[str, list[str]] = {}
     for node in qmodel.graph.node:
         if node.op_type not in SUPPORTED_OPS:
@@ -187,8 +186,9 @@ def convert(qmodel, out: Path, hls: HlsConfig, tb_inputs: np.ndarray, tb_outputs
         for layer in hm.get_layers():
             layer.set_attr("trace", True)  # also those hls4ml's passes insert (ZeroPadding2D, Clone), absent from cfg
         extensions.check_stream_limits(hm)
-        records = assign_precisions(hm, in_type)
+        records = assign_precisions(hm, in_type, qmodel)
         apply_overrides(hm, hls.overrides, records)
+        extensions.render_templates(hm)
         with _quiet():
             hm.write()
         describe.write(hm, p)

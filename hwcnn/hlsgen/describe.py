@@ -26,6 +26,7 @@ ATTRS: dict[Kind, list[str]] = {
                      "count_pad"],
     Kind.GLOBAL_POOLING2D: ["in_height", "in_width", "n_filt", "pool_op"],
     Kind.ACTIVATION: ["activation", "n_in", "table_size"],
+    Kind.BATCH_NORMALIZATION: ["n_in", "n_filt"],
     Kind.TRANSPOSE: ["perm"],
     Kind.CONCATENATE: ["axis"],
     Kind.MERGE: ["op"],

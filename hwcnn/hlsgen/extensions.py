@@ -76,6 +76,18 @@ def register() -> None:
     _REGISTERED = True
 
 
+def render_templates(hm) -> None:
+    """Render the layers' C++ config and call templates again, after hwcnn set the types.
+
+    Works around: hls4ml 1.3.0 renders them during conversion (its apply_templates flows), so a
+    type hwcnn gives a name of its own and the product a changed weight type selects
+    (FPGABackend.product_type) would otherwise not reach the C++."""
+    backend = hm.config.backend.name.lower()
+    flows = ["vitis:apply_templates", "vivado:apply_templates"] if backend == "vitis" else [f"{backend}:apply_templates"]
+    for flow in flows:  # the order of the backend's own ip flow
+        hm.apply_flow(flow, reapply="single")
+
+
 def check_stream_limits(hm) -> None:
     """Refuse what hls4ml's io_stream code asserts on at run time, before anything is compiled.
 

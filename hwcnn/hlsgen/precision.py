@@ -14,6 +14,7 @@ import numpy as np
 from hwcnn import intervals as rules
 from hwcnn.errors import HwcnnError
 from hwcnn.fixed import FixedType, from_float
+from hwcnn.hlsgen import batchnorm
 from hwcnn.hwdesc import is_quantizer
 from hwcnn.intervals import Interval, LayerPrecision
 from hwcnn.layers import Kind
@@ -50,19 +51,22 @@ def weight_raw(layer, name: str) -> tuple[np.ndarray, FixedType]:
     return from_float(printed, t), t
 
 
-def assign_precisions(hm, input_type: FixedType) -> list[LayerPrecision]:
-    """Set every data-path type of the ModelGraph `hm` in place; return the per-layer record."""
+def assign_precisions(hm, input_type: FixedType, qmodel) -> list[LayerPrecision]:
+    """Set every data-path type of the ModelGraph `hm` (converted from `qmodel`) in place; return
+    the per-layer record."""
     known: dict[str, Interval] = {}
     records: list[LayerPrecision] = []
     for layer in hm.get_layers():
         kind = Kind.of(layer.class_name, f"layer {layer.name}")
         ins = [known[v] for v in layer.inputs if v in known]
-        choice = _choose(kind, layer, ins, input_type)
+        choice = _choose(kind, layer, ins, input_type, hm, qmodel)
         for key, t in choice.types.items():
             if key == "result":
                 _set_result(layer, t)
             elif key in ("accum", "table"):
                 layer.types[f"{key}_t"].precision = hls_precision(t)
+            elif key in choice.weights:
+                _set_weight(layer, key, choice.weights[key], t)
         for name in layer.outputs:  # a Clone has several, all alike
             known[name] = choice.out
         records.append(LayerPrecision(layer.name, layer.class_name, {k: v.hls4ml() for k, v in choice.types.items()},
@@ -70,7 +74,29 @@ def assign_precisions(hm, input_type: FixedType) -> list[LayerPrecision]:
     return records
 
 
-def _choose(kind: Kind, layer, ins: list[Interval], input_type: FixedType) -> rules.Choice:
+def _set_weight(layer, name: str, raw: np.ndarray, t: FixedType) -> None:
+    """Replace a weight tensor's values (raw integers of t) and type; hls4ml prints them from these."""
+    var = layer.weights[name]
+    var.data = (raw * t.lsb).reshape(var.data.shape)
+    var.min, var.max = np.min(var.data), np.max(var.data)
+    var.nonzeros = int(np.count_nonzero(var.data))
+    var.nzeros = var.data_length - var.nonzeros
+    _set_weight_type(layer, name, t)
+
+
+def _set_weight_type(layer, name: str, t: FixedType) -> None:
+    """A weight's type, under a name of its own.
+
+    Works around: hls4ml 1.3.0 names an unquantized weight's type after the model default
+    (model_default_t) and writes each type name's typedef once, so a precision set on that
+    weight alone would never reach the C++."""
+    var = layer.weights[name]
+    var.update_precision(hls_precision(t))
+    var.type.name = f"{name}{layer.index}_t"
+    layer.set_attr(f"{name}_t", var.type)  # what the layer's config struct names
+
+
+def _choose(kind: Kind, layer, ins: list[Interval], input_type: FixedType, hm, qmodel) -> rules.Choice:
     a = layer.get_attr
     if kind is Kind.INPUT:
         return rules.network_input(input_type)
@@ -98,6 +124,16 @@ def _choose(kind: Kind, layer, ins: list[Interval], input_type: FixedType) -> ru
         given = fixed_of(layer.get_output_variable().type.precision)
         return rules.weighted(ins[0], w_raw, wt, b_raw, bt, channel_axis=1 if kind is Kind.DENSE else 3,
                               padded=padded, quantizer=given if is_quantizer(given) else None)
+    if kind is Kind.BATCH_NORMALIZATION:
+        levels, relu_after = batchnorm.levels_of(qmodel, layer.name)
+        carrier = layer
+        if relu_after:  # the ReLU layer after it carries the quantizer
+            (carrier,) = [c for c in hm.get_layers() if layer.outputs[0] in c.inputs]
+        q = fixed_of(carrier.get_output_variable().type.precision)
+        if not is_quantizer(q):
+            raise HwcnnError(f"internal: batch norm {layer.name}: hls4ml did not give it its quantizer's type")
+        return rules.batch_norm(ins[0], levels, q, relu_after, np.ravel(layer.weights["scale"].data_unquantized),
+                                f"batch norm {layer.name}")
     if kind is Kind.POOLING2D:
         h, w = a("pool_height"), a("pool_width")
         window = f"{h}x{w} window, stride {a('stride_height')}x{a('stride_width')}"
@@ -137,7 +173,7 @@ def apply_overrides(hm, overrides, records: list[LayerPrecision]) -> None:
         else:
             if fieldname not in layer.weights:
                 raise HwcnnError(f"--precision: layer {lname} ({layer.class_name}) has no {fieldname}")
-            layer.weights[fieldname].update_precision(hls_precision(t))
+            _set_weight_type(layer, fieldname, t)
         rec = by_name[lname]
         rec.types[fieldname] = t.hls4ml()
         rec.overridden.append(fieldname)

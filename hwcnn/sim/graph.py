@@ -14,7 +14,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from hwcnn.errors import HwcnnError
-from hwcnn import tables
+from hwcnn import fixed, tables
 from hwcnn.fixed import FixedType, cast, from_float
 from hwcnn.hwdesc import is_quantizer
 from hwcnn.layers import Kind
@@ -152,6 +152,18 @@ def _activation(sim, layer, types, ins):
     raise HwcnnError(f"simulator: activation {act} (layer {layer['name']}) is not supported")
 
 
+def _batch_normalization(sim, layer, types, ins):
+    """normalize: x * scale + bias at full precision (nnet::product::mult), assigned to res_T; one
+    scale per element (n_filt -1) or per channel, channels innermost."""
+    (x,) = ins
+    s, st = sim.weight(layer, "scale")
+    b, bt = sim.weight(layer, "bias")
+    rows = x.raw.reshape(len(x.raw), -1, s.size)
+    total, t = fixed.add(*fixed.mul(rows, x.type, s.reshape(-1), st), b.reshape(-1), bt)
+    raw, over = cast(total, t.frac, types["result"])
+    return Fx(raw.reshape(x.raw.shape), types["result"]), int(np.count_nonzero(over))
+
+
 def _dense(sim, layer, types, ins):
     (x,) = ins
     w, wt = sim.weight(layer, "weight")
@@ -269,6 +281,7 @@ _KERNELS = {
     Kind.TRANSPOSE: _transpose,
     Kind.RESHAPE: _reshape,
     Kind.ACTIVATION: _activation,
+    Kind.BATCH_NORMALIZATION: _batch_normalization,
     Kind.DENSE: _dense,
     Kind.CONV2D: _conv2d,
     Kind.POINTWISE_CONV2D: _conv2d,  # pointwise_conv_2d_cl: the same dense_latency per pixel

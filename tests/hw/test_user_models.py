@@ -4,6 +4,8 @@ refused, naming the first layer where the core and QONNX part."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import pytest
 from numpy.testing import assert_array_equal
@@ -50,6 +52,10 @@ PATTERNS = {
     # regression: the quantizer after a QuantLinear (no activation between) was dropped: hls4ml merges
     # it into the Dense result type and hwcnn's types overwrote it with the accumulator's
     "mlp-quantizer-after-each-linear": (brevitas_mlp, (1, 28, 28)),
+    # a batch norm between each layer and its quantizer: a fixed-point scale and bias fitted to the
+    # quantizer's level for every accumulator value (hwcnn/requant.py)
+    "mlp-batchnorm1d-before-each-quantizer": (partial(brevitas_mlp, batch_norm=True), (1, 28, 28)),
+    "cnn-3x32x32-batchnorm2d-relu-2bit-maxpool": (partial(brevitas_cnn, batch_norm=True), (3, 32, 32)),
     "residual-add-sharing-one-quantizer": (brevitas_residual, (1, 16, 16)),
     "cnn-3x32x32-2bit-maxpool-logits-quantizer": (brevitas_cnn, (3, 32, 32)),
 }
@@ -114,6 +120,23 @@ def test_a_conversion_that_is_not_exact_is_refused_with_the_layer_named(tmp_path
 
         pipeline.run(pipeline.RunConfig(project=tmp_path / "hls", qonnx=onnx, progress=False), "convert", "convert")
     assert not (tmp_path / "hls").exists() and not list(tmp_path.glob(".hwcnn-*"))  # nothing written
+
+
+def test_a_batch_norm_with_no_quantizer_after_it_is_refused(tmp_path, capsys):
+    """Its float output reaches the next layer: nothing in fixed point computes that exactly."""
+    import torch
+    from brevitas import nn as qnn
+    from brevitas.quant import Uint8ActPerTensorFixedPoint
+
+    model = torch.nn.Sequential(qnn.QuantIdentity(act_quant=Uint8ActPerTensorFixedPoint), torch.nn.Flatten(),
+                                qnn.QuantLinear(64, 8, bias=False), torch.nn.BatchNorm1d(8),
+                                qnn.QuantLinear(8, 4, bias=False)).eval()
+    onnx = plain_export(model, (1, 8, 8), tmp_path / "m.onnx")
+    capsys.readouterr()  # what torch's exporter printed
+    assert main(["convert", str(onnx), "--out", str(tmp_path / "hls")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "batch norm BatchNormalization_0 is not followed by a quantizer" in err
+    assert not (tmp_path / "hls").exists()
 
 
 def test_csim_refuses_inputs_of_another_size(mlp):
