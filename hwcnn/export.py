@@ -27,11 +27,13 @@ def qonnx_passes():
 
     from hwcnn.qonnx_ext import AveragePoolToChannelsLast
     from hwcnn.qonnx_transforms import (ChannelsLastConcat, ChannelsLastGlobalAveragePool, GemmZeroBias,
-                                        MoveQuantActivationBeforeConcat)
+                                        MoveQuantActivationBeforeConcat, PerChannelPow2WeightsToPerTensor)
 
     return [
         # constant folding, shape inference, unique names: what every qonnx consumer expects
         ("cleanup", cleanup_model),
+        # hls4ml takes one scale per weight tensor; per-channel powers of two fit one finer one exactly
+        ("per_channel_pow2_weights", lambda m: m.transform(PerChannelPow2WeightsToPerTensor())),
         # qonnx has no channels-last AveragePool and hls4ml takes no other (see qonnx_ext.py)
         ("avgpool_channels_last", lambda m: m.transform(AveragePoolToChannelsLast())),
         # hls4ml's QONNX frontend wants channels-last tensors (it streams pixels, channels innermost)

@@ -188,3 +188,44 @@ class GemmZeroBias(Transformation):
             node.input.append(name)
             changed = True
         return model, changed
+
+
+def _is_pow2(v: np.ndarray) -> bool:
+    mant, _ = np.frexp(np.asarray(v, dtype=np.float64))
+    return bool(np.all(mant == 0.5))
+
+
+class PerChannelPow2WeightsToPerTensor(Transformation):
+    """A weight Quant with one power-of-two scale per output channel -> one Quant with the finest
+    of them for the whole tensor, on the quantized weights, with as many more bits as the scales
+    span.
+
+    Works around: hls4ml 1.3.0's QONNX frontend fails (a bare IndexError) on per-channel Quant
+    scales. Each channel's weights n * 2^e_c lie on the grid of the finest scale 2^e_min, within
+    (bits + e_max - e_min) bits, so the new Quant returns them unchanged: exact, and hls4ml takes
+    the tensor as one fixed-point type.
+    """
+
+    def apply(self, model):
+        from qonnx.custom_op.general.intquant import int_quant
+
+        changed = False
+        for node in model.graph.node:
+            if node.op_type != "Quant":
+                continue
+            w, scale, zero, bits = (model.get_initializer(t) for t in node.input[:4])
+            if w is None or scale is None or zero is None or bits is None or np.size(scale) <= 1:
+                continue
+            if not _is_pow2(scale) or np.any(zero != 0) or np.size(bits) != 1:
+                continue
+            signed, narrow = _attr(node, "signed", 1), _attr(node, "narrow", 0)
+            rounding = _attr(node, "rounding_mode", "ROUND")
+            rounding = rounding.decode() if isinstance(rounding, bytes) else rounding
+            q = int_quant(w, scale, zero, bits, signed, narrow, rounding).astype(np.float32)
+            spread = int(np.log2(scale.max()) - np.log2(scale.min()))
+            model.set_initializer(node.input[0], q)
+            model.set_initializer(node.input[1], np.array(scale.min(), dtype=np.float32))
+            model.set_initializer(node.input[2], np.array(0.0, dtype=np.float32))
+            model.set_initializer(node.input[3], np.array(float(bits.ravel()[0]) + spread, dtype=np.float32))
+            changed = True
+        return model, changed

@@ -265,3 +265,27 @@ def brevitas_cnn(seed: int = 0, bits: int = 2, batch_norm: bool = False):
         qnn.QuantIdentity(act_quant=Uint8ActPerTensorFixedPoint), *block(3), *block(8), torch.nn.Flatten(),
         qnn.QuantLinear(8 * 8 * 8, 10, bias=False, weight_quant=weights), qnn.QuantIdentity(act_quant=acts))
     return _calibrated(model, (3, 32, 32), seed)
+
+
+def brevitas_per_channel(seed: int = 0, bits: int = 4):
+    """A CNN with per-channel power-of-two weight scales (Brevitas' Int8WeightPerChannelFixedPoint)
+    whose channels span several octaves: conv, ReLU, max pool, a linear layer, a QuantIdentity."""
+    import torch
+    from brevitas import nn as qnn
+    from brevitas.quant import Uint8ActPerTensorFixedPoint
+    from brevitas.quant.fixed_point import Int8WeightPerChannelFixedPoint
+
+    class Weights(Int8WeightPerChannelFixedPoint):
+        bit_width = bits
+
+    _, acts, _ = _brevitas_quants(bits)
+    torch.manual_seed(seed)
+    model = torch.nn.Sequential(
+        qnn.QuantIdentity(act_quant=Uint8ActPerTensorFixedPoint),
+        qnn.QuantConv2d(1, 8, 3, padding=1, weight_quant=Weights, bias=False),
+        qnn.QuantReLU(act_quant=Uint8ActPerTensorFixedPoint), torch.nn.MaxPool2d(2), torch.nn.Flatten(),
+        qnn.QuantLinear(8 * 8 * 8, 10, bias=False, weight_quant=Weights), qnn.QuantIdentity(act_quant=acts))
+    with torch.no_grad():  # channels of different ranges, as training leaves them
+        model[1].weight[:4] *= 8
+        model[5].weight[:3] *= 0.1
+    return _calibrated(model, (1, 16, 16), seed)

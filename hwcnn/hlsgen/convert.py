@@ -48,14 +48,28 @@ def check_supported(qmodel) -> None:
                            for op, names in bad.items())
         raise HwcnnError(f"unsupported operation{'s' if len(bad) > 1 else ''} {listed}; hwcnn supports "
                          f"{', '.join(sorted(SUPPORTED_OPS))}")
-    per_channel = [node.name for node in qmodel.graph.node
+    not_pow2 = [node for node in qmodel.graph.node if node.op_type == "Quant"
+                and np.size(qmodel.get_initializer(node.input[1])) == 1
+                and np.frexp(float(np.ravel(qmodel.get_initializer(node.input[1]))[0]))[0] != 0.5]
+    if not_pow2:
+        listed = ", ".join(f"{n.name} (scale {float(np.ravel(qmodel.get_initializer(n.input[1]))[0]):.6g})"
+                           for n in not_pow2[:4])
+        raise HwcnnError(f"quantizer scales that are not powers of two: {listed}{', ...' if len(not_pow2) > 4 else ''}; "
+                         "QONNX multiplies by them in float32, which fixed point cannot reproduce bit for bit: use "
+                         "power-of-two scales (Brevitas' *FixedPoint quantizers, e.g. Int8ActPerTensorFixedPoint)")
+    per_channel = [node for node in qmodel.graph.node
                    if node.op_type == "Quant" and np.size(qmodel.get_initializer(node.input[1])) > 1]
     if per_channel:
-        # hls4ml 1.3.0's QONNX frontend fails on them (a bare IndexError while it builds the scale layer)
-        raise HwcnnError(f"per-channel quantizer scales ({', '.join(per_channel[:4])}"
-                         f"{', ...' if len(per_channel) > 4 else ''}) are not supported yet: use one power-of-two "
-                         "scale per tensor (e.g. Int8WeightPerTensorFixedPoint; `hwcnn train --equalize` balances "
-                         "the channels first)")
+        # hls4ml 1.3.0's QONNX frontend fails on them (a bare IndexError while it builds the scale layer);
+        # per-channel powers of two on weights are made one scale by hwcnn's qonnx pass, these are what is left
+        node = per_channel[0]
+        scales = np.unique(qmodel.get_initializer(node.input[1]))
+        what = "an activation" if qmodel.get_initializer(node.input[0]) is None else "a weight"
+        raise HwcnnError(f"per-channel quantizer scales on {what} tensor ({', '.join(n.name for n in per_channel[:4])}"
+                         f"{', ...' if len(per_channel) > 4 else ''}; {node.name} has {len(scales)} scales such as "
+                         f"{', '.join(f'{v:.6g}' for v in scales[:3])}) are not supported: hwcnn takes per-channel "
+                         "power-of-two scales on weights (Int8WeightPerChannelFixedPoint) and one power-of-two scale "
+                         "per activation tensor")
     floats = [node.name for node in qmodel.graph.node if _float_bias(qmodel, node)]
     if floats:
         raise HwcnnError(f"unquantized (float) bias in {', '.join(floats[:4])}{', ...' if len(floats) > 4 else ''}: "

@@ -15,7 +15,8 @@ from hwcnn.errors import HwcnnError
 from hwcnn.export import execute_qonnx, load_qonnx
 from hwcnn.hlsgen.csim import run_csim
 from hwcnn.sim import load_simulator
-from hwkit import Shared, brevitas_cnn, brevitas_mlp, brevitas_residual, compiled, once, plain_export
+from hwkit import (Shared, brevitas_cnn, brevitas_mlp, brevitas_per_channel, brevitas_residual, compiled, once,
+                   plain_export)
 
 pytestmark = pytest.mark.slow
 
@@ -56,6 +57,8 @@ PATTERNS = {
     # quantizer's level for every accumulator value (hwcnn/requant.py)
     "mlp-batchnorm1d-before-each-quantizer": (partial(brevitas_mlp, batch_norm=True), (1, 28, 28)),
     "cnn-3x32x32-batchnorm2d-relu-2bit-maxpool": (partial(brevitas_cnn, batch_norm=True), (3, 32, 32)),
+    # per-channel power-of-two weight scales: one finer scale with more bits (hwcnn's qonnx pass)
+    "cnn-per-channel-pow2-weight-scales": (brevitas_per_channel, (1, 16, 16)),
     "residual-add-sharing-one-quantizer": (brevitas_residual, (1, 16, 16)),
     "cnn-3x32x32-2bit-maxpool-logits-quantizer": (brevitas_cnn, (3, 32, 32)),
 }
@@ -187,18 +190,30 @@ def test_inputs_of_the_wrong_shape_are_refused(mlp_files, tmp_path, capsys):
         assert len(err.splitlines()) == 1 and "is not N images of the core's input shape (1, 28, 28)" in err
 
 
-def test_per_channel_scales_are_refused_by_name(tmp_path, capsys):
+def test_per_channel_scales_that_are_not_powers_of_two_are_refused_by_name(tmp_path, capsys):
     import torch
     from brevitas import nn as qnn
-    from brevitas.quant import Uint8ActPerTensorFixedPoint
-    from brevitas.quant.fixed_point import Int8WeightPerChannelFixedPoint
+    from brevitas.quant import Int8WeightPerChannelFloat, Uint8ActPerTensorFixedPoint
 
     model = torch.nn.Sequential(qnn.QuantIdentity(act_quant=Uint8ActPerTensorFixedPoint), torch.nn.Flatten(),
-                                qnn.QuantLinear(64, 4, bias=False, weight_quant=Int8WeightPerChannelFixedPoint))
-    with torch.no_grad():
-        model[2].weight[:2] *= 8  # channels of different ranges: different power-of-two scales
+                                qnn.QuantLinear(64, 4, bias=False, weight_quant=Int8WeightPerChannelFloat))
     onnx = plain_export(model.eval(), (1, 8, 8), tmp_path / "m.onnx")
     capsys.readouterr()  # what torch's exporter printed
     assert main(["convert", str(onnx), "--out", str(tmp_path / "hls")]) == 2
     err = capsys.readouterr().err.strip()
-    assert len(err.splitlines()) == 1 and "per-channel quantizer scales (Quant_1)" in err
+    assert len(err.splitlines()) == 1 and "per-channel quantizer scales on a weight tensor (Quant_1; Quant_1 has 4" in err
+
+
+def test_scales_that_are_not_powers_of_two_are_refused_by_name(tmp_path, capsys):
+    import torch
+    from brevitas import nn as qnn
+    from brevitas.quant import Int8ActPerTensorFloat, Uint8ActPerTensorFixedPoint
+
+    model = torch.nn.Sequential(qnn.QuantIdentity(act_quant=Uint8ActPerTensorFixedPoint), torch.nn.Flatten(),
+                                qnn.QuantLinear(64, 4, bias=False), qnn.QuantIdentity(act_quant=Int8ActPerTensorFloat))
+    onnx = plain_export(model.eval(), (1, 8, 8), tmp_path / "m.onnx")
+    capsys.readouterr()  # what torch's exporter printed
+    assert main(["convert", str(onnx), "--out", str(tmp_path / "hls")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "quantizer scales that are not powers of two: Quant_" in err
+    assert "(scale 0." in err

@@ -11,7 +11,7 @@ from qonnx.transformation.infer_shapes import InferShapes
 from qonnx.util.basic import qonnx_make_model
 
 from hwcnn.qonnx_transforms import (ChannelsLastConcat, ChannelsLastGlobalAveragePool,
-                                    MoveQuantActivationBeforeConcat)
+                                    MoveQuantActivationBeforeConcat, PerChannelPow2WeightsToPerTensor)
 
 NHWC = [1, 4, 4, 3]
 
@@ -69,3 +69,22 @@ def test_global_average_pool_becomes_a_channels_last_reduce_mean():
         assert [n.op_type for n in model.graph.node] == ["ReduceMean"]
         assert list(model.get_initializer(model.graph.node[0].input[1])) == [1, 2]
         assert_array_equal(_run(model, feed), before)
+
+
+def test_per_channel_power_of_two_weight_scales_become_one_finer_scale_exactly():
+    rng = np.random.default_rng(0)
+    w = rng.normal(0, 1, (4, 6)).astype(np.float32)
+    scale = np.array([[0.5], [0.0625], [0.125], [1.0]], dtype=np.float32)  # per output row, 2^-1 .. 2^-4 .. 2^0
+    for narrow in (0, 1):
+        nodes = [helper.make_node("Quant", ["w", "scale", "zero", "bits"], ["wq"], domain="qonnx.custom_op.general",
+                                  signed=1, narrow=narrow, rounding_mode="ROUND"),
+                 helper.make_node("MatMul", ["x", "wq"], ["y"])]
+        inits = [_init("w", w * 4), _init("scale", scale), _init("zero", np.float32(0.0)), _init("bits", np.float32(3.0))]
+        model = _model(nodes, [("x", [1, 4])], ("y", TensorProto.FLOAT, [1, 6]), inits)
+        feed = {"x": np.eye(4, dtype=np.float32)[None, 0] + np.arange(4, dtype=np.float32)[None] * 0.25}
+        before = _run(model, feed)
+        model = model.transform(PerChannelPow2WeightsToPerTensor())
+        assert np.size(model.get_initializer("scale")) == 1 and float(model.get_initializer("scale")) == 0.0625
+        assert float(model.get_initializer("bits")) == 3 + 4  # the scales span 2^-4 .. 2^0
+        assert_array_equal(_run(model, feed), before)
+        assert len(np.unique(before)) > 3
