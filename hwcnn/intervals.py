@@ -157,14 +157,14 @@ def weighted(x: Interval, w_raw: np.ndarray, wt: FixedType, b_raw: np.ndarray | 
                   reason + "result: the Brevitas quantizer right after the layer (merged into it by hls4ml), its type")
 
 
-def batch_norm(x: Interval, levels_of, quantizer: FixedType, relu_after: bool, ideal_scale: np.ndarray,
-               where: str) -> Choice:
-    """A batch norm between a layer and its quantizer (hwcnn/requant.py): a fixed-point scale and bias
-    that give the quantizer's level for every value of the accumulator interval `x`;
+def affine(x: Interval, levels_of, quantizer: FixedType, relu_after: bool, ideal_scale: np.ndarray,
+           what: str, where: str) -> Choice:
+    """A batch norm or constant scaling before a quantizer (hwcnn/requant.py): a fixed-point scale
+    and bias that give the quantizer's level for every value of the input interval `x`;
     `levels_of(values)` is the quantized model's level for each (QONNX's float32 execution).
 
-    With a ReLU between the batch norm and an unsigned quantizer, the batch norm's result is that
-    quantizer's grid, signed and one bit wider; the ReLU and the quantizer's saturation then clip it."""
+    With a ReLU between it and an unsigned quantizer, its result is that quantizer's grid, signed
+    and one bit wider; the ReLU and the quantizer's saturation then clip it."""
     acc = requant.accumulator_values(x.lo, x.hi, x.type)
     levels = levels_of(acc * x.type.lsb)
     t = quantizer
@@ -172,8 +172,9 @@ def batch_norm(x: Interval, levels_of, quantizer: FixedType, relu_after: bool, i
         t = FixedType(quantizer.width + 1, quantizer.integer + 1, True, quantizer.rounding, Overflow.SAT)
     f = requant.fit(acc, x.type.frac, levels, t, requant.clip_levels(quantizer), ideal_scale, where)
     lo, hi = f.reach[0] * t.lsb, f.reach[1] * t.lsb
-    reason = (f"batch norm before the Brevitas quantizer: scale {f.scale_type.hls4ml()} and bias "
-              f"{f.bias_type.hls4ml()} give its level for every one of the {len(acc)} accumulator values in "
+    reason = (f"{what} before the Brevitas quantizer: scale "
+              f"{f.scale_type.hls4ml()} and bias {f.bias_type.hls4ml()} give its level for every one of the "
+              f"{len(acc)} input values in "
               f"[{x.lo:g}, {x.hi:g}] in every channel (enumerated)" + (
                   "; the result holds the quantizer's grid, signed and one bit wider, for the ReLU after it"
                   if relu_after else "; the result: the quantizer's type"))

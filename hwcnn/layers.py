@@ -22,6 +22,7 @@ class Kind(str, Enum):
     MERGE = "Merge"                    # elementwise on two tensors; hwcnn carries op "add"
     ACTIVATION = "Activation"
     BATCH_NORMALIZATION = "BatchNormalization"  # between a layer and its quantizer: scale and bias per channel
+    APPLY_ALPHA = "ApplyAlpha"  # constant Mul/Add/Sub/Div before a quantizer: hls4ml's BatchNormalization kind
     CONV2D = "Conv2D"
     POINTWISE_CONV2D = "PointwiseConv2D"  # hls4ml's 1x1 Conv2D in io_stream
     DENSE = "Dense"

@@ -91,15 +91,30 @@ def check_against_qonnx(project: Path, qmodel, x: np.ndarray, y_qonnx: np.ndarra
                      "computes another function (please report this model)")
 
 
+def _qonnx_counterpart(qmodel, layer) -> str | None:
+    """The QONNX tensor a layer's output equals: the tensor of its name, or, where hls4ml merged the
+    quantizer after it into its type, that quantizer's output; None where the layer holds a value
+    QONNX never forms (a batch norm's result before the ReLU that precedes its quantizer)."""
+    from hwcnn.fixed import FixedType
+    from hwcnn.hwdesc import is_quantizer
+
+    name = layer["output"]
+    producer = next((n for n in qmodel.graph.node if name in n.output), None)
+    if producer is None or producer.op_type == "Quant" or not is_quantizer(FixedType.parse(layer["types"]["result"])):
+        return name
+    readers = [n for n in qmodel.graph.node if name in n.input]
+    return readers[0].output[0] if len(readers) == 1 and readers[0].op_type == "Quant" else None
+
+
 def first_divergence_from_qonnx(qmodel, sim, x: np.ndarray) -> str | None:
-    """The first layer (in the core's order) whose output differs from the QONNX tensor of the same
-    name, on one input; the layers hls4ml fused away have no QONNX tensor and are passed over."""
+    """The first layer (in the core's order) whose output differs from its QONNX tensor, on one
+    input; the layers hls4ml fused away have no QONNX tensor and are passed over."""
     from qonnx.core.onnx_exec import execute_onnx
 
     context = execute_onnx(qmodel, {qmodel.graph.input[0].name: x.astype(np.float32)}, return_full_exec_context=True)
     traces = sim.run(x, trace=True).traces
     for layer in sim.layers:
-        tensor = context.get(layer["output"])
+        tensor = context.get(_qonnx_counterpart(qmodel, layer) or "")
         mine = traces.get(layer["name"])
         if tensor is None or mine is None or np.size(tensor) != mine.raw.size:
             continue

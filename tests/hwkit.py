@@ -289,3 +289,29 @@ def brevitas_per_channel(seed: int = 0, bits: int = 4):
         model[1].weight[:4] *= 8
         model[5].weight[:3] *= 0.1
     return _calibrated(model, (1, 16, 16), seed)
+
+
+def brevitas_input_scaling(seed: int = 0, bits: int = 4):
+    """Input scaling in the model's forward, as users write it (`2 * x - 1` to map [0, 1) images onto
+    [-1, 1)), before an 8-bit signed input quantizer; then conv, ReLU, linear, QuantIdentity."""
+    import torch
+    from brevitas import nn as qnn
+    from brevitas.quant import Int8ActPerTensorFixedPoint
+
+    weights, acts, unsigned = _brevitas_quants(bits)
+
+    class Scaled(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.inp = qnn.QuantIdentity(act_quant=Int8ActPerTensorFixedPoint)
+            self.conv = qnn.QuantConv2d(1, 4, 3, weight_quant=weights, bias=False)
+            self.relu = qnn.QuantReLU(act_quant=unsigned)
+            self.fc = qnn.QuantLinear(4 * 6 * 6, 10, bias=False, weight_quant=weights)
+            self.out = qnn.QuantIdentity(act_quant=acts)
+
+        def forward(self, x):
+            x = self.inp(2 * x - 1)
+            return self.out(self.fc(torch.flatten(self.relu(self.conv(x)), 1)))
+
+    torch.manual_seed(seed)
+    return _calibrated(Scaled(), (1, 8, 8), seed)

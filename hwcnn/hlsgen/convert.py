@@ -22,7 +22,7 @@ import numpy as np
 from hwcnn.artifacts import Project, generator_digest
 from hwcnn.errors import HwcnnError
 from hwcnn.fixed import FixedType
-from hwcnn.hlsgen import batchnorm, describe, extensions
+from hwcnn.hlsgen import affine, describe, extensions
 from hwcnn.hlsgen.config import HlsConfig
 from hwcnn.hlsgen.precision import apply_overrides, assign_precisions
 from hwcnn.outputs import output_dir, replace_json
@@ -30,58 +30,76 @@ from hwcnn.outputs import output_dir, replace_json
 # QONNX operations hwcnn's flow (hls4ml conversion + simulator) handles
 SUPPORTED_OPS = {
     "Quant", "Conv", "Relu", "Tanh", "MaxPool", "AveragePool", "GlobalAveragePool", "MatMul", "Add", "Flatten",
-    "Reshape", "Transpose", "Concat", "ReduceMean", "BatchNormalization",
+    "Reshape", "Transpose", "Concat", "ReduceMean", "BatchNormalization", "Mul", "Sub", "Div",
 }
 
 
 def check_supported(qmodel) -> None:
-    """Name every operation hwcnn cannot carry to hardware at once, before hls4ml trips over one."""
-    for node in qmodel.graph.node:
-        if node.op_type == "BatchNormalization":
-            batchnorm.chain(qmodel, node.name)  # a quantizer after it, or refused
+    """Refuse, with every reason at once (one line), what hwcnn cannot carry to hardware exactly,
+    before hls4ml trips over it."""
+    reasons = []
     bad: dict[str, list[str]] = {}
     for node in qmodel.graph.node:
         if node.op_type not in SUPPORTED_OPS:
             bad.setdefault(node.op_type, []).append(node.name)
     if bad:
-        listed = "; ".join(f"{op} (node {', '.join(names[:3])}{', ...' if len(names) > 3 else ''})"
-                           for op, names in bad.items())
-        raise HwcnnError(f"unsupported operation{'s' if len(bad) > 1 else ''} {listed}; hwcnn supports "
-                         f"{', '.join(sorted(SUPPORTED_OPS))}")
-    not_pow2 = [node for node in qmodel.graph.node if node.op_type == "Quant"
-                and np.size(qmodel.get_initializer(node.input[1])) == 1
-                and np.frexp(float(np.ravel(qmodel.get_initializer(node.input[1]))[0]))[0] != 0.5]
+        listed = "; ".join(f"{op} (node {_names(names)})" for op, names in bad.items())
+        reasons.append(f"unsupported operation{'s' if len(bad) > 1 else ''} {listed}; hwcnn supports "
+                       f"{', '.join(sorted(SUPPORTED_OPS))}")
+    for node in qmodel.graph.node:  # a batch norm or constant arithmetic must lead to a quantizer
+        if _is_affine(qmodel, node) and not _is_affine(qmodel, _producer(qmodel, node.input[0])):
+            try:
+                affine.chain(qmodel, node.input[0], f"{node.op_type} {node.name}")
+            except HwcnnError as err:
+                reasons.append(str(err))
+    scales = {n.name: qmodel.get_initializer(n.input[1]) for n in qmodel.graph.node if n.op_type == "Quant"}
+    not_pow2 = [name for name, v in scales.items() if np.size(v) == 1 and np.frexp(float(np.ravel(v)[0]))[0] != 0.5]
     if not_pow2:
-        listed = ", ".join(f"{n.name} (scale {float(np.ravel(qmodel.get_initializer(n.input[1]))[0]):.6g})"
-                           for n in not_pow2[:4])
-        raise HwcnnError(f"quantizer scales that are not powers of two: {listed}{', ...' if len(not_pow2) > 4 else ''}; "
-                         "QONNX multiplies by them in float32, which fixed point cannot reproduce bit for bit: use "
-                         "power-of-two scales (Brevitas' *FixedPoint quantizers, e.g. Int8ActPerTensorFixedPoint)")
-    per_channel = [node for node in qmodel.graph.node
-                   if node.op_type == "Quant" and np.size(qmodel.get_initializer(node.input[1])) > 1]
+        listed = ", ".join(f"{name} (scale {float(np.ravel(scales[name])[0]):.6g})" for name in not_pow2[:4])
+        reasons.append(f"quantizer scales that are not powers of two: {listed}{', ...' if len(not_pow2) > 4 else ''}; "
+                       "QONNX multiplies by them in float32, which fixed point cannot reproduce bit for bit: use "
+                       "power-of-two scales (Brevitas' *FixedPoint quantizers, e.g. Int8ActPerTensorFixedPoint)")
+    per_channel = [name for name, v in scales.items() if np.size(v) > 1]
     if per_channel:
         # hls4ml 1.3.0's QONNX frontend fails on them (a bare IndexError while it builds the scale layer);
         # per-channel powers of two on weights are made one scale by hwcnn's qonnx pass, these are what is left
-        node = per_channel[0]
-        scales = np.unique(qmodel.get_initializer(node.input[1]))
-        what = "an activation" if qmodel.get_initializer(node.input[0]) is None else "a weight"
-        raise HwcnnError(f"per-channel quantizer scales on {what} tensor ({', '.join(n.name for n in per_channel[:4])}"
-                         f"{', ...' if len(per_channel) > 4 else ''}; {node.name} has {len(scales)} scales such as "
-                         f"{', '.join(f'{v:.6g}' for v in scales[:3])}) are not supported: hwcnn takes per-channel "
-                         "power-of-two scales on weights (Int8WeightPerChannelFixedPoint) and one power-of-two scale "
-                         "per activation tensor")
+        first = np.unique(scales[per_channel[0]])
+        reasons.append(f"per-channel quantizer scales ({_names(per_channel)}; {per_channel[0]} has {len(first)} "
+                       f"scales such as {', '.join(f'{v:.6g}' for v in first[:3])}) are not supported: hwcnn takes "
+                       "per-channel power-of-two scales on weights (Int8WeightPerChannelFixedPoint) and one "
+                       "power-of-two scale per activation tensor")
     floats = [node.name for node in qmodel.graph.node if _float_bias(qmodel, node)]
     if floats:
-        raise HwcnnError(f"unquantized (float) bias in {', '.join(floats[:4])}{', ...' if len(floats) > 4 else ''}: "
-                         "QONNX adds it in float32, which fixed point cannot reproduce bit for bit; give the layer "
-                         "a Brevitas bias quantizer (bias_quant=Int16Bias or Int32Bias) or bias=False")
+        reasons.append(f"unquantized (float) bias in {_names(floats)}: QONNX adds it in float32, which fixed point "
+                       "cannot reproduce bit for bit; give the layer a Brevitas bias quantizer (bias_quant=Int16Bias "
+                       "or Int32Bias) or bias=False")
+    if reasons:
+        raise HwcnnError("; and ".join(reasons))
+
+
+def _names(names: list[str]) -> str:
+    return ", ".join(names[:4]) + (", ..." if len(names) > 4 else "")
+
+
+def _producer(qmodel, tensor: str):
+    return next((n for n in qmodel.graph.node if tensor in n.output), None)
+
+
+def _is_affine(qmodel, node) -> bool:
+    """A batch norm, or Mul/Add/Sub/Div by a constant that is not a layer's bias."""
+    if node is None or node.op_type not in affine.AFFINE:
+        return False
+    return node.op_type == "BatchNormalization" or (affine.constant_operand(qmodel, node) is not None
+                                                    and not _float_bias(qmodel, node))
 
 
 def _float_bias(qmodel, node) -> bool:
-    """A Conv bias, or the constant term of an Add, that no Quant node makes (zero is exact in any type)."""
+    """A Conv bias, or the constant term of an Add after a Conv or MatMul, that no Quant node makes
+    (zero is exact in any type)."""
     if node.op_type == "Conv" and len(node.input) > 2:
         candidates = [node.input[2]]
-    elif node.op_type == "Add":
+    elif node.op_type == "Add" and any(getattr(_producer(qmodel, t), "op_type", None) in ("Conv", "MatMul")
+                                       for t in node.input):
         candidates = list(node.input)
     else:
         return False
@@ -92,8 +110,25 @@ def _float_bias(qmodel, node) -> bool:
     return False
 
 
+def _quant_type(qmodel, node) -> FixedType | None:
+    """The fixed-point type of a Quant node with one power-of-two scale and zero point 0, else None."""
+    scale = qmodel.get_initializer(node.input[1])
+    zero = qmodel.get_initializer(node.input[2])
+    bits = qmodel.get_initializer(node.input[3])
+    if scale is None or bits is None or np.size(scale) != 1 or np.any(zero != 0):
+        return None
+    mant, exp = np.frexp(float(np.asarray(scale).ravel()[0]))
+    if mant != 0.5:
+        return None
+    width = int(np.asarray(bits).ravel()[0])
+    frac = 1 - int(exp)  # scale = 2^(exp-1)
+    return FixedType(width, width - frac, bool(_attr(node, "signed", 1)))
+
+
 def input_type(qmodel) -> FixedType:
-    """The exact fixed-point type of the graph input: that of the first Quant node it feeds."""
+    """The exact fixed-point type of the graph input: that of the first Quant node it feeds, or,
+    through constant input scaling (such as `2x - 1`), the grid and range that the scaling maps
+    exactly onto that quantizer's."""
     name = qmodel.graph.input[0].name
     seen = {name}
     for node in qmodel.graph.node:
@@ -108,20 +143,21 @@ def input_type(qmodel) -> FixedType:
             raise HwcnnError(f"the graph input reaches its quantizer through {node.op_type} {node.name}; hwcnn "
                              "cannot carry that to hls4ml exactly yet: quantize the input before flattening it "
                              "(a QuantIdentity first, then Flatten)")
+        if _is_affine(qmodel, node):
+            _, _, quant = affine.chain(qmodel, node.input[0], f"the input scaling {node.name}")
+            q = _quant_type(qmodel, quant)
+            t = None if q is None else affine.input_grid(qmodel, node.input[0], q)
+            if t is None:
+                raise HwcnnError(f"the input scaling before {quant.name} is not exact on any fixed-point input grid: "
+                                 "hwcnn takes scaling by a power of two and an offset on the quantizer's grid "
+                                 "(such as 2x - 1); do other normalisation before the model")
+            return t
         if node.op_type != "Quant":
             break
-        scale = qmodel.get_initializer(node.input[1])
-        zero = qmodel.get_initializer(node.input[2])
-        bits = qmodel.get_initializer(node.input[3])
-        if scale is None or bits is None or np.size(scale) != 1 or np.any(zero != 0):
+        t = _quant_type(qmodel, node)
+        if t is None:
             break
-        mant, exp = np.frexp(float(np.asarray(scale).ravel()[0]))
-        if mant != 0.5:
-            break
-        signed = bool(_attr(node, "signed", 1))
-        width = int(np.asarray(bits).ravel()[0])
-        frac = 1 - int(exp)  # scale = 2^(exp-1)
-        return FixedType(width, width - frac, signed)
+        return t
     raise HwcnnError("the graph input must feed a Quant node with one power-of-two scale and zero point 0 "
                      "(quantize the input, e.g. with a Brevitas QuantIdentity)")
 

@@ -14,7 +14,7 @@ import numpy as np
 from hwcnn import intervals as rules
 from hwcnn.errors import HwcnnError
 from hwcnn.fixed import FixedType, from_float
-from hwcnn.hlsgen import batchnorm
+from hwcnn.hlsgen import affine
 from hwcnn.hwdesc import is_quantizer
 from hwcnn.intervals import Interval, LayerPrecision
 from hwcnn.layers import Kind
@@ -124,16 +124,18 @@ def _choose(kind: Kind, layer, ins: list[Interval], input_type: FixedType, hm, q
         given = fixed_of(layer.get_output_variable().type.precision)
         return rules.weighted(ins[0], w_raw, wt, b_raw, bt, channel_axis=1 if kind is Kind.DENSE else 3,
                               padded=padded, quantizer=given if is_quantizer(given) else None)
-    if kind is Kind.BATCH_NORMALIZATION:
-        levels, relu_after = batchnorm.levels_of(qmodel, layer.name)
+    if kind in (Kind.BATCH_NORMALIZATION, Kind.APPLY_ALPHA):
+        what = "batch norm" if kind is Kind.BATCH_NORMALIZATION else "constant scaling"
+        where = f"{what} {layer.name}"
+        scale = np.ravel(layer.weights["scale"].data_unquantized)
+        levels, relu_after = affine.levels_of(qmodel, layer.inputs[0], scale.size, where)
         carrier = layer
         if relu_after:  # the ReLU layer after it carries the quantizer
             (carrier,) = [c for c in hm.get_layers() if layer.outputs[0] in c.inputs]
         q = fixed_of(carrier.get_output_variable().type.precision)
         if not is_quantizer(q):
-            raise HwcnnError(f"internal: batch norm {layer.name}: hls4ml did not give it its quantizer's type")
-        return rules.batch_norm(ins[0], levels, q, relu_after, np.ravel(layer.weights["scale"].data_unquantized),
-                                f"batch norm {layer.name}")
+            raise HwcnnError(f"internal: {where}: hls4ml did not give it its quantizer's type")
+        return rules.affine(ins[0], levels, q, relu_after, scale, what, where)
     if kind is Kind.POOLING2D:
         h, w = a("pool_height"), a("pool_width")
         window = f"{h}x{w} window, stride {a('stride_height')}x{a('stride_width')}"

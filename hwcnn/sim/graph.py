@@ -282,6 +282,7 @@ _KERNELS = {
     Kind.RESHAPE: _reshape,
     Kind.ACTIVATION: _activation,
     Kind.BATCH_NORMALIZATION: _batch_normalization,
+    Kind.APPLY_ALPHA: _batch_normalization,  # hls4ml's ApplyAlpha is a BatchNormalization: the same normalize
     Kind.DENSE: _dense,
     Kind.CONV2D: _conv2d,
     Kind.POINTWISE_CONV2D: _conv2d,  # pointwise_conv_2d_cl: the same dense_latency per pixel

@@ -175,8 +175,3 @@ def test_overlapping_pool_is_refused_before_csim(tmp_path):
     """hls4ml's io_stream pooling asserts pool == stride; that assert would abort the process."""
     with pytest.raises(HwcnnError, match="pool size == stride"):
         make_project(_tiny_qat(torch.nn.MaxPool2d(3, 2)), tmp_path / "p")
-
-
-def test_unfolded_batch_norm_is_refused(tmp_path):
-    with pytest.raises(HwcnnError, match="fold_batch_norm"):
-        make_project(_tiny_qat(torch.nn.MaxPool2d(2), batch_norm=True), tmp_path / "p")

@@ -8,6 +8,17 @@ from functools import partial
 
 import numpy as np
 import pytest
+from hwkit import (
+    Shared,
+    brevitas_cnn,
+    brevitas_input_scaling,
+    brevitas_mlp,
+    brevitas_per_channel,
+    brevitas_residual,
+    compiled,
+    once,
+    plain_export,
+)
 from numpy.testing import assert_array_equal
 
 from hwcnn.cli import main
@@ -15,8 +26,6 @@ from hwcnn.errors import HwcnnError
 from hwcnn.export import execute_qonnx, load_qonnx
 from hwcnn.hlsgen.csim import run_csim
 from hwcnn.sim import load_simulator
-from hwkit import (Shared, brevitas_cnn, brevitas_mlp, brevitas_per_channel, brevitas_residual, compiled, once,
-                   plain_export)
 
 pytestmark = pytest.mark.slow
 
@@ -57,6 +66,9 @@ PATTERNS = {
     # quantizer's level for every accumulator value (hwcnn/requant.py)
     "mlp-batchnorm1d-before-each-quantizer": (partial(brevitas_mlp, batch_norm=True), (1, 28, 28)),
     "cnn-3x32x32-batchnorm2d-relu-2bit-maxpool": (partial(brevitas_cnn, batch_norm=True), (3, 32, 32)),
+    # input scaling 2x - 1 before the input quantizer: the core's input is the grid the scaling maps
+    # onto the quantizer's exactly (ufixed<8,0>), the scaling one fitted layer
+    "input-scaling-2x-minus-1": (brevitas_input_scaling, (1, 8, 8)),
     # per-channel power-of-two weight scales: one finer scale with more bits (hwcnn's qonnx pass)
     "cnn-per-channel-pow2-weight-scales": (brevitas_per_channel, (1, 16, 16)),
     "residual-add-sharing-one-quantizer": (brevitas_residual, (1, 16, 16)),
@@ -109,6 +121,7 @@ def test_a_float_bias_is_refused_with_what_to_do(tmp_path, capsys):
     assert main(["convert", str(onnx), "--out", str(tmp_path / "hls")]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "unquantized (float) bias in Conv_0" in err and "bias_quant" in err
+    assert "quantizer scales that are not powers of two: Quant_" in err  # every reason at once: its weight scale too
 
 
 def test_a_conversion_that_is_not_exact_is_refused_with_the_layer_named(tmp_path, monkeypatch):
@@ -138,7 +151,7 @@ def test_a_batch_norm_with_no_quantizer_after_it_is_refused(tmp_path, capsys):
     capsys.readouterr()  # what torch's exporter printed
     assert main(["convert", str(onnx), "--out", str(tmp_path / "hls")]) == 2
     err = capsys.readouterr().err.strip()
-    assert len(err.splitlines()) == 1 and "batch norm BatchNormalization_0 is not followed by a quantizer" in err
+    assert len(err.splitlines()) == 1 and "BatchNormalization BatchNormalization_0 is not followed by a quantizer" in err
     assert not (tmp_path / "hls").exists()
 
 
@@ -201,7 +214,7 @@ def test_per_channel_scales_that_are_not_powers_of_two_are_refused_by_name(tmp_p
     capsys.readouterr()  # what torch's exporter printed
     assert main(["convert", str(onnx), "--out", str(tmp_path / "hls")]) == 2
     err = capsys.readouterr().err.strip()
-    assert len(err.splitlines()) == 1 and "per-channel quantizer scales on a weight tensor (Quant_1; Quant_1 has 4" in err
+    assert len(err.splitlines()) == 1 and "per-channel quantizer scales (Quant_1; Quant_1 has 4 scales" in err
 
 
 def test_scales_that_are_not_powers_of_two_are_refused_by_name(tmp_path, capsys):
@@ -217,3 +230,44 @@ def test_scales_that_are_not_powers_of_two_are_refused_by_name(tmp_path, capsys)
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "quantizer scales that are not powers of two: Quant_" in err
     assert "(scale 0." in err
+
+
+def test_input_normalisation_no_input_grid_makes_exact_is_refused(tmp_path, capsys):
+    """(x - mean) / std before the input quantizer: no fixed-point input grid maps onto its grid."""
+    import torch
+    from brevitas import nn as qnn
+    from brevitas.quant import Int8ActPerTensorFixedPoint
+
+    class Normalised(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.inp = qnn.QuantIdentity(act_quant=Int8ActPerTensorFixedPoint)
+
+        def forward(self, x):
+            return torch.flatten(self.inp((x - 0.1307) / 0.3081), 1)
+
+    onnx = plain_export(Normalised().eval(), (1, 4, 4), tmp_path / "m.onnx")
+    capsys.readouterr()  # what torch's exporter printed
+    assert main(["convert", str(onnx), "--out", str(tmp_path / "hls")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "is not exact on any fixed-point input grid" in err and "2x - 1" in err
+
+
+def test_a_wrong_batch_norm_fit_is_caught_naming_the_layer(tmp_path, monkeypatch):
+    """The conversion's own check compares each layer with QONNX's quantizer output after it."""
+    import hwcnn.hlsgen.precision as precision
+
+    fit = precision.rules.affine
+
+    def off_by_one_bias(*args, **kwargs):
+        choice = fit(*args, **kwargs)
+        choice.weights["bias"] = choice.weights["bias"] + 2 ** choice.types["bias"].frac  # +1 in every channel
+        return choice
+
+    monkeypatch.setattr(precision.rules, "affine", off_by_one_bias)
+    onnx = plain_export(brevitas_mlp(batch_norm=True), (1, 28, 28), tmp_path / "mlp.onnx")
+    with pytest.raises(HwcnnError, match=r"differs from the QONNX model on \d+ of 16 .* first at layer "
+                                         r"BatchNormalization_0"):
+        from hwcnn import pipeline
+
+        pipeline.run(pipeline.RunConfig(project=tmp_path / "hls", qonnx=onnx, progress=False), "convert", "convert")
