@@ -26,12 +26,14 @@ def qonnx_passes():
     from qonnx.util.cleanup import cleanup_model
 
     from hwcnn.qonnx_ext import AveragePoolToChannelsLast
-    from hwcnn.qonnx_transforms import (ChannelsLastConcat, ChannelsLastGlobalAveragePool, GemmZeroBias,
+    from hwcnn.qonnx_transforms import (BipolarQuantToQuant, ChannelsLastConcat, ChannelsLastGlobalAveragePool, GemmZeroBias,
                                         MoveQuantActivationBeforeConcat, PerChannelPow2WeightsToPerTensor)
 
     return [
         # constant folding, shape inference, unique names: what every qonnx consumer expects
         ("cleanup", cleanup_model),
+        # hls4ml's binary (XNOR) path gives the sign of zero as -1, QONNX as +1: Quant nodes of the same function
+        ("bipolar_quant_to_quant", lambda m: m.transform(BipolarQuantToQuant())),
         # hls4ml takes one scale per weight tensor; per-channel powers of two fit one finer one exactly
         ("per_channel_pow2_weights", lambda m: m.transform(PerChannelPow2WeightsToPerTensor())),
         # qonnx has no channels-last AveragePool and hls4ml takes no other (see qonnx_ext.py)

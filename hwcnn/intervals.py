@@ -168,6 +168,8 @@ def affine(x: Interval, levels_of, quantizer: FixedType, relu_after: bool, ideal
     acc = requant.accumulator_values(x.lo, x.hi, x.type)
     levels = levels_of(acc * x.type.lsb)
     t = quantizer
+    if quantizer.width == 1 and quantizer.signed:  # bipolar: the levels -1 and +1, 2 bits saturating symmetrically
+        quantizer = t = FixedType(2, quantizer.integer + 1, True, Rounding.RND_CONV, Overflow.SAT_SYM)
     if relu_after:
         t = FixedType(quantizer.width + 1, quantizer.integer + 1, True, quantizer.rounding, Overflow.SAT)
     f = requant.fit(acc, x.type.frac, levels, t, requant.clip_levels(quantizer), ideal_scale, where)

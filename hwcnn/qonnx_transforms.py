@@ -229,3 +229,39 @@ class PerChannelPow2WeightsToPerTensor(Transformation):
             model.set_initializer(node.input[3], np.array(float(bits.ravel()[0]) + spread, dtype=np.float32))
             changed = True
         return model, changed
+
+
+class BipolarQuantToQuant(Transformation):
+    """BipolarQuant (1-bit, +-scale) -> the Quant node of the same function.
+
+    Works around: hls4ml 1.3.0 maps BipolarQuant onto its XNOR types and binary_tanh, whose sign
+    of zero (-1) is not QONNX's (+1). On weights, the +-scale values become a 2-bit narrow Quant
+    that returns them unchanged; on activations, a 1-bit signed Quant, which QONNX executes as the
+    same sign (x >= 0 -> +scale, else -scale) and hwcnn carries as a batch norm or constant scaling
+    fitted onto the levels -1 and +1 (hwcnn/requant.py).
+    """
+
+    def apply(self, model):
+        changed = False
+        for node in list(model.graph.node):
+            if node.op_type != "BipolarQuant":
+                continue
+            scale = model.get_initializer(node.input[1])
+            if scale is None:
+                continue
+            w = model.get_initializer(node.input[0])
+            zero, bits = model.make_new_valueinfo_name(), model.make_new_valueinfo_name()
+            model.set_initializer(zero, np.array(0.0, dtype=np.float32))
+            inputs = [node.input[0], node.input[1], zero, bits]
+            if w is not None:
+                model.set_initializer(node.input[0], (np.where(w >= 0, 1.0, -1.0) * scale).astype(np.float32))
+                model.set_initializer(bits, np.array(2.0, dtype=np.float32))
+                narrow = 1
+            else:
+                model.set_initializer(bits, np.array(1.0, dtype=np.float32))
+                narrow = 0
+            quant = helper.make_node("Quant", inputs, list(node.output), name=node.name, domain="qonnx.custom_op.general",
+                                     signed=1, narrow=narrow, rounding_mode="ROUND")
+            _replace(model, node, [quant])
+            changed = True
+        return model, changed

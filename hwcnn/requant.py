@@ -120,15 +120,34 @@ def _ties_to_level(t: np.ndarray, rounding: Rounding) -> tuple[np.ndarray, np.nd
 
 
 def _channel(acc, low, high, ideal: float):
-    """(scale, bias) raw integers with low <= acc*scale + bias <= high, scale near `ideal`."""
-    base = int(np.round(ideal))
-    for d in (0, -1, 1, -2, 2, -3, 3):
-        s = base + d
-        lo = int(np.max(low - acc * s))
-        hi = int(np.min(high - acc * s))
+    """(scale, bias) raw integers with low <= acc*scale + bias <= high for every point, the scale
+    nearest `ideal`; None if no integer scale has a bias that fits.
+
+    Eliminating the bias leaves one bound on the scale per pair of points (Helly's theorem in one
+    dimension: intervals that meet pairwise share a point), so the feasible scales are exact."""
+    s = int(np.round(ideal))
+    if np.abs(acc).max(initial=0) * abs(s) < 2**61:  # the scale nearest the ideal first: one pass, not pairs
+        lo, hi = int(np.max(low - acc * s)), int(np.min(high - acc * s))
         if lo <= hi:
             return s, _roundest(lo, hi)
-    return None
+    d = acc[None, :] - acc[:, None]  # acc_j - acc_i
+    room = high[None, :] - low[:, None]  # high_j - low_i >= scale * (acc_j - acc_i)
+    if np.any(room[d == 0] < 0):
+        return None
+    up = room[d > 0] // d[d > 0]
+    down = -((-room[d < 0]) // d[d < 0])
+    s_hi = int(up.min()) if up.size else None
+    s_lo = int(down.max()) if down.size else None
+    if s_lo is not None and s_hi is not None and s_lo > s_hi:
+        return None
+    s = int(np.round(ideal))
+    s = max(s, s_lo) if s_lo is not None else s
+    s = min(s, s_hi) if s_hi is not None else s
+    if np.abs(acc).max(initial=0) * abs(s) >= 2**61:
+        return None
+    lo = int(np.max(low - acc * s))
+    hi = int(np.min(high - acc * s))
+    return (s, _roundest(lo, hi)) if lo <= hi else None
 
 
 def _roundest(lo: int, hi: int) -> int:

@@ -103,7 +103,10 @@ def _qonnx_counterpart(qmodel, layer) -> str | None:
     if producer is None or producer.op_type == "Quant" or not is_quantizer(FixedType.parse(layer["types"]["result"])):
         return name
     readers = [n for n in qmodel.graph.node if name in n.input]
-    return readers[0].output[0] if len(readers) == 1 and readers[0].op_type == "Quant" else None
+    if len(readers) == 1 and readers[0].op_type == "Quant":
+        return readers[0].output[0]
+    affine = layer["kind"] in ("BatchNormalization", "ApplyAlpha")
+    return None if affine and len(readers) == 1 and readers[0].op_type == "Relu" else name
 
 
 def first_divergence_from_qonnx(qmodel, sim, x: np.ndarray) -> str | None:

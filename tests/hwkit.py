@@ -315,3 +315,26 @@ def brevitas_input_scaling(seed: int = 0, bits: int = 4):
 
     torch.manual_seed(seed)
     return _calibrated(Scaled(), (1, 8, 8), seed)
+
+
+def brevitas_binary(seed: int = 0, act_bits: int = 1):
+    """A binary network as FINN's BNN examples write it: binary weights (+-1, Brevitas'
+    SignedBinaryWeightPerTensorConst at scale 1), each QuantLinear followed by a BatchNorm1d and a
+    binary (`act_bits` 1: bipolar sign) or 2-bit activation; 2-bit logits."""
+    import torch
+    from brevitas import nn as qnn
+    from brevitas.quant import Int8ActPerTensorFixedPoint, SignedBinaryActPerTensorConst, SignedBinaryWeightPerTensorConst
+
+    class BinaryWeights(SignedBinaryWeightPerTensorConst):
+        scaling_const = 1.0
+
+    _, two_bit, _ = _brevitas_quants(2)
+    acts = SignedBinaryActPerTensorConst if act_bits == 1 else _brevitas_quants(act_bits)[1]
+    torch.manual_seed(seed)
+    layers = [qnn.QuantIdentity(act_quant=Int8ActPerTensorFixedPoint), torch.nn.Flatten()]
+    for n_in, n_out in ((64, 32), (32, 16)):
+        layers += [qnn.QuantLinear(n_in, n_out, bias=False, weight_quant=BinaryWeights),
+                   _trained_like(torch.nn.BatchNorm1d(n_out)), qnn.QuantIdentity(act_quant=acts)]
+    layers += [qnn.QuantLinear(16, 10, bias=False, weight_quant=BinaryWeights), torch.nn.BatchNorm1d(10),
+               qnn.QuantIdentity(act_quant=two_bit)]
+    return _calibrated(torch.nn.Sequential(*layers), (1, 8, 8), seed, signed=True)

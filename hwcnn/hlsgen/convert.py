@@ -52,6 +52,13 @@ def check_supported(qmodel) -> None:
                 affine.chain(qmodel, node.input[0], f"{node.op_type} {node.name}")
             except HwcnnError as err:
                 reasons.append(str(err))
+    for node in qmodel.graph.node:  # the sign function (a 1-bit signed Quant) is carried as a fitted affine layer
+        bits = qmodel.get_initializer(node.input[3]) if node.op_type == "Quant" else None
+        if bits is not None and float(np.ravel(bits)[0]) == 1 and _attr(node, "signed", 1) \
+                and qmodel.get_initializer(node.input[0]) is None and not _is_affine(qmodel, _producer(qmodel, node.input[0])):
+            reasons.append(f"the binary (bipolar) activation {node.name} does not follow a batch norm or a constant "
+                           "scaling: hwcnn computes the sign function exactly only as such a layer's output "
+                           "(as binary networks have it: QuantLinear, BatchNorm1d, binary QuantIdentity)")
     scales = {n.name: qmodel.get_initializer(n.input[1]) for n in qmodel.graph.node if n.op_type == "Quant"}
     not_pow2 = [name for name, v in scales.items() if np.size(v) == 1 and np.frexp(float(np.ravel(v)[0]))[0] != 0.5]
     if not_pow2:

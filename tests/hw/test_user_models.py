@@ -8,17 +8,6 @@ from functools import partial
 
 import numpy as np
 import pytest
-from hwkit import (
-    Shared,
-    brevitas_cnn,
-    brevitas_input_scaling,
-    brevitas_mlp,
-    brevitas_per_channel,
-    brevitas_residual,
-    compiled,
-    once,
-    plain_export,
-)
 from numpy.testing import assert_array_equal
 
 from hwcnn.cli import main
@@ -26,6 +15,8 @@ from hwcnn.errors import HwcnnError
 from hwcnn.export import execute_qonnx, load_qonnx
 from hwcnn.hlsgen.csim import run_csim
 from hwcnn.sim import load_simulator
+from hwkit import (Shared, _brevitas_quants, brevitas_binary, brevitas_cnn, brevitas_input_scaling, brevitas_mlp,
+                   brevitas_per_channel, brevitas_residual, compiled, once, plain_export)
 
 pytestmark = pytest.mark.slow
 
@@ -66,6 +57,10 @@ PATTERNS = {
     # quantizer's level for every accumulator value (hwcnn/requant.py)
     "mlp-batchnorm1d-before-each-quantizer": (partial(brevitas_mlp, batch_norm=True), (1, 28, 28)),
     "cnn-3x32x32-batchnorm2d-relu-2bit-maxpool": (partial(brevitas_cnn, batch_norm=True), (3, 32, 32)),
+    # binary weights (+-1 as a 2-bit narrow Quant) with bipolar (sign) or 2-bit activations after a batch
+    # norm, fitted onto the levels -1 and +1 (saturating symmetrically) or the 2-bit quantizer's
+    "binary-1w1a-mlp-batchnorm-sign": (brevitas_binary, (1, 8, 8)),
+    "binary-1w2a-mlp-batchnorm": (partial(brevitas_binary, act_bits=2), (1, 8, 8)),
     # input scaling 2x - 1 before the input quantizer: the core's input is the grid the scaling maps
     # onto the quantizer's exactly (ufixed<8,0>), the scaling one fitted layer
     "input-scaling-2x-minus-1": (brevitas_input_scaling, (1, 8, 8)),
@@ -271,3 +266,18 @@ def test_a_wrong_batch_norm_fit_is_caught_naming_the_layer(tmp_path, monkeypatch
         from hwcnn import pipeline
 
         pipeline.run(pipeline.RunConfig(project=tmp_path / "hls", qonnx=onnx, progress=False), "convert", "convert")
+
+
+def test_a_binary_activation_straight_after_a_layer_is_refused(tmp_path, capsys):
+    import torch
+    from brevitas import nn as qnn
+    from brevitas.quant import SignedBinaryActPerTensorConst, Uint8ActPerTensorFixedPoint
+
+    model = torch.nn.Sequential(qnn.QuantIdentity(act_quant=Uint8ActPerTensorFixedPoint), torch.nn.Flatten(),
+                                qnn.QuantLinear(64, 4, bias=False, weight_quant=_brevitas_quants(4)[0]),
+                                qnn.QuantIdentity(act_quant=SignedBinaryActPerTensorConst)).eval()
+    onnx = plain_export(model, (1, 8, 8), tmp_path / "m.onnx")
+    capsys.readouterr()  # what torch's exporter printed
+    assert main(["convert", str(onnx), "--out", str(tmp_path / "hls")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "binary (bipolar) activation Quant_" in err and "does not follow a batch" in err
