@@ -107,8 +107,10 @@ def _load_model(cfg: RunConfig, st: RunState) -> None:
     st.model, st.input_shape, st.dataset = model, (mc.in_channels, 32, 32), mc.dataset
 
 
-def _inputs_file(path: Path, shape: list[int], n: int) -> np.ndarray:
-    """A user's inputs: a float array of N images of the core's input shape (flat rows accepted)."""
+def _inputs_file(path: Path, shape: list[int], input_type: str, n: int) -> np.ndarray:
+    """A user's inputs: a float array of N images of the core's input shape (flat rows accepted),
+    every value on the core's input grid: off it, the hardware's input port would truncate where
+    the model's quantizer rounds, and the comparison would not be of the same inputs."""
     try:
         x = np.load(path, allow_pickle=False)
     except (OSError, ValueError) as err:
@@ -124,6 +126,15 @@ def _inputs_file(path: Path, shape: list[int], n: int) -> np.ndarray:
     x = x[:n].astype(np.float32).reshape(-1, *shape)
     if not np.all(np.isfinite(x)):
         raise HwcnnError(f"--inputs {path}: holds NaN or infinity")
+    from hwcnn.fixed import FixedType, from_float
+
+    t = FixedType.parse(input_type)
+    off = np.count_nonzero(from_float(x, t) * t.lsb != x)
+    if off:
+        lo, hi = t.min_raw * t.lsb, t.max_raw * t.lsb
+        raise HwcnnError(f"--inputs {path}: {off} values are not on the core's input grid {t.hls4ml()} (multiples of "
+                         f"2^{-t.frac} in [{lo:g}, {hi:g}]); round them onto it first, e.g. "
+                         f"np.clip(np.round(x * {2 ** t.frac}), {t.min_raw}, {t.max_raw}) / {2 ** t.frac}")
     return x
 
 
@@ -174,7 +185,8 @@ def load_test_images(cfg: RunConfig, st: RunState) -> None:
         raise HwcnnError(f"--n must be at least 1, got {cfg.n_images}")
     manifest = Project(_project(cfg)).manifest() if cfg.inputs is not None or st.dataset is None else None
     if cfg.inputs is not None:
-        st.x, st.labels, st.provenance = _inputs_file(cfg.inputs, manifest["input_shape"], cfg.n_images), None, \
+        st.x, st.labels, st.provenance = _inputs_file(cfg.inputs, manifest["input_shape"], manifest["input_type"],
+                                                                 cfg.n_images), None, \
             {"inputs": str(cfg.inputs)}
         return
     dataset = st.dataset or manifest["dataset"]

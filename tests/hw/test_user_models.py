@@ -198,6 +198,18 @@ def test_inputs_of_the_wrong_shape_are_refused(mlp_files, tmp_path, capsys):
         assert len(err.splitlines()) == 1 and "is not N images of the core's input shape (1, 28, 28)" in err
 
 
+def test_inputs_off_the_input_grid_are_refused_naming_it(mlp_files, tmp_path, capsys):
+    """The hardware's input port truncates where the quantizer rounds: not the same inputs."""
+    _, project = mlp_files
+    x = np.zeros((3, 1, 28, 28), dtype=np.float32)
+    x[1, 0, 5, 5] = 0.3  # not a multiple of 2^-7
+    np.save(tmp_path / "x.npy", x)
+    for command in ("csim", "simulate"):
+        assert main([command, str(project), "--inputs", str(tmp_path / "x.npy")]) == 2
+        err = capsys.readouterr().err.strip()
+        assert len(err.splitlines()) == 1 and "1 values are not on the core's input grid fixed<8,1>" in err
+
+
 def test_per_channel_scales_that_are_not_powers_of_two_are_refused_by_name(tmp_path, capsys):
     import torch
     from brevitas import nn as qnn
