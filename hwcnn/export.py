@@ -124,6 +124,7 @@ def load_qonnx(path: Path):
         qmodel = ModelWrapper(str(path))
     except Exception as err:  # noqa: BLE001 - onnx raises DecodeError and others
         raise HwcnnError(f"{path} is not a readable ONNX file: {type(err).__name__}") from None
+    _check_interface(qmodel, path)
     # the operations are checked after the passes (which turn Gemm into MatMul, for one), at conversion
     for name, apply in qonnx_passes():
         try:
@@ -132,6 +133,20 @@ def load_qonnx(path: Path):
             raise HwcnnError(f"{path}: qonnx pass {name} failed ({type(err).__name__}: {err}); hwcnn cannot "
                              "prepare this graph for hls4ml") from None
     return qmodel
+
+
+def _check_interface(qmodel, path: Path) -> None:
+    """One input of a fixed shape (the batch dimension aside) and one output: what a core has."""
+    inits = {i.name for i in qmodel.graph.initializer}
+    inputs = [i for i in qmodel.graph.input if i.name not in inits]
+    if len(inputs) != 1 or len(qmodel.graph.output) != 1:
+        raise HwcnnError(f"{path}: the graph has {len(inputs)} inputs and {len(qmodel.graph.output)} outputs; hwcnn "
+                         "makes a core of one input and one output")
+    dims = inputs[0].type.tensor_type.shape.dim
+    shown = [d.dim_param or d.dim_value for d in dims]
+    if len(dims) < 2 or any(d.dim_value < 1 for d in dims[1:]):
+        raise HwcnnError(f"{path}: input {inputs[0].name} has shape {shown}: hwcnn needs a fixed size in every "
+                         "dimension but the batch (export with a fixed example input, e.g. torch.zeros(1, 1, 28, 28))")
 
 
 def execute_qonnx(qmodel, x: np.ndarray) -> np.ndarray:

@@ -1,13 +1,15 @@
-"""Batch norm between a quantized layer and its quantizer, made exact in fixed point.
+"""A batch norm (or constant scaling) between a fixed-point tensor and its quantizer, made exact.
 
-The accumulator before a batch norm holds a finite set of values: every multiple of its LSB in
-its interval. The quantized model maps each of them, per channel, to one level of the quantizer
-after the batch norm (in float32, as QONNX executes it). hwcnn gives hls4ml's BatchNormalization
-layer a fixed-point scale and bias (`y = acc * scale + bias`, then the quantizer's rounding and
-saturation) chosen so that it yields that same level for every one of those values: by
-construction (the levels bound the line from both sides) and checked by enumeration. Thresholds,
-as FINN streamlines a batch norm, would do the same with one comparison per level; the affine form
-keeps hls4ml's own layer and its one multiplier per channel.
+The tensor before it (an accumulator, or the core's input) holds a finite set of values: every
+multiple of its LSB in its interval. The quantized model maps each of them, per channel, to one
+level of the quantizer after it (in float32, as QONNX executes it). hwcnn gives hls4ml's layer
+(BatchNormalization, or ApplyAlpha for constant Mul/Add/Sub/Div) a fixed-point scale and bias
+(`y = x * scale + bias`, then the quantizer's rounding and saturation) chosen so that it yields
+that same level for every one of those values: by construction (the levels bound the line from
+both sides) and checked by enumeration. The sign of a binary activation is such a map too (the
+levels -1 and +1, saturating symmetrically). Thresholds, as FINN streamlines a batch norm, would
+do the same with one comparison per level; the affine form keeps hls4ml's own layer and its one
+multiplier per channel.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ _NEAREST = {Rounding.RND, Rounding.RND_CONV, Rounding.RND_ZERO, Rounding.RND_INF
 
 @dataclass
 class AffineFit:
-    """Per-channel raw scale and bias of the types chosen, and the levels every input reaches."""
+    """Per-channel raw scale and bias, their types, and the range of the layer's raw results."""
 
     scale: np.ndarray
     scale_type: FixedType
@@ -72,7 +74,9 @@ def fit(acc: np.ndarray, acc_frac: int, levels: np.ndarray, t: FixedType, clip: 
         for c, i in enumerate(ends):
             low, high = _bounds(levels[i, c], shift, t.rounding, qlo, qhi)
             chosen.append(_channel(acc[i], low, high, ideal_scale[c] * 2.0**frac))
-        if all(c is not None for c in chosen):
+            if chosen[-1] is None:
+                break  # one more fractional bit for all channels
+        else:
             scale = np.array([c[0] for c in chosen], dtype=np.int64)
             bias = np.array([c[1] for c in chosen], dtype=np.int64)
             return _fit_types(scale, frac, bias, acc_frac + frac, acc, levels, t, clip, where)

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import sys
 
-from hwcnn.data import DEFAULT_CACHE
 from hwcnn.errors import HwcnnError
 
-__all__ = ["DEFAULT_CACHE", "build_parser", "main"]
+__all__ = ["build_parser", "main"]
 
 
 def build_parser():

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from hwcnn.artifacts import ModelDir, RunDir, default_qonnx_path
 from hwcnn.config import SCHEDULES, WEIGHT_SCALES
-from hwcnn.data import DATASETS, DEFAULT_CACHE
+from hwcnn.data import DATASETS, default_cache
 from hwcnn.hlsgen.config import HlsConfig, targets
 from hwcnn.pipeline import STEPS
 
@@ -21,7 +21,7 @@ from hwcnn.pipeline import STEPS
 def _add_data_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--data-dir", type=Path, default=None,
                    help="local directory holding the dataset's standard files (overrides the cache)")
-    p.add_argument("--cache-dir", type=Path, default=DEFAULT_CACHE,
+    p.add_argument("--cache-dir", type=Path, default=default_cache(),
                    help="where datasets are cached (default: $HWCNN_CACHE or ~/.cache/hwcnn; now %(default)s)")
 
 

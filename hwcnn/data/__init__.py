@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -21,11 +21,13 @@ from hwcnn.data.encoding import pad_to_32, to_float
 from hwcnn.errors import HwcnnError
 from hwcnn.outputs import replace_bytes
 
-__all__ = ["DATASETS", "DEFAULT_CACHE", "SPLITS", "DataSource", "DatasetInfo", "Split", "dataset_info", "load_split",
+__all__ = ["DATASETS", "default_cache", "SPLITS", "DataSource", "DatasetInfo", "Split", "dataset_info", "load_split",
            "load_splits", "prepare", "to_float"]
 
 # where datasets are cached unless a command says otherwise (`--cache-dir`)
-DEFAULT_CACHE = Path(os.environ.get("HWCNN_CACHE", Path.home() / ".cache" / "hwcnn"))
+def default_cache() -> Path:
+    """$HWCNN_CACHE or ~/.cache/hwcnn, read when asked (not when hwcnn is imported)."""
+    return Path(os.environ.get("HWCNN_CACHE", Path.home() / ".cache" / "hwcnn"))
 
 SPLITS = ("train", "valid", "test")
 ARRAYS_FILE = "arrays.npz"  # decoded splits in the cache, so loading skips unzipping and unpickling
@@ -155,7 +157,7 @@ class DataSource:
     """Where a command reads datasets: a local directory of standard files, else the cache."""
 
     data_dir: Path | None = None
-    cache_dir: Path = DEFAULT_CACHE
+    cache_dir: Path = field(default_factory=default_cache)
 
     def split(self, dataset: str, split: str) -> "Split":
         return load_split(dataset, split, data_dir=self.data_dir, cache_dir=self.cache_dir)

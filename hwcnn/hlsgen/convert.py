@@ -34,6 +34,9 @@ SUPPORTED_OPS = {
 }
 
 
+MAX_QUANT_BITS = 32  # wider quantizers would make accumulators past the simulator's 62-bit types
+
+
 def check_supported(qmodel) -> None:
     """Refuse, with every reason at once (one line), what hwcnn cannot carry to hardware exactly,
     before hls4ml trips over it."""
@@ -52,6 +55,12 @@ def check_supported(qmodel) -> None:
                 affine.chain(qmodel, node.input[0], f"{node.op_type} {node.name}")
             except HwcnnError as err:
                 reasons.append(str(err))
+    widths = {n.name: float(np.ravel(qmodel.get_initializer(n.input[3]))[0]) for n in qmodel.graph.node
+              if n.op_type == "Quant" and qmodel.get_initializer(n.input[3]) is not None}
+    odd = {name: w for name, w in widths.items() if not (1 <= w <= MAX_QUANT_BITS and w == int(w))}
+    if odd:
+        reasons.append(f"quantizer bit widths outside 1..{MAX_QUANT_BITS} or not whole: "
+                       + ", ".join(f"{name} ({w:g} bits)" for name, w in list(odd.items())[:4]))
     for node in qmodel.graph.node:  # the sign function (a 1-bit signed Quant) is carried as a fitted affine layer
         bits = qmodel.get_initializer(node.input[3]) if node.op_type == "Quant" else None
         if bits is not None and float(np.ravel(bits)[0]) == 1 and _attr(node, "signed", 1) \

@@ -370,3 +370,48 @@ def test_bad58_impossible_model_shape_in_config(capsys, model_copy):
     cfg["model"]["num_classes"] = 2**62
     (model_copy / "config.json").write_text(json.dumps(cfg))
     fails(capsys, ["evaluate", model_copy], "num_classes = 4611686018427387904", "2..100000")
+
+
+def _one_quant_onnx(path: Path, shape, bits: float = 8, with_input: bool = True) -> Path:
+    """A QONNX graph of one input Quant, written by hand (the forms torch never exports)."""
+    import onnx
+    from onnx import TensorProto, helper
+    from onnx import numpy_helper as nh
+
+    inits = [nh.from_array(np.array(v, np.float32), n) for n, v in (("s", 2.0**-8), ("z", 0.0), ("b", bits))]
+    inputs = [helper.make_tensor_value_info("x", TensorProto.FLOAT, shape)]
+    if not with_input:
+        inits.append(nh.from_array(np.zeros(shape, np.float32), "x"))
+        inputs = []
+    node = helper.make_node("Quant", ["x", "s", "z", "b"], ["y"], domain="qonnx.custom_op.general", name="Quant_0",
+                            signed=0, narrow=0, rounding_mode="ROUND")
+    graph = helper.make_graph([node], "g", inputs, [helper.make_tensor_value_info("y", TensorProto.FLOAT, shape)],
+                              initializer=inits)
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13),
+                                                      helper.make_opsetid("qonnx.custom_op.general", 1)]), path)
+    return path
+
+
+def test_bad65_onnx_with_no_input(capsys, tmp_path):
+    onnx = _one_quant_onnx(tmp_path / "m.onnx", [1, 1, 4, 4], with_input=False)
+    fails(capsys, ["convert", onnx, "--out", tmp_path / "hls"], "the graph has 0 inputs and 1 outputs")
+    assert not (tmp_path / "hls").exists()
+
+
+def test_bad66_onnx_with_symbolic_height_and_width(capsys, tmp_path):
+    onnx = _one_quant_onnx(tmp_path / "m.onnx", ["N", 1, "H", "W"])
+    fails(capsys, ["convert", onnx, "--out", tmp_path / "hls"], "has shape ['N', 1, 'H', 'W']", "fixed size")
+
+
+@pytest.mark.parametrize("bits", [0, 2.5, 40])
+def test_bad67_quantizer_of_impossible_bit_width(capsys, tmp_path, bits):
+    onnx = _one_quant_onnx(tmp_path / "m.onnx", [1, 1, 4, 4], bits=bits)
+    fails(capsys, ["convert", onnx, "--out", tmp_path / "hls"], "quantizer bit widths outside 1..32 or not whole",
+          f"Quant_0 ({bits:g} bits)")
+
+
+@pytest.mark.parametrize("command", [["data", "mnist"], ["evaluate", str(SHIPPED)]])
+def test_bad68_cache_that_is_a_file(capsys, tmp_path, monkeypatch, command):
+    (tmp_path / "cache").write_text("not a directory")
+    monkeypatch.setenv("HWCNN_CACHE", str(tmp_path / "cache"))
+    fails(capsys, command, f"cannot write {tmp_path / 'cache' / 'mnist'}", "is a file, not a directory")

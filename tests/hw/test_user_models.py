@@ -133,7 +133,7 @@ def test_a_conversion_that_is_not_exact_is_refused_with_the_layer_named(tmp_path
     assert not (tmp_path / "hls").exists() and not list(tmp_path.glob(".hwcnn-*"))  # nothing written
 
 
-def test_a_batch_norm_with_no_quantizer_after_it_is_refused(tmp_path, capsys):
+def test_bad59_a_batch_norm_with_no_quantizer_after_it_is_refused(tmp_path, capsys):
     """Its float output reaches the next layer: nothing in fixed point computes that exactly."""
     import torch
     from brevitas import nn as qnn
@@ -198,7 +198,7 @@ def test_inputs_of_the_wrong_shape_are_refused(mlp_files, tmp_path, capsys):
         assert len(err.splitlines()) == 1 and "is not N images of the core's input shape (1, 28, 28)" in err
 
 
-def test_inputs_off_the_input_grid_are_refused_naming_it(mlp_files, tmp_path, capsys):
+def test_bad64_inputs_off_the_input_grid_are_refused_naming_it(mlp_files, tmp_path, capsys):
     """The hardware's input port truncates where the quantizer rounds: not the same inputs."""
     _, project = mlp_files
     x = np.zeros((3, 1, 28, 28), dtype=np.float32)
@@ -210,7 +210,7 @@ def test_inputs_off_the_input_grid_are_refused_naming_it(mlp_files, tmp_path, ca
         assert len(err.splitlines()) == 1 and "1 values are not on the core's input grid fixed<8,1>" in err
 
 
-def test_per_channel_scales_that_are_not_powers_of_two_are_refused_by_name(tmp_path, capsys):
+def test_bad61_per_channel_scales_that_are_not_powers_of_two_are_refused_by_name(tmp_path, capsys):
     import torch
     from brevitas import nn as qnn
     from brevitas.quant import Int8WeightPerChannelFloat, Uint8ActPerTensorFixedPoint
@@ -224,7 +224,7 @@ def test_per_channel_scales_that_are_not_powers_of_two_are_refused_by_name(tmp_p
     assert len(err.splitlines()) == 1 and "per-channel quantizer scales (Quant_1; Quant_1 has 4 scales" in err
 
 
-def test_scales_that_are_not_powers_of_two_are_refused_by_name(tmp_path, capsys):
+def test_bad60_scales_that_are_not_powers_of_two_are_refused_by_name(tmp_path, capsys):
     import torch
     from brevitas import nn as qnn
     from brevitas.quant import Int8ActPerTensorFloat, Uint8ActPerTensorFixedPoint
@@ -239,7 +239,7 @@ def test_scales_that_are_not_powers_of_two_are_refused_by_name(tmp_path, capsys)
     assert "(scale 0." in err
 
 
-def test_input_normalisation_no_input_grid_makes_exact_is_refused(tmp_path, capsys):
+def test_bad62_input_normalisation_no_input_grid_makes_exact_is_refused(tmp_path, capsys):
     """(x - mean) / std before the input quantizer: no fixed-point input grid maps onto its grid."""
     import torch
     from brevitas import nn as qnn
@@ -280,7 +280,7 @@ def test_a_wrong_batch_norm_fit_is_caught_naming_the_layer(tmp_path, monkeypatch
         pipeline.run(pipeline.RunConfig(project=tmp_path / "hls", qonnx=onnx, progress=False), "convert", "convert")
 
 
-def test_a_binary_activation_straight_after_a_layer_is_refused(tmp_path, capsys):
+def test_bad63_a_binary_activation_straight_after_a_layer_is_refused(tmp_path, capsys):
     import torch
     from brevitas import nn as qnn
     from brevitas.quant import SignedBinaryActPerTensorConst, Uint8ActPerTensorFixedPoint
