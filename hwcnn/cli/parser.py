@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import math
 from pathlib import Path
 
 from hwcnn.artifacts import ModelDir, RunDir, default_qonnx_path
@@ -16,6 +17,37 @@ from hwcnn.config import SCHEDULES, WEIGHT_SCALES
 from hwcnn.data import DATASETS, default_cache
 from hwcnn.hlsgen.config import HlsConfig, targets
 from hwcnn.pipeline import STEPS
+
+
+BIG = 10**7  # more images or workers than any run here has
+
+
+def number(kind: type, lo: float, hi: float, lo_open: bool = False):
+    """The one validator of numeric options (an argparse type): a finite int or float in [lo, hi]
+    (or (lo, hi] with `lo_open`), refused where it is parsed, with the range in the message."""
+
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not {'a whole number' if kind is int else 'a number'}") \
+                from None
+        if not math.isfinite(value):
+            raise argparse.ArgumentTypeError(f"{text} is not a finite number")
+        if value < lo or value > hi or (lo_open and value == lo):
+            raise argparse.ArgumentTypeError(f"{text} is outside {'(' if lo_open else '['}{_shown(lo)}, {_shown(hi)}]")
+        return value
+
+    parse.__name__ = kind.__name__
+    parse.range = (lo, hi, lo_open)  # the property test reads it
+    return parse
+
+
+def _shown(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else f"{v:g}"
+
+
+COUNT = number(int, 1, BIG)  # images, testbench images, workers, epochs
 
 
 def _add_data_args(p: argparse.ArgumentParser) -> None:
@@ -47,6 +79,8 @@ def _add_hls_args(p: argparse.ArgumentParser) -> None:
             continue
         flag = "--" + f.name.replace("_", "-")
         kind = {"int": int, "float": float}.get(str(f.type), str)
+        if "range" in f.metadata:
+            kind = number(kind, *f.metadata["range"])
         p.add_argument(flag, type=kind, default=None, choices=f.metadata.get("choices"),
                        help=f"{f.metadata['help']} (default: {f.default})")
     p.add_argument("--precision", action="append", default=[], metavar="LAYER.FIELD=TYPE",
@@ -109,21 +143,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch-norm", action="store_true",
                    help="squeezenet --float: batch norm after every conv (folded into the convs when a QAT "
                         "model is trained --init-from it; QAT models have none)")
-    p.add_argument("--dropout", type=float, default=0.0, help="squeezenet: dropout before the final conv")
-    p.add_argument("--epochs", type=int, default=None)
-    p.add_argument("--batch-size", type=int, default=None)
-    p.add_argument("--lr", type=float, default=None)
+    p.add_argument("--dropout", type=number(float, 0, 0.99), default=0.0, help="squeezenet: dropout before the final conv")
+    p.add_argument("--epochs", type=COUNT, default=None)
+    p.add_argument("--batch-size", type=number(int, 1, 65536), default=None)
+    p.add_argument("--lr", type=number(float, 0, 10, lo_open=True), default=None)
     p.add_argument("--schedule", default=None, choices=SCHEDULES,
                    help="learning-rate schedule, stepped per batch")
-    p.add_argument("--weight-decay", type=float, default=None)
-    p.add_argument("--augment-shift", type=int, default=None,
+    p.add_argument("--weight-decay", type=number(float, 0, 1), default=None)
+    p.add_argument("--augment-shift", type=number(int, 0, 16), default=None,
                    help="random shifts of each training image by up to this many pixels")
     p.add_argument("--augment-flip", action="store_true",
                    help="random horizontal flips of training images (Fashion-MNIST, CIFAR-10; not digits)")
-    p.add_argument("--distill", type=float, default=None, metavar="WEIGHT",
+    p.add_argument("--distill", type=number(float, 0, 1), default=None, metavar="WEIGHT",
                    help="QAT: weight 0..1 of the float twin's soft targets in the loss (knowledge "
                         "distillation, temperature 4); recovers much of the accuracy 4 bits cost")
-    p.add_argument("--ema", type=float, default=None, metavar="DECAY",
+    p.add_argument("--ema", type=number(float, 0, 0.999999), default=None, metavar="DECAY",
                    help="keep an exponential moving average of the weights with this decay per step (e.g. "
                         "0.999, about the last 1000 steps) and validate and keep the averaged weights; "
                         "smooths the noisy weights QAT ends on (default: off)")
@@ -131,8 +165,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="QAT SqueezeNet --init-from a float twin: cross-layer equalization of the folded float "
                         "weights first (the same function, channel ranges balanced across each ReLU), so one "
                         "power-of-two scale per tensor fits every channel at 4 bits")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--threads", type=int, default=None,
+    p.add_argument("--seed", type=number(int, 0, 2**32 - 1), default=0)
+    p.add_argument("--threads", type=number(int, 1, 1024), default=None,
                    help="torch threads (default: all cores; on cores shared with other jobs, fewer threads "
                         "avoid oversubscription, which slows training several times)")
     p.add_argument("--out", type=Path, required=True, help="model directory to write")
@@ -143,7 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("evaluate", help="re-measure a model directory's test accuracy",
                        description="Re-measure a trained model's accuracy on its dataset's official test set.")
     p.add_argument("model_dir", type=Path)
-    p.add_argument("--n", type=int, default=None, help="only the first N test images")
+    p.add_argument("--n", type=COUNT, default=None, help="only the first N test images")
     _add_data_args(p)
     _add_outputs(p)
 
@@ -153,7 +187,7 @@ def build_parser() -> argparse.ArgumentParser:
                                    "on the first --tb-images test images.")
     p.add_argument("model_dir", type=Path)
     p.add_argument("--out", type=Path, default=None, help=f"QONNX file (default: MODEL_DIR/{default_qonnx_path(md).name})")
-    p.add_argument("--tb-images", type=int, default=16, help="test images the export is checked on (default: %(default)s)")
+    p.add_argument("--tb-images", type=COUNT, default=16, help="test images the export is checked on (default: %(default)s)")
     _add_data_args(p)
     _add_outputs(p)
 
@@ -163,7 +197,7 @@ def build_parser() -> argparse.ArgumentParser:
                                    "and a report.")
     p.add_argument("source", type=Path, help="a model directory or a .onnx QONNX file")
     p.add_argument("--out", type=Path, required=True, help="project directory to write")
-    p.add_argument("--tb-images", type=int, default=16, help="test images written as testbench data (default: %(default)s)")
+    p.add_argument("--tb-images", type=COUNT, default=16, help="test images written as testbench data (default: %(default)s)")
     _add_hls_args(p)
     _add_data_args(p)
     _add_outputs(p)
@@ -172,8 +206,8 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Compile the HLS project's C++ with g++ (reused while nothing changed) and run "
                                    "the C simulation on test images of the project's dataset, over all cores.")
     p.add_argument("project", type=Path)
-    p.add_argument("--n", type=int, default=100, help="number of test images (default: %(default)s)")
-    p.add_argument("--jobs", type=int, default=None, help="worker processes (default: all cores)")
+    p.add_argument("--n", type=COUNT, default=100, help="number of test images (default: %(default)s)")
+    p.add_argument("--jobs", type=number(int, 1, 1024), default=None, help="worker processes (default: all cores)")
     _add_inputs(p)
     _add_data_args(p)
     _add_outputs(p)
@@ -182,7 +216,7 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Run the independent NumPy fixed-point simulator on the project's hardware "
                                    "description; prints accuracy and overflow counts per layer.")
     p.add_argument("project", type=Path)
-    p.add_argument("--n", type=int, default=1000, help="number of test images (default: %(default)s)")
+    p.add_argument("--n", type=COUNT, default=1000, help="number of test images (default: %(default)s)")
     _add_inputs(p)
     _add_data_args(p)
     _add_outputs(p)
@@ -194,13 +228,13 @@ def build_parser() -> argparse.ArgumentParser:
                                    "report. Converts first unless the project is current (same source and settings).")
     p.add_argument("model_dir", type=Path, metavar="SOURCE", help="a QAT model directory or a .onnx QONNX file")
     _add_inputs(p)
-    p.add_argument("--n", type=int, default=1000, help="test images for every comparison (default: %(default)s)")
+    p.add_argument("--n", type=COUNT, default=1000, help="test images for every comparison (default: %(default)s)")
     p.add_argument("--project", type=Path, default=None,
                    help="HLS project to check (default: runs/<model>/hls, converted there when not current; "
                         "a project you name is replaced only with --force)")
     p.add_argument("--report", type=Path, default=None, help="report directory (default: PROJECT/report)")
-    p.add_argument("--jobs", type=int, default=None, help="C-simulation worker processes (default: all cores)")
-    p.add_argument("--tb-images", type=int, default=16, help="testbench images if it converts (default: %(default)s)")
+    p.add_argument("--jobs", type=number(int, 1, 1024), default=None, help="C-simulation worker processes (default: all cores)")
+    p.add_argument("--tb-images", type=COUNT, default=16, help="testbench images if it converts (default: %(default)s)")
     p.add_argument("--update-golden", action="store_true",
                    help="deliberately rewrite the golden bit-accuracy vectors (GOLDEN_DIR/<model>.npz) from the "
                         "C simulation, after the comparisons pass")
@@ -216,8 +250,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("model_dir", type=Path, help="the float model (or a QAT model whose float twin is used)")
     p.add_argument("--wbits", default="2,4,8", help="weight bit widths, comma-separated (default: %(default)s)")
     p.add_argument("--abits", default="2,4,8", help="activation bit widths, comma-separated (default: %(default)s)")
-    p.add_argument("--epochs", type=int, default=1, help="QAT fine-tuning epochs per point (default: %(default)s)")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--epochs", type=COUNT, default=1, help="QAT fine-tuning epochs per point (default: %(default)s)")
+    p.add_argument("--seed", type=number(int, 0, 2**32 - 1), default=0)
     p.add_argument("--out", type=Path, default=None, help="study directory (default: runs/study-<float model>)")
     _add_data_args(p)
     _add_outputs(p)
@@ -237,10 +271,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=None, help="run directory (default: runs/<model name>)")
     p.add_argument("--to", dest="stop", default=STEPS[-1].name, choices=[s.name for s in STEPS],
                    help="stop after this step (default: %(default)s)")
-    p.add_argument("--n-csim", type=int, default=1000,
+    p.add_argument("--n-csim", type=COUNT, default=1000,
                    help="test images for the C simulation, the simulator and the comparison (default: %(default)s)")
-    p.add_argument("--jobs", type=int, default=None, help="C-simulation worker processes (default: all cores)")
-    p.add_argument("--tb-images", type=int, default=16, help="testbench images (default: %(default)s)")
+    p.add_argument("--jobs", type=number(int, 1, 1024), default=None, help="C-simulation worker processes (default: all cores)")
+    p.add_argument("--tb-images", type=COUNT, default=16, help="testbench images (default: %(default)s)")
     _add_hls_args(p)
     _add_data_args(p)
     _add_outputs(p)

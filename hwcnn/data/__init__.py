@@ -146,10 +146,15 @@ def _problem(sp: "Split", info: DatasetInfo) -> str | None:
 
 
 def _write_arrays_file(d: Path, splits: dict[str, Split], record: dict) -> None:
+    """Keep the decoded splits for the next run, if the cache can be written: a read-only cache
+    (shared, or on a read-only mount) serves every command that only reads, decoding each time."""
     buf = io.BytesIO()
     arrays = {f"{s}_{kind}": getattr(sp, kind) for s, sp in splits.items() for kind in ("images", "labels")}
     np.savez(buf, provenance=np.array(json.dumps(record, sort_keys=True)), **arrays)
-    replace_bytes(d / ARRAYS_FILE, buf.getvalue())
+    try:
+        replace_bytes(d / ARRAYS_FILE, buf.getvalue())
+    except OSError:
+        pass  # optional: only the next run's decoding is saved by it
 
 
 @dataclass(frozen=True)

@@ -35,10 +35,11 @@ class HlsConfig:
     backend: str = field(default="Vitis", metadata={"choices": BACKENDS, "help": "hls4ml backend"})
     io_type: str = field(default="io_stream", metadata={"choices": IO_TYPES, "help": "hls4ml I/O style"})
     strategy: str = field(default="Latency", metadata={"choices": STRATEGIES, "help": "hls4ml strategy"})
-    reuse_factor: int = field(default=1, metadata={"help": "hls4ml reuse factor (multiplications per multiplier)"})
+    reuse_factor: int = field(default=1, metadata={"help": "hls4ml reuse factor (multiplications per multiplier)",
+                                                   "range": (1, 65536)})
     part: str = field(default=targets()[DEFAULT_TARGET]["part"], metadata={"help": "FPGA part"})
     clock_period: float = field(default=targets()[DEFAULT_TARGET]["clock_period_ns"],
-                                metadata={"help": "clock period in ns"})
+                                metadata={"help": "clock period in ns", "range": (0, 1000, True)})
     # user overrides of hwcnn's types: (layer, field, type), field one of OVERRIDE_FIELDS
     overrides: tuple[tuple[str, str, str], ...] = ()
 

@@ -350,7 +350,7 @@ def test_bad34_equalize_where_it_does_not_apply(capsys, tmp_path):
                                          ("--distill", "nan"), ("--dropout", "nan"), ("--ema", "inf")])
 def test_bad54_non_finite_training_numbers(capsys, tmp_path, flag, value):
     fails(capsys, ["train", "--arch", "lenet5", "--epochs", "1", flag, value, "--out", tmp_path / "o"],
-          "must be a finite number")
+          "is not a finite number")
     assert not (tmp_path / "o").exists()
 
 

@@ -339,3 +339,18 @@ def test_bad56_derived_arrays_with_impossible_labels_are_rebuilt(debian_cache):
     np.savez(arrays, **content)
     test = load_split("fashion-mnist", "test", cache_dir=debian_cache)
     assert test.labels.max() < 10  # rebuilt from the checked source files, not the edited arrays
+
+
+def test_bad69_a_read_only_cache_serves_reading_commands(debian_cache, monkeypatch):
+    """The decoded arrays are an optional file: a cache that cannot be written still loads (as root
+    the test cannot make a directory unwritable, so the write fails as it would there)."""
+    import hwcnn.data as data
+
+    (debian_cache / "fashion-mnist" / "arrays.npz").unlink()
+
+    def read_only(path, content):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(data, "replace_bytes", read_only)
+    test = load_split("fashion-mnist", "test", cache_dir=debian_cache)
+    assert len(test.labels) == 5 and not (debian_cache / "fashion-mnist" / "arrays.npz").exists()
