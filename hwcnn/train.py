@@ -242,6 +242,10 @@ def fit(model: nn.Module, mc: ModelConfig, tc: TrainConfig, train: Arrays, valid
             with torch.no_grad():
                 teacher_logits = teacher(x) if teacher is not None else None
             loss = training_loss(logits, y, teacher_logits, tc.distill)
+            if not torch.isfinite(loss):  # nothing after this step could be a model
+                kept = f"the checkpoint after epoch {epoch - 1} stays in {ckpt_path}" if epoch > 1 else "nothing kept"
+                raise HwcnnError(f"training diverged: the loss is {loss.item()} at epoch {epoch}, step {step + 1} "
+                                 f"(lr {opt.param_groups[0]['lr']:g}); {kept}; train again with a lower --lr")
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()

@@ -305,3 +305,23 @@ def test_qat_ema_starts_after_the_activation_scales_collected_statistics(tmp_pat
     assert train(tmp_path / "q", "--batch-size", "1", "--epochs", "4", "--ema", "0.9") == 0
     collect = next(iter(hwcnn.train._stats_scalers(load_model_dir(tmp_path / "q")[0]).values())).collect_stats_steps
     assert len(seen) == 4 * SIZES["train"] - collect > 0
+
+
+def test_bad73_training_that_diverges_stops_and_writes_no_model(tmp_path, monkeypatch, capsys):
+    """A loss that becomes NaN (a learning rate too high for the model) ends training with one line;
+    the checkpoint of the last good epoch stays for --resume; no model directory is written."""
+    calls = {"n": 0}
+    loss_of = hwcnn.train.training_loss
+
+    def diverging(*args, **kwargs):
+        calls["n"] += 1
+        loss = loss_of(*args, **kwargs)
+        return loss * float("nan") if calls["n"] > 3 else loss  # 3 steps of 32 make epoch 1
+
+    monkeypatch.setattr(hwcnn.train, "training_loss", diverging)
+    assert train(tmp_path / "m") == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "training diverged: the loss is nan at epoch 2, step 1" in err, err
+    assert "the checkpoint after epoch 1 stays in" in err and "lower --lr" in err
+    assert not (tmp_path / "m").exists()
+    assert (training_dir(tmp_path / "m") / "checkpoint.pt").is_file()
