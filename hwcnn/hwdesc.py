@@ -9,6 +9,7 @@ as raw integers of their types. Reading it never imports hls4ml or touches the C
 from __future__ import annotations
 
 import json
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -37,7 +38,7 @@ def load(project: Path) -> tuple[dict, dict[str, np.ndarray]]:
         desc = json.loads(path.read_text())
         with np.load(p.description_weights_path) as npz:
             weights = {k: npz[k] for k in npz.files}
-    except (OSError, ValueError) as err:
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as err:
         raise HwcnnError(f"{p.path}: corrupt hardware description: {err}") from None
     if not isinstance(desc, dict) or desc.get("format") != FORMAT_VERSION:
         raise HwcnnError(f"{path}: format {desc.get('format') if isinstance(desc, dict) else None} is not "

@@ -22,6 +22,8 @@ import secrets
 import shutil
 import signal
 from pathlib import Path
+
+import numpy as np
 from typing import Callable, Iterator
 
 from hwcnn.errors import HwcnnError
@@ -214,6 +216,17 @@ def write_json(path: Path, obj: object, force: bool = False) -> None:
 def replace_json(path: Path, obj: object) -> None:
     """JSON inside an output hwcnn is building or owns."""
     replace_bytes(path, json_bytes(obj))
+
+
+def read_array(path: Path, what: str = "array") -> np.ndarray:
+    """Read a .npy array hwcnn wrote, with a one-line error for a missing, damaged or foreign file."""
+    path = Path(path)
+    try:
+        return np.load(path, allow_pickle=False)
+    except FileNotFoundError:
+        raise HwcnnError(f"{what} {path} not found") from None
+    except (OSError, ValueError, EOFError) as err:
+        raise HwcnnError(f"{what} {path} is damaged ({str(err).splitlines()[0]}); convert the model again") from None
 
 
 def read_json(path: Path, what: str = "file") -> dict:

@@ -227,13 +227,14 @@ def csim(args) -> int:
     cfg = pipeline.RunConfig(project=args.project, n_images=args.n, jobs=args.jobs, data=_data(args),
                              inputs=args.inputs)
     _dataset_of(args.project)  # a one-line error for what is not an hwcnn project
+    testbench = _testbench(args.project)
     build(args.project)  # compiled before the clock starts: images/s without the compile
     st = pipeline.RunState()
     pipeline.load_test_images(cfg, st)
     st = pipeline.run(cfg, "csim", "csim", state=st)
     secs, n = st.seconds["csim"], len(st.x)
     result = {"project": str(args.project), "dataset": st.dataset, "n_images": n, "images_per_second": n / secs,
-              "inputs": st.provenance, **_csim_checks(args.project, st.x, st.csim, args.jobs)}
+              "inputs": st.provenance, **_csim_checks(args.project, st.x, st.csim, testbench, args.jobs)}
     if st.labels is not None:
         result["accuracy"] = float(np.mean(st.csim.argmax(1) == st.labels))
     print(f"C simulation of {n} {_what(st)}: " + (f"accuracy {result['accuracy']:.4f}, " if "accuracy" in result
@@ -248,22 +249,35 @@ def csim(args) -> int:
     return 0 if ok else 1
 
 
-def _csim_checks(project: Path, x: np.ndarray, y: np.ndarray, jobs) -> dict:
+def _testbench(project: Path) -> tuple[np.ndarray, np.ndarray, dict]:
+    """The project's testbench inputs and QONNX outputs, and its conversion check: read and
+    checked before any C simulation runs."""
+    from hwcnn.artifacts import Project
+    from hwcnn.outputs import read_array, read_json
+    from hwcnn.sim import load_simulator
+
+    p = Project(project)
+    shape = load_simulator(project).input_shape
+    tb_x = read_array(p.tb_input_path, "testbench inputs")
+    tb_y = read_array(p.tb_output_path, "testbench outputs")
+    n_in = int(np.prod(shape))
+    if tb_x.ndim != 2 or tb_x.shape[1] != n_in or tb_y.ndim != 2 or len(tb_y) != len(tb_x):
+        raise HwcnnError(f"{p.path}: testbench arrays {tb_x.shape} and {tb_y.shape} do not fit the core's input of "
+                         f"{n_in} values; convert the model again")
+    check = read_json(p.precision_json_path, "precision report").get("check", {})
+    return tb_x.reshape(-1, *shape), tb_y, check
+
+
+def _csim_checks(project: Path, x: np.ndarray, y: np.ndarray, testbench, jobs) -> dict:
     """What a C simulation is checked against on the spot: the simulator on the same inputs, and the
     QONNX outputs the project's testbench holds for its own inputs."""
-    from hwcnn.artifacts import Project
     from hwcnn.hlsgen.csim import run_csim
-    from hwcnn.outputs import read_json
     from hwcnn.sim import load_simulator
     from hwcnn.verify import identical
 
-    p = Project(project)
-    sim = load_simulator(project)
-    tb_x = np.load(p.tb_input_path).reshape(-1, *sim.input_shape)
-    tb_y = np.load(p.tb_output_path)
+    tb_x, tb_y, check = testbench
     tb_csim = run_csim(project, tb_x, jobs=jobs, progress=False)
-    check = read_json(p.precision_json_path, "precision report").get("check", {})
-    return {"bit_exact": {"sim_vs_csim": identical(sim.run(x).output.to_float(), y),
+    return {"bit_exact": {"sim_vs_csim": identical(load_simulator(project).run(x).output.to_float(), y),
                           "testbench_vs_csim": identical(tb_csim, tb_y)},
             "testbench_inputs": len(tb_x), "exact_by_construction": check.get("identical") == 1.0}
 

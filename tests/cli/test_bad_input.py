@@ -415,3 +415,25 @@ def test_bad68_cache_that_is_a_file(capsys, tmp_path, monkeypatch, command):
     (tmp_path / "cache").write_text("not a directory")
     monkeypatch.setenv("HWCNN_CACHE", str(tmp_path / "cache"))
     fails(capsys, command, f"cannot write {tmp_path / 'cache' / 'mnist'}", "is a file, not a directory")
+
+
+@pytest.fixture
+def project_copy(lenet_grid, tmp_path) -> Path:
+    """A compiled project of one's own to damage (its build is reused, not redone)."""
+    _, project = lenet_grid[(4, 4)]
+    dst = tmp_path / "p"
+    shutil.copytree(project, dst)
+    return dst
+
+
+@pytest.mark.parametrize("name, what", [("tb_input.npy", "testbench inputs"), ("tb_output.npy", "testbench outputs")])
+def test_bad74_damaged_testbench_arrays(capsys, project_copy, name, what):
+    (project_copy / name).write_bytes((project_copy / name).read_bytes()[:20])
+    fails(capsys, ["csim", project_copy, "--n", "2"], f"{what} {project_copy / name} is damaged", "convert the model again")
+
+
+def test_bad75_damaged_weights_of_the_hardware_description(capsys, project_copy):
+    (project_copy / "hwcnn_weights.npz").write_bytes(b"PK\x03\x04 not a zip")
+    for command in ("simulate", "cost"):
+        fails(capsys, [command, project_copy] + (["--n", "2"] if command == "simulate" else []),
+              "corrupt hardware description")
