@@ -31,7 +31,10 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv
     argv = [a for a in argv if a != "--debug"]
-    args = build_parser().parse_args(argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as done:  # --help (0), or a bad argument: argparse printed its one line (2)
+        return int(done.code or 0)
     _quiet_library_warnings()
     from hwcnn.cli import commands
 
@@ -57,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"hwcnn {args.command}: internal error: {type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''} "
               "(rerun with --debug for the traceback, and please report it)", file=sys.stderr)
-        return 1
+        return 2
 
 
 if __name__ == "__main__":

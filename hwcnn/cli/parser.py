@@ -22,9 +22,10 @@ from hwcnn.pipeline import STEPS
 BIG = 10**7  # more images or workers than any run here has
 
 
-def number(kind: type, lo: float, hi: float, lo_open: bool = False):
+def number(kind: type, lo: float, hi: float, lo_open: bool = False, hi_open: bool = False):
     """The one validator of numeric options (an argparse type): a finite int or float in [lo, hi]
-    (or (lo, hi] with `lo_open`), refused where it is parsed, with the range in the message."""
+    (an end excluded with `lo_open` / `hi_open`), refused where it is parsed, with the range in the
+    message."""
 
     def parse(text: str):
         try:
@@ -34,12 +35,13 @@ def number(kind: type, lo: float, hi: float, lo_open: bool = False):
                 from None
         if not math.isfinite(value):
             raise argparse.ArgumentTypeError(f"{text} is not a finite number")
-        if value < lo or value > hi or (lo_open and value == lo):
-            raise argparse.ArgumentTypeError(f"{text} is outside {'(' if lo_open else '['}{_shown(lo)}, {_shown(hi)}]")
+        if value < lo or value > hi or (lo_open and value == lo) or (hi_open and value == hi):
+            raise argparse.ArgumentTypeError(f"{text} is outside {'(' if lo_open else '['}{_shown(lo)}, "
+                                             f"{_shown(hi)}{')' if hi_open else ']'}")
         return value
 
     parse.__name__ = kind.__name__
-    parse.range = (lo, hi, lo_open)  # the property test reads it
+    parse.range = (lo, hi, lo_open, hi_open)  # the property test reads it
     return parse
 
 
@@ -143,7 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch-norm", action="store_true",
                    help="squeezenet --float: batch norm after every conv (folded into the convs when a QAT "
                         "model is trained --init-from it; QAT models have none)")
-    p.add_argument("--dropout", type=number(float, 0, 0.99), default=0.0, help="squeezenet: dropout before the final conv")
+    p.add_argument("--dropout", type=number(float, 0, 1, hi_open=True), default=0.0, help="squeezenet: dropout before the final conv")
     p.add_argument("--epochs", type=COUNT, default=None)
     p.add_argument("--batch-size", type=number(int, 1, 65536), default=None)
     p.add_argument("--lr", type=number(float, 0, 10, lo_open=True), default=None)
@@ -157,7 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--distill", type=number(float, 0, 1), default=None, metavar="WEIGHT",
                    help="QAT: weight 0..1 of the float twin's soft targets in the loss (knowledge "
                         "distillation, temperature 4); recovers much of the accuracy 4 bits cost")
-    p.add_argument("--ema", type=number(float, 0, 0.999999), default=None, metavar="DECAY",
+    p.add_argument("--ema", type=number(float, 0, 1, hi_open=True), default=None, metavar="DECAY",
                    help="keep an exponential moving average of the weights with this decay per step (e.g. "
                         "0.999, about the last 1000 steps) and validate and keep the averaged weights; "
                         "smooths the noisy weights QAT ends on (default: off)")

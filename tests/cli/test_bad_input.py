@@ -49,11 +49,7 @@ def model_copy(tmp_path) -> Path:
 
 
 def test_bad01_unknown_dataset(capsys):
-    with pytest.raises(SystemExit) as e:
-        main(["data", "imagenet"])
-    assert e.value.code == 2
-    err = capsys.readouterr().err.strip()
-    assert len(err.splitlines()) == 1 and "invalid choice: 'imagenet'" in err
+    fails(capsys, ["data", "imagenet"], "invalid choice: 'imagenet'")
 
 
 def test_bad02_unknown_architecture(capsys, tmp_path):
@@ -313,7 +309,7 @@ def test_bad30_run_output_exists(capsys, tmp_path):
 def test_bad31_distillation_without_teacher_or_with_impossible_weight(capsys, tmp_path):
     base = ["train", "--arch", "lenet5", "--cache-dir", tmp_path / "cache"]
     fails(capsys, [*base, "--distill", "0.5", "--out", tmp_path / "a"], "distillation needs a float twin")
-    fails(capsys, [*base, "--distill", "1.5", "--out", tmp_path / "b"], "distill = 1.5 must be in 0..1")
+    fails(capsys, [*base, "--distill", "1.5", "--out", tmp_path / "b"], "argument --distill: 1.5 is outside [0, 1]")
     assert not list(tmp_path.iterdir())
 
 
@@ -329,7 +325,7 @@ def test_bad32_weight_scale_on_a_float_model_or_unknown(capsys, tmp_path):
 def test_bad33_impossible_ema_decay(capsys, tmp_path):
     for decay in ("1", "-0.5"):
         fails(capsys, ["train", "--arch", "lenet5", "--ema", decay, "--out", tmp_path / "a",
-                       "--cache-dir", tmp_path / "cache"], f"ema = {float(decay)} must be in 0..1")
+                       "--cache-dir", tmp_path / "cache"], f"argument --ema: {decay} is outside [0, 1)")
     assert not list(tmp_path.iterdir())
 
 
@@ -437,3 +433,16 @@ def test_bad75_damaged_weights_of_the_hardware_description(capsys, project_copy)
     for command in ("simulate", "cost"):
         fails(capsys, [command, project_copy] + (["--n", "2"] if command == "simulate" else []),
               "corrupt hardware description")
+
+
+def test_bad76_an_unexpected_exception_is_one_line_and_status_2(capsys, monkeypatch):
+    """The catch-all at the CLI's top: a bug reads as one line; --debug shows the traceback."""
+    from hwcnn.cli import commands
+
+    def broken(args):
+        raise RuntimeError("boom\nsecond line")
+
+    monkeypatch.setattr(commands, "cost", broken)
+    fails(capsys, ["cost", "x"], "hwcnn cost: internal error: RuntimeError: boom (rerun with --debug")
+    with pytest.raises(RuntimeError, match="boom"):
+        main(["cost", "x", "--debug"])

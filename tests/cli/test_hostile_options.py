@@ -57,11 +57,12 @@ def _parse(command: str, option: str, text: str):
 @given(text=st.one_of(st.sampled_from(HOSTILE), st.integers(-10**12, 10**12).map(str),
                       st.floats(allow_nan=True, allow_infinity=True).map(repr)))
 def test_a_numeric_option_takes_exactly_its_range(capsys, command, option, validator, text):
-    lo, hi, lo_open = validator.range
+    lo, hi, lo_open, hi_open = validator.range
     kind = int if validator.__name__ == "int" else float
     try:
         value = kind(text)
-        inside = math.isfinite(value) and lo <= value <= hi and not (lo_open and value == lo)
+        inside = (math.isfinite(value) and lo <= value <= hi and not (lo_open and value == lo)
+                  and not (hi_open and value == hi))
     except ValueError:
         inside = False
     try:

@@ -270,8 +270,8 @@ def test_corrupt_config(model_dir, capsys):
     (["--arch", "lenet5", "--variant", "big"], "unknown lenet5 variant 'big'"),
     (["--arch", "lenet5", "--layer-bits", "conv7=4,4"], "unknown layer 'conv7'"),
     (["--arch", "lenet5", "--layer-bits", "conv1=4"], "expected LAYER=W,A"),
-    (["--arch", "lenet5", "--epochs", "0"], "epochs = 0"),
-    (["--arch", "lenet5", "--lr", "-1"], "lr = -1.0 must be > 0"),
+    (["--arch", "lenet5", "--epochs", "0"], "argument --epochs: 0 is outside [1, "),
+    (["--arch", "lenet5", "--lr", "-1"], "argument --lr: -1 is outside (0, 10]"),
 ])
 def test_train_argument_errors(argv, message, tmp_path, capsys):
     assert main(["train", *argv, "--out", str(tmp_path / "out"), "--cache-dir", str(tmp_path / "cache")]) == 2

@@ -266,7 +266,7 @@ def test_qat_distilled_from_float_twin_with_flips(tmp_path, capsys):
     assert train(models / "q3", "--epochs", "1", "--distill", "0.5") == 2
     assert "distillation needs a float twin" in capsys.readouterr().err
     assert train(models / "q4", *args[:4], "--distill", "1.5") == 2
-    assert "distill = 1.5 must be in 0..1" in capsys.readouterr().err
+    assert "argument --distill: 1.5 is outside [0, 1]" in capsys.readouterr().err
     assert not (models / "q3").exists() and not (models / "q4").exists()
 
 
