@@ -293,3 +293,21 @@ def test_bad63_a_binary_activation_straight_after_a_layer_is_refused(tmp_path, c
     assert main(["convert", str(onnx), "--out", str(tmp_path / "hls")]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "binary (bipolar) activation Quant_" in err and "does not follow a batch" in err
+
+
+def test_qonnx_execution_in_batches_equals_image_by_image(patterns, monkeypatch):
+    """execute_qonnx runs a batched copy of the graph; image by image is the reference (and the
+    fallback where a graph cannot be batched)."""
+    from hwcnn import export
+
+    qmodel, _ = patterns["cnn-3x32x32-batchnorm2d-relu-2bit-maxpool"]
+    x = _inputs(qmodel, 40, seed=3)
+    one_by_one = np.concatenate([export._execute(qmodel, x[i : i + 1]) for i in range(len(x))])
+    assert_array_equal(execute_qonnx(qmodel, x, chunk=16), one_by_one)
+
+    def cannot_batch(*args):
+        raise RuntimeError("no batch dimension")
+
+    monkeypatch.setattr(export, "_batched", cannot_batch)
+    assert_array_equal(execute_qonnx(qmodel, x), one_by_one)
+    assert len(np.unique(one_by_one, axis=0)) > 5
