@@ -83,9 +83,11 @@ def mac_range(x: Interval, w: np.ndarray, bias: np.ndarray | None, axis: int) ->
 
 # ---- the rules: (input intervals, what the layer holds) -> Choice -----------------------------
 
-def network_input(t: FixedType) -> Choice:
+def network_input(t: FixedType, scaled: bool = False) -> Choice:
     lo, hi = range_of(t)
-    return Choice(Interval(lo, hi, t), {"result": t}, "the quantized input's exact type (first Quant node)")
+    why = ("the grid and range the input scaling maps exactly onto the first quantizer's" if scaled
+           else "the quantized input's exact type (first Quant node)")
+    return Choice(Interval(lo, hi, t), {"result": t}, why)
 
 
 def passthrough(x: Interval) -> Choice:

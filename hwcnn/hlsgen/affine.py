@@ -117,6 +117,15 @@ def _batch_norm(qmodel, bn, y: np.ndarray) -> np.ndarray:
     return z if rank == 2 else np.ascontiguousarray(z[0, :, :, 0].T)
 
 
+def scales_input(qmodel) -> bool:
+    """Whether constant arithmetic (input scaling) comes between the graph input and its quantizer."""
+    tensor = qmodel.graph.input[0].name
+    node = _only_consumer(qmodel, tensor)
+    while node is not None and node.op_type == "Transpose":
+        node = _only_consumer(qmodel, node.output[0])
+    return node is not None and node.op_type in ARITHMETIC and constant_operand(qmodel, node) is not None
+
+
 def input_grid(qmodel, tensor: str, quant_type):
     """The input type that makes the affine chain after the graph input exact (`quant_type`: the
     quantizer's): with y = a * x + b, a a power of two and b on the quantizer's grid, the inputs on

@@ -99,7 +99,7 @@ def _set_weight_type(layer, name: str, t: FixedType) -> None:
 def _choose(kind: Kind, layer, ins: list[Interval], input_type: FixedType, hm, qmodel) -> rules.Choice:
     a = layer.get_attr
     if kind is Kind.INPUT:
-        return rules.network_input(input_type)
+        return rules.network_input(input_type, scaled=affine.scales_input(qmodel))
     if kind in (Kind.TRANSPOSE, Kind.RESHAPE, Kind.CLONE):
         return rules.passthrough(ins[0])
     if kind is Kind.ZERO_PADDING2D:

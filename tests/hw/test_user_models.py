@@ -101,6 +101,9 @@ def test_user_model_pattern_is_exact_on_every_input(patterns, name):
     assert_array_equal(sim.output.to_float(), want)
     assert_array_equal(run_csim(project, x, progress=False), want)
     assert len(np.unique(want, axis=0)) > 20  # far from a constant function
+    if name == "input-scaling-2x-minus-1":  # the core's input: the grid 2x - 1 maps onto the quantizer's
+        text = (project / "hwcnn_precision.md").read_text()
+        assert "| global_in | Input | result: `ufixed<8,0>`" in text and "input scaling maps exactly" in text
 
 
 def test_a_float_bias_is_refused_with_what_to_do(tmp_path, capsys):
