@@ -22,16 +22,16 @@ def _perm(node) -> list[int] | None:
     return None if attr is None else list(attr.ints)
 
 
-def _attr(node, name, default=None):
+def node_attr(node, name, default=None):
     attr = get_by_name(node.attribute, name)
     return default if attr is None else helper.get_attribute_value(attr)
 
 
-def _onnx_opset(model) -> int:
+def onnx_opset(model) -> int:
     return next((o.version for o in model.model.opset_import if o.domain in ("", "ai.onnx")), 0)
 
 
-def _only_consumer(model, tensor: str):
+def only_consumer(model, tensor: str):
     """The single node reading `tensor`, or None (several readers, none, or a graph output)."""
     if tensor in [o.name for o in model.graph.output]:
         return None
@@ -63,14 +63,14 @@ class ChannelsLastConcat(Transformation):
                 continue
             prods = [model.find_producer(t) for t in node.input]
             if not all(p is not None and p.op_type == "Transpose" and _perm(p) == TO_CHANNELS_FIRST
-                       and _only_consumer(model, p.output[0]) is node for p in prods):
+                       and only_consumer(model, p.output[0]) is node for p in prods):
                 continue
-            axis = _attr(node, "axis") % 4
+            axis = node_attr(node, "axis") % 4
             new_axis = TO_CHANNELS_FIRST[axis]  # the same dimension, counted in NHWC
             out = node.output[0]
             shape_cf = model.get_tensor_shape(out)
             shape_cl = [shape_cf[i] for i in TO_CHANNELS_LAST]
-            nxt = _only_consumer(model, out)
+            nxt = only_consumer(model, out)
             removed = list(prods)
             if nxt is not None and nxt.op_type == "Transpose" and _perm(nxt) == TO_CHANNELS_LAST:
                 concat_out = nxt.output[0]  # the pair cancels
@@ -105,7 +105,7 @@ class MoveQuantActivationBeforeConcat(Transformation):
         for node in model.graph.node:
             if node.op_type != "Concat":
                 continue
-            nxt = _only_consumer(model, node.output[0])
+            nxt = only_consumer(model, node.output[0])
             if nxt is None or not (nxt.op_type == "Relu" or _is_per_tensor_quant(model, nxt)):
                 continue
             attrs = {a.name: helper.get_attribute_value(a) for a in nxt.attribute}
@@ -116,7 +116,7 @@ class MoveQuantActivationBeforeConcat(Transformation):
                 new_nodes.append(helper.make_node(nxt.op_type, [t, *nxt.input[1:]], [y], name=f"{nxt.name}_{i}",
                                                   domain=nxt.domain, **attrs))
             new_nodes.append(helper.make_node("Concat", [n.output[0] for n in new_nodes], [nxt.output[0]],
-                                              name=node.name, axis=_attr(node, "axis")))
+                                              name=node.name, axis=node_attr(node, "axis")))
             _replace(model, node, new_nodes, nxt)
             return model, True
         return model, False
@@ -135,7 +135,7 @@ class ChannelsLastGlobalAveragePool(Transformation):
     """
 
     def apply(self, model):
-        if _onnx_opset(model) < 18:  # the rewrite gives ReduceMean its axes as an input
+        if onnx_opset(model) < 18:  # the rewrite gives ReduceMean its axes as an input
             return model, False
         for node in model.graph.node:
             if node.op_type == "ReduceMean" and len(node.input) > 1:
@@ -146,12 +146,12 @@ class ChannelsLastGlobalAveragePool(Transformation):
                 continue
             tr = model.find_producer(node.input[0])
             if tr is None or tr.op_type != "Transpose" or _perm(tr) != TO_CHANNELS_FIRST \
-                    or _only_consumer(model, tr.output[0]) is not node:
+                    or only_consumer(model, tr.output[0]) is not node:
                 continue
             n, c = model.get_tensor_shape(node.input[0])[:2]
             out, removed = node.output[0], []
-            if node.op_type == "GlobalAveragePool" or _attr(node, "keepdims", 1):
-                flat = _only_consumer(model, out)
+            if node.op_type == "GlobalAveragePool" or node_attr(node, "keepdims", 1):
+                flat = only_consumer(model, out)
                 if flat is None or flat.op_type not in ("Reshape", "Flatten") \
                         or list(model.get_tensor_shape(flat.output[0])) != [n, c]:
                     continue
@@ -182,7 +182,7 @@ class GemmZeroBias(Transformation):
             b_shape = model.get_tensor_shape(node.input[1])
             if b_shape is None:
                 continue
-            n_out = b_shape[0] if _attr(node, "transB", 0) else b_shape[1]
+            n_out = b_shape[0] if node_attr(node, "transB", 0) else b_shape[1]
             name = model.make_new_valueinfo_name()
             model.set_initializer(name, np.zeros(n_out, dtype=np.float32))
             node.input.append(name)
@@ -218,8 +218,8 @@ class PerChannelPow2WeightsToPerTensor(Transformation):
                 continue
             if not _is_pow2(scale) or np.any(zero != 0) or np.size(bits) != 1:
                 continue
-            signed, narrow = _attr(node, "signed", 1), _attr(node, "narrow", 0)
-            rounding = _attr(node, "rounding_mode", "ROUND")
+            signed, narrow = node_attr(node, "signed", 1), node_attr(node, "narrow", 0)
+            rounding = node_attr(node, "rounding_mode", "ROUND")
             rounding = rounding.decode() if isinstance(rounding, bytes) else rounding
             q = int_quant(w, scale, zero, bits, signed, narrow, rounding).astype(np.float32)
             spread = int(np.log2(scale.max()) - np.log2(scale.min()))
@@ -260,7 +260,8 @@ class BipolarQuantToQuant(Transformation):
             else:
                 model.set_initializer(bits, np.array(1.0, dtype=np.float32))
                 narrow = 0
-            quant = helper.make_node("Quant", inputs, list(node.output), name=node.name, domain="qonnx.custom_op.general",
+            quant = helper.make_node("Quant", inputs, list(node.output), name=node.name,
+                                     domain="qonnx.custom_op.general",
                                      signed=1, narrow=narrow, rounding_mode="ROUND")
             _replace(model, node, [quant])
             changed = True

@@ -99,10 +99,10 @@ def _qonnx_counterpart(qmodel, layer) -> str | None:
     from hwcnn.hwdesc import is_quantizer
 
     name = layer["output"]
-    producer = next((n for n in qmodel.graph.node if name in n.output), None)
+    producer = qmodel.find_producer(name)
     if producer is None or producer.op_type == "Quant" or not is_quantizer(FixedType.parse(layer["types"]["result"])):
         return name
-    readers = [n for n in qmodel.graph.node if name in n.input]
+    readers = qmodel.find_consumers(name)
     if len(readers) == 1 and readers[0].op_type == "Quant":
         return readers[0].output[0]
     affine = layer["kind"] in ("BatchNormalization", "ApplyAlpha")

@@ -15,14 +15,10 @@ from __future__ import annotations
 import numpy as np
 
 from hwcnn.errors import HwcnnError
+from hwcnn.qonnx_transforms import node_attr, only_consumer, onnx_opset
 
 ARITHMETIC = {"Mul": np.multiply, "Add": np.add, "Sub": np.subtract, "Div": np.divide}
 AFFINE = {"BatchNormalization", *ARITHMETIC}
-
-
-def _only_consumer(qmodel, tensor: str):
-    readers = [n for n in qmodel.graph.node if tensor in n.input]
-    return readers[0] if len(readers) == 1 else None
 
 
 def constant_operand(qmodel, node):
@@ -34,14 +30,14 @@ def constant_operand(qmodel, node):
 def chain(qmodel, tensor: str, where: str):
     """(affine nodes, ReLU node or None, Quant node) from the consumer of `tensor` on, or refused."""
     nodes, relu = [], None
-    nxt = _only_consumer(qmodel, tensor)
+    nxt = only_consumer(qmodel, tensor)
     while nxt is not None and nxt.op_type in AFFINE and relu is None:
         if nxt.op_type in ARITHMETIC and constant_operand(qmodel, nxt) is None:
             break
         nodes.append(nxt)
-        nxt = _only_consumer(qmodel, nxt.output[0])
+        nxt = only_consumer(qmodel, nxt.output[0])
         if nxt is not None and nxt.op_type == "Relu":
-            relu, nxt = nxt, _only_consumer(qmodel, nxt.output[0])
+            relu, nxt = nxt, only_consumer(qmodel, nxt.output[0])
     if not nodes or nxt is None or nxt.op_type != "Quant":
         raise HwcnnError(f"{where} is not followed by a quantizer (directly or after a ReLU): its float output "
                          "cannot be computed exactly in fixed point; put a Brevitas quantizer after it (QuantIdentity, "
@@ -51,8 +47,8 @@ def chain(qmodel, tensor: str, where: str):
         raise HwcnnError(f"quantizer {nxt.name} after {where}: hwcnn needs one scale per tensor and zero point 0")
     for n in nodes:
         if n.op_type in ARITHMETIC and np.size(constant_operand(qmodel, n)[0]) != 1:
-            raise HwcnnError(f"{n.op_type} {n.name}: hwcnn carries arithmetic with one constant per tensor; per-channel "
-                             "constants are not supported yet")
+            raise HwcnnError(f"{n.op_type} {n.name}: hwcnn carries arithmetic with one constant per tensor; "
+                             "per-channel constants are not supported yet")
     return nodes, relu, nxt
 
 
@@ -60,14 +56,12 @@ def levels_of(qmodel, tensor: str, channels: int, where: str):
     """values -> [values, channels] raw levels of the quantizer after `tensor`, where every channel
     of `tensor` takes each value (float64 values, exact in float32); and whether a ReLU is last."""
     from qonnx.custom_op.general.intquant import int_quant
-    from qonnx.util.basic import get_by_name
 
     nodes, relu, quant = chain(qmodel, tensor, where)
     q_scale, q_zero, q_bits = (np.asarray(qmodel.get_initializer(i), dtype=np.float32) for i in quant.input[1:4])
-    attr = {a: get_by_name(quant.attribute, a) for a in ("signed", "narrow", "rounding_mode")}
-    signed = 1 if attr["signed"] is None else attr["signed"].i
-    narrow = 0 if attr["narrow"] is None else attr["narrow"].i
-    rounding = "ROUND" if attr["rounding_mode"] is None else attr["rounding_mode"].s.decode()
+    signed, narrow = node_attr(quant, "signed", 1), node_attr(quant, "narrow", 0)
+    rounding = node_attr(quant, "rounding_mode", b"ROUND")
+    rounding = rounding.decode() if isinstance(rounding, bytes) else rounding
 
     def levels(values: np.ndarray) -> np.ndarray:
         y = values.astype(np.float32)
@@ -105,13 +99,14 @@ def _batch_norm(qmodel, bn, y: np.ndarray) -> np.ndarray:
         raise HwcnnError(f"internal: batch norm {bn.name} has {params[0].size} channels, its layer {y.shape[1]}")
     rank = len(qmodel.get_tensor_shape(bn.input[0]))
     x = y if rank == 2 else np.ascontiguousarray(y.T[None, :, :, None])
-    opset = next((o.version for o in qmodel.model.opset_import if o.domain in ("", "ai.onnx")), 11)
+    opset = onnx_opset(qmodel) or 11
     node = helper.make_node("BatchNormalization", list(bn.input), list(bn.output[:1]), name=bn.name)
     node.attribute.extend(a for a in bn.attribute if a.name in ("epsilon", "momentum"))
     inputs = [helper.make_tensor_value_info(bn.input[0], TensorProto.FLOAT, list(x.shape))]
     inputs += [helper.make_tensor_value_info(i, TensorProto.FLOAT, list(p.shape)) for i, p in zip(bn.input[1:], params)]
     out = helper.make_tensor_value_info(bn.output[0], TensorProto.FLOAT, list(x.shape))
-    model = qonnx_make_model(helper.make_graph([node], "bn", inputs, [out]), opset_imports=[helper.make_opsetid("", opset)])
+    model = qonnx_make_model(helper.make_graph([node], "bn", inputs, [out]),
+                             opset_imports=[helper.make_opsetid("", opset)])
     sess = onnxruntime.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
     z = sess.run(None, {bn.input[0]: x, **dict(zip(bn.input[1:], params))})[0]
     return z if rank == 2 else np.ascontiguousarray(z[0, :, :, 0].T)
@@ -120,9 +115,9 @@ def _batch_norm(qmodel, bn, y: np.ndarray) -> np.ndarray:
 def scales_input(qmodel) -> bool:
     """Whether constant arithmetic (input scaling) comes between the graph input and its quantizer."""
     tensor = qmodel.graph.input[0].name
-    node = _only_consumer(qmodel, tensor)
+    node = only_consumer(qmodel, tensor)
     while node is not None and node.op_type == "Transpose":
-        node = _only_consumer(qmodel, node.output[0])
+        node = only_consumer(qmodel, node.output[0])
     return node is not None and node.op_type in ARITHMETIC and constant_operand(qmodel, node) is not None
 
 

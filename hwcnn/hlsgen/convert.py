@@ -26,6 +26,7 @@ from hwcnn.hlsgen import affine, describe, extensions
 from hwcnn.hlsgen.config import HlsConfig
 from hwcnn.hlsgen.precision import apply_overrides, assign_precisions
 from hwcnn.outputs import output_dir, replace_json
+from hwcnn.qonnx_transforms import node_attr
 
 # QONNX operations hwcnn's flow (hls4ml conversion + simulator) handles
 SUPPORTED_OPS = {
@@ -50,7 +51,7 @@ def check_supported(qmodel) -> None:
         reasons.append(f"unsupported operation{'s' if len(bad) > 1 else ''} {listed}; hwcnn supports "
                        f"{', '.join(sorted(SUPPORTED_OPS))}")
     for node in qmodel.graph.node:  # a batch norm or constant arithmetic must lead to a quantizer
-        if _is_affine(qmodel, node) and not _is_affine(qmodel, _producer(qmodel, node.input[0])):
+        if _is_affine(qmodel, node) and not _is_affine(qmodel, qmodel.find_producer(node.input[0])):
             try:
                 affine.chain(qmodel, node.input[0], f"{node.op_type} {node.name}")
             except HwcnnError as err:
@@ -62,9 +63,9 @@ def check_supported(qmodel) -> None:
         reasons.append(f"quantizer bit widths outside 1..{MAX_QUANT_BITS} or not whole: "
                        + ", ".join(f"{name} ({w:g} bits)" for name, w in list(odd.items())[:4]))
     for node in qmodel.graph.node:  # the sign function (a 1-bit signed Quant) is carried as a fitted affine layer
-        bits = qmodel.get_initializer(node.input[3]) if node.op_type == "Quant" else None
-        if bits is not None and float(np.ravel(bits)[0]) == 1 and _attr(node, "signed", 1) \
-                and qmodel.get_initializer(node.input[0]) is None and not _is_affine(qmodel, _producer(qmodel, node.input[0])):
+        if widths.get(node.name) == 1 and node_attr(node, "signed", 1) \
+                and qmodel.get_initializer(node.input[0]) is None \
+                and not _is_affine(qmodel, qmodel.find_producer(node.input[0])):
             reasons.append(f"the binary (bipolar) activation {node.name} does not follow a batch norm or a constant "
                            "scaling: hwcnn computes the sign function exactly only as such a layer's output "
                            "(as binary networks have it: QuantLinear, BatchNorm1d, binary QuantIdentity)")
@@ -97,10 +98,6 @@ def _names(names: list[str]) -> str:
     return ", ".join(names[:4]) + (", ..." if len(names) > 4 else "")
 
 
-def _producer(qmodel, tensor: str):
-    return next((n for n in qmodel.graph.node if tensor in n.output), None)
-
-
 def _is_affine(qmodel, node) -> bool:
     """A batch norm, or Mul/Add/Sub/Div by a constant that is not a layer's bias."""
     if node is None or node.op_type not in affine.AFFINE:
@@ -114,7 +111,7 @@ def _float_bias(qmodel, node) -> bool:
     (zero is exact in any type)."""
     if node.op_type == "Conv" and len(node.input) > 2:
         candidates = [node.input[2]]
-    elif node.op_type == "Add" and any(getattr(_producer(qmodel, t), "op_type", None) in ("Conv", "MatMul")
+    elif node.op_type == "Add" and any(getattr(qmodel.find_producer(t), "op_type", None) in ("Conv", "MatMul")
                                        for t in node.input):
         candidates = list(node.input)
     else:
@@ -138,7 +135,7 @@ def _quant_type(qmodel, node) -> FixedType | None:
         return None
     width = int(np.asarray(bits).ravel()[0])
     frac = 1 - int(exp)  # scale = 2^(exp-1)
-    return FixedType(width, width - frac, bool(_attr(node, "signed", 1)))
+    return FixedType(width, width - frac, bool(node_attr(node, "signed", 1)))
 
 
 def input_type(qmodel) -> FixedType:
@@ -181,15 +178,6 @@ def input_type(qmodel) -> FixedType:
 def input_shape(qmodel) -> list[int]:
     """The graph input's shape without the batch dimension."""
     return [d.dim_value for d in qmodel.graph.input[0].type.tensor_type.shape.dim][1:]
-
-
-def _attr(node, name, default):
-    from onnx import helper
-
-    for a in node.attribute:
-        if a.name == name:
-            return helper.get_attribute_value(a)
-    return default
 
 
 def hls4ml_config(qmodel, in_type: FixedType, hls: HlsConfig) -> dict:

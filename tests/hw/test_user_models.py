@@ -34,6 +34,20 @@ def _inputs(qmodel, n: int, seed: int = 0) -> np.ndarray:
     return (raw * t.lsb).astype(np.float32)
 
 
+def refused(model, shape, tmp_path, capsys, *needles: str) -> str:
+    """Export `model` as a user would and convert it: refused in one line holding every needle,
+    nothing written."""
+    onnx = plain_export(model, shape, tmp_path / "m.onnx")
+    capsys.readouterr()  # what torch's exporter printed
+    assert main(["convert", str(onnx), "--out", str(tmp_path / "hls")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1, err
+    for needle in needles:
+        assert needle in err, err
+    assert not (tmp_path / "hls").exists()
+    return err
+
+
 @pytest.fixture(scope="module")
 def mlp_files(tmp_path_factory):
     root = tmp_path_factory.mktemp("mlp")
@@ -114,11 +128,7 @@ def test_a_float_bias_is_refused_with_what_to_do(tmp_path, capsys):
 
     model = torch.nn.Sequential(qnn.QuantIdentity(act_quant=Uint8ActPerTensorFixedPoint),
                                 qnn.QuantConv2d(1, 2, 3), torch.nn.Flatten()).eval()
-    onnx = plain_export(model, (1, 8, 8), tmp_path / "m.onnx")
-    capsys.readouterr()  # what torch's exporter printed
-    assert main(["convert", str(onnx), "--out", str(tmp_path / "hls")]) == 2
-    err = capsys.readouterr().err.strip()
-    assert len(err.splitlines()) == 1 and "unquantized (float) bias in Conv_0" in err and "bias_quant" in err
+    err = refused(model, (1, 8, 8), tmp_path, capsys, "unquantized (float) bias in Conv_0", "bias_quant")
     assert "quantizer scales that are not powers of two: Quant_" in err  # every reason at once: its weight scale too
 
 
@@ -145,12 +155,7 @@ def test_bad59_a_batch_norm_with_no_quantizer_after_it_is_refused(tmp_path, caps
     model = torch.nn.Sequential(qnn.QuantIdentity(act_quant=Uint8ActPerTensorFixedPoint), torch.nn.Flatten(),
                                 qnn.QuantLinear(64, 8, bias=False), torch.nn.BatchNorm1d(8),
                                 qnn.QuantLinear(8, 4, bias=False)).eval()
-    onnx = plain_export(model, (1, 8, 8), tmp_path / "m.onnx")
-    capsys.readouterr()  # what torch's exporter printed
-    assert main(["convert", str(onnx), "--out", str(tmp_path / "hls")]) == 2
-    err = capsys.readouterr().err.strip()
-    assert len(err.splitlines()) == 1 and "BatchNormalization BatchNormalization_0 is not followed by a quantizer" in err
-    assert not (tmp_path / "hls").exists()
+    refused(model, (1, 8, 8), tmp_path, capsys, "BatchNormalization BatchNormalization_0 is not followed by a quantizer")
 
 
 def test_csim_refuses_inputs_of_another_size(mlp):
@@ -166,12 +171,7 @@ def test_an_input_quantizer_behind_flatten_is_refused_with_what_to_do(tmp_path, 
 
     m = brevitas_mlp()
     flatten_first = torch.nn.Sequential(m[1], m[0], *list(m)[2:]).eval()
-    onnx = plain_export(flatten_first, (1, 28, 28), tmp_path / "m.onnx")
-    capsys.readouterr()  # what torch's exporter printed
-    assert main(["convert", str(onnx), "--out", str(tmp_path / "hls")]) == 2
-    err = capsys.readouterr().err.strip()
-    assert len(err.splitlines()) == 1 and "quantize the input before flattening it" in err
-    assert not (tmp_path / "hls").exists()
+    refused(flatten_first, (1, 28, 28), tmp_path, capsys, "quantize the input before flattening it")
 
 
 def test_verify_a_qonnx_file_on_generated_and_given_inputs(mlp_files, tmp_path):
@@ -220,11 +220,7 @@ def test_bad61_per_channel_scales_that_are_not_powers_of_two_are_refused_by_name
 
     model = torch.nn.Sequential(qnn.QuantIdentity(act_quant=Uint8ActPerTensorFixedPoint), torch.nn.Flatten(),
                                 qnn.QuantLinear(64, 4, bias=False, weight_quant=Int8WeightPerChannelFloat))
-    onnx = plain_export(model.eval(), (1, 8, 8), tmp_path / "m.onnx")
-    capsys.readouterr()  # what torch's exporter printed
-    assert main(["convert", str(onnx), "--out", str(tmp_path / "hls")]) == 2
-    err = capsys.readouterr().err.strip()
-    assert len(err.splitlines()) == 1 and "per-channel quantizer scales (Quant_1; Quant_1 has 4 scales" in err
+    refused(model.eval(), (1, 8, 8), tmp_path, capsys, "per-channel quantizer scales (Quant_1; Quant_1 has 4 scales")
 
 
 def test_bad60_scales_that_are_not_powers_of_two_are_refused_by_name(tmp_path, capsys):
@@ -234,11 +230,7 @@ def test_bad60_scales_that_are_not_powers_of_two_are_refused_by_name(tmp_path, c
 
     model = torch.nn.Sequential(qnn.QuantIdentity(act_quant=Uint8ActPerTensorFixedPoint), torch.nn.Flatten(),
                                 qnn.QuantLinear(64, 4, bias=False), qnn.QuantIdentity(act_quant=Int8ActPerTensorFloat))
-    onnx = plain_export(model.eval(), (1, 8, 8), tmp_path / "m.onnx")
-    capsys.readouterr()  # what torch's exporter printed
-    assert main(["convert", str(onnx), "--out", str(tmp_path / "hls")]) == 2
-    err = capsys.readouterr().err.strip()
-    assert len(err.splitlines()) == 1 and "quantizer scales that are not powers of two: Quant_" in err
+    err = refused(model.eval(), (1, 8, 8), tmp_path, capsys, "quantizer scales that are not powers of two: Quant_")
     assert "(scale 0." in err
 
 
@@ -256,11 +248,7 @@ def test_bad62_input_normalisation_no_input_grid_makes_exact_is_refused(tmp_path
         def forward(self, x):
             return torch.flatten(self.inp((x - 0.1307) / 0.3081), 1)
 
-    onnx = plain_export(Normalised().eval(), (1, 4, 4), tmp_path / "m.onnx")
-    capsys.readouterr()  # what torch's exporter printed
-    assert main(["convert", str(onnx), "--out", str(tmp_path / "hls")]) == 2
-    err = capsys.readouterr().err.strip()
-    assert len(err.splitlines()) == 1 and "is not exact on any fixed-point input grid" in err and "2x - 1" in err
+    refused(Normalised().eval(), (1, 4, 4), tmp_path, capsys, "is not exact on any fixed-point input grid", "2x - 1")
 
 
 def test_a_wrong_batch_norm_fit_is_caught_naming_the_layer(tmp_path, monkeypatch):
@@ -291,11 +279,7 @@ def test_bad63_a_binary_activation_straight_after_a_layer_is_refused(tmp_path, c
     model = torch.nn.Sequential(qnn.QuantIdentity(act_quant=Uint8ActPerTensorFixedPoint), torch.nn.Flatten(),
                                 qnn.QuantLinear(64, 4, bias=False, weight_quant=_brevitas_quants(4)[0]),
                                 qnn.QuantIdentity(act_quant=SignedBinaryActPerTensorConst)).eval()
-    onnx = plain_export(model, (1, 8, 8), tmp_path / "m.onnx")
-    capsys.readouterr()  # what torch's exporter printed
-    assert main(["convert", str(onnx), "--out", str(tmp_path / "hls")]) == 2
-    err = capsys.readouterr().err.strip()
-    assert len(err.splitlines()) == 1 and "binary (bipolar) activation Quant_" in err and "does not follow a batch" in err
+    refused(model, (1, 8, 8), tmp_path, capsys, "binary (bipolar) activation Quant_", "does not follow a batch")
 
 
 def test_qonnx_execution_in_batches_equals_image_by_image(patterns, monkeypatch):
