@@ -153,7 +153,7 @@ def execute_qonnx(qmodel, x: np.ndarray, chunk: int = 256) -> np.ndarray:
     """Run the QONNX graph (qonnx's reference executor) on x (float32 NCHW), `chunk` images at a time
     on a copy of the graph whose batch dimension is set to match; one image at a time where that
     copy fails or differs on the first image (qonnx runs every node as an onnxruntime session of its
-    own, so image by image costs ~10 ms per image and node)."""
+    own, which makes image by image slow)."""
     import onnxruntime
 
     # qonnx runs each node as its own opset-1 model; onnxruntime warns about that on every node
