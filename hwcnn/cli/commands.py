@@ -6,7 +6,10 @@ work starts, so a long run is never refused at its end.
 
 from __future__ import annotations
 
+import json
 import os
+import tempfile
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -26,7 +29,7 @@ def _hls(args):
     from hwcnn.hlsgen.config import HlsConfig, parse_overrides
 
     settings = {k: getattr(args, k) for k in ("backend", "io_type", "strategy", "reuse_factor", "part",
-                                              "clock_period") if getattr(args, k) is not None}
+                                              "clock_period", "board") if getattr(args, k) is not None}
     return HlsConfig.for_target(args.target, **settings, overrides=parse_overrides(args.precision))
 
 
@@ -397,12 +400,98 @@ def study(args) -> int:
 
 
 def cost(args) -> int:
-    from hwcnn import hwdesc
-    from hwcnn.cost import COUNT_SOURCE, cost_markdown, layer_costs, totals
+    """`hwcnn cost PROJECT|MODEL_DIR`: every figure per layer and in total, each with its source."""
+    from hwcnn.artifacts import Project
 
     check_free(args.json, args.force)
-    desc, weights = hwdesc.load(Path(args.project))
-    rows = layer_costs(desc, weights)
-    print(cost_markdown(rows), end="")
-    _json_out(args, {"project": str(args.project), "source": COUNT_SOURCE, "layers": rows, "total": totals(rows)})
+    if Project(args.source).exists():
+        given = [k for k in ("target", "backend", "io_type", "strategy", "reuse_factor", "part", "clock_period")
+                 if getattr(args, k) is not None] + (["precision"] if args.precision else [])
+        if given:
+            raise HwcnnError(f"{args.source} is a project: its HLS settings are its own (--{given[0].replace('_', '-')} "
+                             "applies to a MODEL_DIR); convert again to cost other settings")
+        return _cost(args, Path(args.source))
+    from hwcnn.artifacts import ModelDir
+
+    if not ModelDir(args.source).config_path.is_file():
+        raise HwcnnError(f"{args.source} is neither an hwcnn HLS project nor a trained model directory")
+    from hwcnn import pipeline
+
+    with tempfile.TemporaryDirectory(prefix="hwcnn-cost-") as tmp:
+        project = Path(tmp) / "hls"
+        cfg = pipeline.RunConfig(project=project, model_dir=Path(args.source), hls=_hls(args), data=_data(args),
+                                 progress=False)
+        pipeline.run(cfg, "export", "convert")
+        return _cost(args, project, shown=f"{args.source} (converted: {cfg.hls.io_type}, {cfg.hls.strategy})")
+
+
+def _cost(args, project: Path, shown: str | None = None) -> int:
+    from hwcnn.cost import SOURCES, board_use, cost_markdown, project_cost
+    from hwcnn.hlsgen.config import targets
+
+    rows, total, hls = project_cost(project, cache=args.cache_dir, use_da4ml=not args.no_da4ml)
+    result = {"source": shown or str(project), "hls": hls, "sources": SOURCES, "layers": rows, "total": total}
+    print(f"hardware cost of {shown or project} ({hls['io_type']}, {hls['strategy']}, reuse factor "
+          f"{hls['reuse_factor']}, part {hls['part']}); sources: ex = exact count, da4ml, yosys, vendor, "
+          "mod = model (docs/cost-model.md)")
+    print(cost_markdown(rows, total), end="")
+    ii, clock = total["ii"]["value"], float(hls["clock_period"])
+    result["throughput_images_per_s"] = {"value": 1e9 / (ii * clock), "source": "model"}
+    print(f"throughput (model): {1e9 / (ii * clock):,.0f} images/s at {clock:g} ns (II {ii:,} cycles); "
+          f"latency (model): {total['latency_cycles']['value']:,} cycles = "
+          f"{total['latency_cycles']['value'] * clock / 1e3:,.1f} us")
+    board = args.board or hls.get("board")
+    if board is not None:
+        target = targets()[board]
+        use = board_use(total, target["resources"])
+        result["board"] = {"name": board, "part": target["part"], "resources": target["resources"],
+                           "resources_source": target["resources_source"], **use}
+        shares = ", ".join(f"{k} {v:.1%}" for k, v in use["fraction"].items())
+        print(f"on {board} ({target['part']}): {shares} -> {'fits' if use['fits'] else 'does NOT fit'}"
+              + ("" if hls["part"] == target["part"] else f" (the project was made for {hls['part']})"))
+    _json_out(args, result)
     return 0
+
+
+def rtl(args) -> int:
+    """`hwcnn rtl PROJECT`: each kernel as Verilog (da4ml), emulated by Verilator against the simulator
+    on real images, counted by Yosys."""
+    from hwcnn import hwdesc, pipeline, rtl as rtl_mod
+    from hwcnn.artifacts import Project
+    from hwcnn.outputs import output_dir
+
+    rtl_mod.require_tools(yosys=not args.no_yosys)
+    check_free(args.json, args.force)
+    project = Path(args.project)
+    desc, weights = hwdesc.load(project)
+    out = args.out if args.out is not None else project / "rtl"
+    check_free(out, args.force)
+    layers = [s for s in args.layers.split(",") if s] if args.layers else None
+    cfg = pipeline.RunConfig(project=project, n_images=args.n, data=_data(args), inputs=args.inputs)
+    st = pipeline.RunState()
+    pipeline.load_test_images(cfg, st)
+    part = Project(project).manifest()["hls"]["part"]
+
+    def show(row):
+        y = row.get("yosys", {})
+        counted = (f"Yosys {y['lut']:,} LUT ({y['lut'] / row['da4ml']['lut'] - 1:+.1%} vs da4ml), {y['carry']:,} "
+                   f"carry, {y['ff']:,} FF" if y.get("status") == "ok" else f"Yosys: {y.get('status', 'skipped')}")
+        print(f"  {row['layer']:<18} {row['shape'][0]}x{row['shape'][1]}: "
+              f"{'identical' if row['bit_exact'] else 'DIFFERS'} on {row['vectors']:,} vectors "
+              f"({row['mismatched_vectors']} differ); da4ml {row['da4ml']['lut']:,.0f} LUT; {counted}", flush=True)
+
+    print(f"RTL of {project}'s kernels on {len(st.x)} {_what(st)} (part {part}, Yosys family "
+          f"{rtl_mod.yosys_family(part)})")
+    t0 = time.perf_counter()
+    with output_dir(out, args.force) as tmp:
+        rows = rtl_mod.check_kernels(desc, weights, st.x, tmp, part, layers=layers,
+                                     yosys_budget_s=None if args.no_yosys else args.yosys_budget,
+                                     cache=args.cache_dir, jobs=args.jobs or os.cpu_count() or 1, progress=show)
+        result = {"project": str(project), "n_images": len(st.x), "inputs": st.provenance, "part": part,
+                  "description_sha256": rtl_mod.description_digest(project), "kernels": rows,
+                  "bit_exact": all(r["bit_exact"] for r in rows), "seconds": round(time.perf_counter() - t0, 1)}
+        (tmp / rtl_mod.RESULTS_NAME).write_text(json.dumps(result, indent=1) + "\n")
+    print(f"wrote {out} ({result['seconds']} s): every kernel "
+          f"{'identical in Verilator and the simulator' if result['bit_exact'] else 'checked; some DIFFER'}")
+    _json_out(args, result)
+    return 0 if result["bit_exact"] else 1

@@ -258,10 +258,43 @@ def build_parser() -> argparse.ArgumentParser:
     _add_data_args(p)
     _add_outputs(p)
 
-    p = sub.add_parser("cost", help="weight memory and MACs of an HLS project, counted",
-                       description="Count the weight memory and multiply-accumulates of an HLS project, per layer "
-                                   "(exact counts from its hardware description).")
+    p = sub.add_parser("cost", help="hardware cost per layer, every figure labelled with its source",
+                       description="Hardware cost of an HLS project (or of a trained model, converted with the HLS "
+                                   "options given): per layer and in total MACs, non-zero MACs, BOPs, weight bits, "
+                                   "multipliers, DSP, LUT, FF, BRAM18, LUTRAM, initiation interval and latency in "
+                                   "cycles, and throughput at the clock. Every figure says where it comes from: "
+                                   "exact (counted), da4ml (the kernel's shift-add graph), yosys (from `hwcnn rtl` "
+                                   "results in PROJECT/rtl), vendor, or model (a formula: docs/cost-model.md).")
+    p.add_argument("source", type=Path, metavar="PROJECT|MODEL_DIR",
+                   help="an HLS project, or a trained model (converted first, with the HLS options below; a "
+                        "project keeps its own, and --board then only says how much of that board it takes)")
+    p.add_argument("--no-da4ml", action="store_true",
+                   help="skip da4ml's adder graphs (LUTs by the model formula instead; faster on large kernels)")
+    _add_hls_args(p)
+    _add_data_args(p)  # the cache also holds da4ml's adder graphs
+    _add_outputs(p)
+
+    p = sub.add_parser("rtl", help="each Dense/Conv kernel as Verilog, checked by Verilator, counted by Yosys",
+                       description="Build each Dense/Conv kernel of an HLS project as Verilog with da4ml (its "
+                                   "constant-matrix product as a shift-add graph, from the project's integer "
+                                   "weights and types), emulate it with Verilator on the kernel inputs that the "
+                                   "simulator's traces of real test images give, and require outputs identical to "
+                                   "the simulator's (exit 1 otherwise); then synthesise it with Yosys "
+                                   "(synth_xilinx for the project's FPGA family) for LUT, carry and FF counts, "
+                                   "within a time budget per kernel. Needs Debian's verilator and yosys and da4ml "
+                                   "(scripts/setup.sh installs them). `hwcnn cost` then shows Yosys's counts.")
     p.add_argument("project", type=Path)
+    p.add_argument("--n", type=COUNT, default=200, help="test images whose kernel inputs are checked "
+                                                         "(default: %(default)s)")
+    p.add_argument("--layers", default=None, metavar="L1,L2", help="only these kernels (default: all)")
+    p.add_argument("--out", type=Path, default=None, help="where the Verilog goes (default: PROJECT/rtl)")
+    p.add_argument("--yosys-budget", type=number(float, 0, 86400, lo_open=True), default=300.0, metavar="S",
+                   help="seconds Yosys may take per kernel; a kernel over it is reported as timed out "
+                        "(default: %(default)s)")
+    p.add_argument("--no-yosys", action="store_true", help="check in Verilator only")
+    p.add_argument("--jobs", type=number(int, 1, 1024), default=None, help="Verilator build jobs (default: all cores)")
+    _add_inputs(p)
+    _add_data_args(p)
     _add_outputs(p)
 
     p = sub.add_parser("run", help="the main job: shipped LeNet-5 end to end, ending with a report",

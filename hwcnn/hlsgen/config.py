@@ -40,14 +40,24 @@ class HlsConfig:
     part: str = field(default=targets()[DEFAULT_TARGET]["part"], metadata={"help": "FPGA part"})
     clock_period: float = field(default=targets()[DEFAULT_TARGET]["clock_period_ns"],
                                 metadata={"help": "clock period in ns", "range": (0, 1000, True)})
+    board: str | None = field(default=None, metadata={
+        "choices": tuple(sorted(targets())),
+        "help": "a board of hls4ml's VivadoAccelerator backend: the core inside its AXI-stream wrapper, with the "
+                "board's block design and PYNQ driver; sets the part (and the clock unless given) and the backend "
+                "Vivado"})
     # user overrides of hwcnn's types: (layer, field, type), field one of OVERRIDE_FIELDS
     overrides: tuple[tuple[str, str, str], ...] = ()
 
     def __post_init__(self):
         for f in fields(self):
             choices = f.metadata.get("choices")
-            if choices and getattr(self, f.name) not in choices:
+            if choices and getattr(self, f.name) not in choices and not (f.name == "board" and self.board is None):
                 raise HwcnnError(f"{f.name} = {getattr(self, f.name)!r}; expected one of {', '.join(choices)}")
+        if self.board is not None and self.backend != "Vivado":
+            raise HwcnnError(f"--board {self.board} builds hls4ml's VivadoAccelerator project, a Vivado HLS flow: "
+                             f"use --backend Vivado (or leave it out), not {self.backend}")
+        if self.board is not None and self.part != targets()[self.board]["part"]:
+            raise HwcnnError(f"--board {self.board} has the part {targets()[self.board]['part']}, not {self.part}")
         if not isinstance(self.reuse_factor, int) or self.reuse_factor < 1:
             raise HwcnnError(f"--reuse-factor must be >= 1, got {self.reuse_factor}")
         if not (math.isfinite(self.clock_period) and self.clock_period > 0):
@@ -68,7 +78,13 @@ class HlsConfig:
 
     @classmethod
     def for_target(cls, target: str | None, **settings) -> "HlsConfig":
-        """The target's part and clock, unless `settings` names them."""
+        """The target's part and clock, unless `settings` names them; a board is its own target."""
+        board = settings.get("board")
+        if board is not None:
+            if target is not None and target != board:
+                raise HwcnnError(f"--target {target} and --board {board} name different parts; give one")
+            target = board
+            settings.setdefault("backend", "Vivado")
         if target is not None:
             known = targets()
             if target not in known:
@@ -76,6 +92,11 @@ class HlsConfig:
             settings.setdefault("part", known[target]["part"])
             settings.setdefault("clock_period", float(known[target]["clock_period_ns"]))
         return cls(**settings)
+
+    @property
+    def hls4ml_backend(self) -> str:
+        """The hls4ml backend that builds the project: a board's is VivadoAccelerator."""
+        return "VivadoAccelerator" if self.board else self.backend
 
     def to_dict(self) -> dict:
         d = asdict(self)

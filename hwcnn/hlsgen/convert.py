@@ -185,7 +185,7 @@ def hls4ml_config(qmodel, in_type: FixedType, hls: HlsConfig) -> dict:
     import hls4ml
 
     cfg = hls4ml.utils.config.config_from_onnx_model(
-        qmodel, granularity="name", backend=hls.backend, default_precision="fixed<32,16>",
+        qmodel, granularity="name", backend=hls.hls4ml_backend, default_precision="fixed<32,16>",
         default_reuse_factor=hls.reuse_factor)
     cfg["Model"]["Strategy"] = hls.strategy
     cfg["Model"]["TraceOutput"] = True
@@ -225,10 +225,14 @@ def convert(qmodel, out: Path, hls: HlsConfig, tb_inputs: np.ndarray, tb_outputs
         try:
             with _quiet():
                 cfg = hls4ml_config(qmodel, in_type, hls)
+                # a board: hls4ml's AXI-stream wrapper takes and gives floats, converted by the core's
+                # input type (exact on its grid) and from its result type (exact: results are narrow)
+                board = dict(board=hls.board, interface="axi_stream", input_type="float",
+                             output_type="float") if hls.board else {}
                 hm = hls4ml.converters.convert_from_onnx_model(
-                    qmodel, output_dir=str(tmp), project_name=Project.HLS_NAME, backend=hls.backend,
+                    qmodel, output_dir=str(tmp), project_name=Project.HLS_NAME, backend=hls.hls4ml_backend,
                     io_type=hls.io_type, part=hls.part, clock_period=hls.clock_period, hls_config=cfg,
-                    input_data_tb=str(p.tb_input_path), output_data_tb=str(p.tb_output_path))
+                    input_data_tb=str(p.tb_input_path), output_data_tb=str(p.tb_output_path), **board)
         except HwcnnError:
             raise
         except Exception as err:  # noqa: BLE001 - hls4ml raises bare Exceptions and asserts

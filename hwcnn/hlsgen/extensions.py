@@ -83,7 +83,8 @@ def render_templates(hm) -> None:
     type hwcnn gives a name of its own and the product a changed weight type selects
     (FPGABackend.product_type) would otherwise not reach the C++."""
     backend = hm.config.backend.name.lower()
-    flows = ["vitis:apply_templates", "vivado:apply_templates"] if backend == "vitis" else [f"{backend}:apply_templates"]
+    flows = {"vitis": ["vitis:apply_templates", "vivado:apply_templates"],
+             "vivadoaccelerator": ["vivado:apply_templates"]}.get(backend, [f"{backend}:apply_templates"])
     for flow in flows:  # the order of the backend's own ip flow
         hm.apply_flow(flow, reapply="single")
 
