@@ -19,6 +19,13 @@ if [ ! -d /usr/share/datasets/fashion-mnist ] && command -v apt-get >/dev/null 2
   (apt-get update -qq && apt-get install -y -qq dataset-fashion-mnist) >/dev/null 2>&1 \
     || echo "setup: warning: could not install dataset-fashion-mnist (only SqueezeNet needs it)"
 fi
+# Verilator and Yosys check and count the kernels' RTL (hwcnn rtl); Debian's packages
+missing=$(for t in verilator yosys; do command -v "$t" >/dev/null || echo "$t"; done)
+if [ -n "$missing" ] && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+  echo "setup: installing Debian packages" $missing
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing) >/dev/null 2>&1 \
+    || echo "setup: warning: could not install $missing (only hwcnn rtl needs them)"
+fi
 .venv/bin/hwcnn data mnist >/dev/null
 if [ -d /usr/share/datasets/fashion-mnist ]; then
   .venv/bin/hwcnn data fashion-mnist >/dev/null

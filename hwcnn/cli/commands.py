@@ -453,6 +453,31 @@ def _cost(args, project: Path, shown: str | None = None) -> int:
     return 0
 
 
+def synth(args) -> int:
+    """`hwcnn synth PROJECT`: the vendor's figures (where its tools are on PATH) beside the estimates."""
+    from hwcnn.artifacts import Project
+    from hwcnn.cost import project_cost
+    from hwcnn.synth import beside_estimates, read_vendor, run_build
+
+    check_free(args.json, args.force)
+    hls = Project(args.project).manifest()["hls"]
+    if not args.read_only:
+        if hls.get("board"):
+            raise HwcnnError("hwcnn synth builds the core; a --board project's Vivado block design is built with "
+                             "its own design.tcl in Vivado")
+        run_build(Path(args.project), hls["backend"], args.vsynth, args.timeout)
+    vendor = read_vendor(Path(args.project))
+    _, total, _ = project_cost(Path(args.project), cache=args.cache_dir, use_da4ml=not args.no_da4ml)
+    rows = beside_estimates(vendor, total)
+    print("| stage | figure | vendor | estimate (source) | error |\n|---|---|---|---|---|")
+    for r in rows:
+        err = "" if r["error"] is None else f"{r['error']:+.1%}"
+        print(f"| {r['stage']} | {r['figure']} | {r['vendor']:,} | {r['estimate']:,.0f} ({r['estimate_source']}) | "
+              f"{err} |")
+    _json_out(args, {"project": str(args.project), "vendor": vendor, "comparison": rows})
+    return 0
+
+
 def rtl(args) -> int:
     """`hwcnn rtl PROJECT`: each kernel as Verilog (da4ml), emulated by Verilator against the simulator
     on real images, counted by Yosys."""

@@ -297,6 +297,22 @@ def build_parser() -> argparse.ArgumentParser:
     _add_data_args(p)
     _add_outputs(p)
 
+    p = sub.add_parser("synth", help="vendor synthesis (Vitis/Vivado HLS, where installed) beside the estimates",
+                       description="Run the project's own build script for C synthesis (and with --vsynth, Vivado "
+                                   "logic synthesis) where vitis-run (Vitis backend) or vivado_hls (Vivado) is on "
+                                   "PATH, read the reports with hls4ml's parser, and show the vendor's LUT, FF, DSP, "
+                                   "BRAM, latency and II beside hwcnn's estimates with the error of each. Without "
+                                   "the tools it says so; --read-only reads reports made elsewhere and copied into "
+                                   "the project.")
+    p.add_argument("project", type=Path)
+    p.add_argument("--vsynth", action="store_true", help="also run Vivado logic synthesis (vivado_synth.rpt)")
+    p.add_argument("--read-only", action="store_true", help="only read the reports already in the project")
+    p.add_argument("--timeout", type=number(float, 0, 7 * 86400, lo_open=True), default=None, metavar="S",
+                   help="stop the vendor tool after S seconds (default: no limit)")
+    p.add_argument("--no-da4ml", action="store_true", help="estimates without da4ml's adder graphs")
+    _add_data_args(p)
+    _add_outputs(p)
+
     p = sub.add_parser("run", help="the main job: shipped LeNet-5 end to end, ending with a report",
                        formatter_class=argparse.RawDescriptionHelpFormatter,
                        description="The whole flow on a trained QAT model, into one run directory that appears "
