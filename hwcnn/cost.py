@@ -225,9 +225,14 @@ def board_use(total: dict, resources: dict) -> dict:
     return {"fraction": used, "fits": all(v <= 1 for v in used.values())}
 
 
-def cost_markdown(rows: list[dict], total: dict) -> str:
-    cols = ("macs", "bops", "weight_bits", "multipliers", "dsp", "lut", "ff", "bram18", "lutram", "ii",
-            "latency_cycles")
+TABLE_COLUMNS = ("macs", "bops", "weight_bits", "multipliers", "dsp", "lut", "ff", "bram18", "lutram", "ii",
+                 "latency_cycles")
+
+
+def cost_markdown(rows: list[dict], total: dict, columns: tuple[str, ...] = TABLE_COLUMNS) -> str:
+    """A table of the figures, each with its source in brackets; rows without any of them left out."""
+    cols = columns
+    rows = [r for r in rows if any(c in r for c in cols)]
     lines = ["| layer | kind | " + " | ".join(cols) + " |", "|---|---|" + "---|" * len(cols)]
     for r in rows + [{"layer": "**total**", "kind": "", **total}]:
         cells = []

@@ -102,8 +102,9 @@ def _write(report_dir: Path, result: dict, outs, labels: np.ndarray, layer_rows:
     plot_confusion(outs.csim.argmax(1), labels, report_dir / "confusion_csim.png",
                    f"C simulation, {result['n_images']} images, accuracy {result['accuracy']['csim']:.4f}")
     plot_layers(layer_rows, result["overflow"], result["clipped_by_quantizers"], names, report_dir / "layers.png")
-    costs = layer_costs(desc, weights)
-    result["cost"] = {**totals(costs), "source": COUNT_SOURCE}
+    costs = layer_costs(desc, weights, project.manifest()["hls"])
+    counted = ("macs", "nonzero_macs", "bops", "weight_bits", "multipliers")
+    result["cost"] = {k: v for k, v in totals(costs).items() if k in counted}
     a, b, d = result["accuracy"], result["bit_exact"], result["max_abs_diff"]
     verdict = "PASS" if b["sim_vs_csim"] == 1.0 else "FAIL"
     lines = [
@@ -121,7 +122,9 @@ def _write(report_dir: Path, result: dict, outs, labels: np.ndarray, layer_rows:
         f"Overflow (values that wrapped or saturated in the simulator): {result['overflow'] or 'none'}.", "",
         "![per-layer error and overflow](layers.png)", "",
         "![confusion of the hardware classifier](confusion_csim.png)", "",
-        "## Weight memory and MACs", "", f"Source: {COUNT_SOURCE}.", "", cost_markdown(costs),
+        "## Weight memory and MACs", "", f"Source: {COUNT_SOURCE}. LUT, FF, DSP, BRAM and timing, each "
+        "with its source: `hwcnn cost` on the project (docs/cost-model.md).", "",
+        cost_markdown(costs, totals(costs), columns=counted),
     ]
     if layer_rows:
         lines += ["## Per-layer comparison on traced images", "", "| layer | max abs diff | equal |", "|---|---|---|"]

@@ -59,11 +59,11 @@ def study_point(float_dir: Path, point_dir: Path, wbits: int, abits: int, epochs
     res = st.sim
     accs = [FixedType.parse(layer["types"]["accum"]).width for layer in desc["layers"]
             if Kind.of(layer["kind"]).has_macs]
-    cost = totals(layer_costs(desc, weights))
+    cost = {k: v["value"] for k, v in totals(layer_costs(desc, weights)).items()}
     return {"weight_bits": wbits, "act_bits": abits,
             "hardware_accuracy": float(np.mean(res.output.raw.argmax(1) == st.labels)),
             "qat_accuracy": metrics["test_accuracy"], "weight_memory_bits": cost["weight_bits"],
-            "weight_kb": cost["weight_kb"], "macs": cost["macs"], "nonzero_macs": cost["nonzero_macs"],
+            "weight_kb": cost["weight_bits"] / 8 / 1024, "macs": cost["macs"], "nonzero_macs": cost["nonzero_macs"],
             "accumulator_widths": accs, "max_accumulator_width": max(accs), "overflow": res.overflow}
 
 

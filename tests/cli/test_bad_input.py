@@ -446,3 +446,58 @@ def test_bad76_an_unexpected_exception_is_one_line_and_status_2(capsys, monkeypa
     fails(capsys, ["cost", "x"], "hwcnn cost: internal error: RuntimeError: boom (rerun with --debug")
     with pytest.raises(RuntimeError, match="boom"):
         main(["cost", "x", "--debug"])
+
+
+# ---- hardware cost, RTL, vendor synthesis, boards ----------------------------------------------
+
+def test_bad77_rtl_without_its_tools(capsys, project_copy, monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))  # no verilator, no yosys
+    fails(capsys, ["rtl", project_copy], "hwcnn rtl needs verilator, yosys", "scripts/setup.sh")
+    assert not (project_copy / "rtl").exists()
+
+
+def test_bad78_rtl_of_a_layer_that_is_no_kernel(capsys, project_copy):
+    fails(capsys, ["rtl", project_copy, "--layers", "Relu_0"], "layer Relu_0 is not a Dense/Conv kernel",
+          "kernels: Conv2D_Conv_0")
+    assert not (project_copy / "rtl").exists()
+
+
+def test_bad79_rtl_of_a_kernel_whose_accumulator_drops_bits(capsys, project_copy):
+    desc_path = project_copy / "hwcnn_model.json"
+    desc = json.loads(desc_path.read_text())
+    conv = next(layer for layer in desc["layers"] if layer["name"] == "Conv2D_Conv_0")
+    conv["types"]["accum"] = "ap_fixed<8,4>"  # as `--precision Conv2D_Conv_0.accum=fixed<8,4>` makes it
+    desc_path.write_text(json.dumps(desc))
+    fails(capsys, ["rtl", project_copy], "kernel Conv2D_Conv_0: its accumulator ap_fixed<8,4> drops fraction bits",
+          "exact kernels only")
+    assert not (project_copy / "rtl").exists()
+
+
+def test_bad80_synth_without_vendor_tools(capsys, project_copy, monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    fails(capsys, ["synth", project_copy], "hwcnn synth needs vitis-run on PATH", "cannot be installed here")
+
+
+def test_bad81_synth_read_only_without_reports(capsys, project_copy):
+    fails(capsys, ["synth", project_copy, "--read-only"], "no vendor reports found", "myproject_csynth.xml")
+
+
+def test_bad82_board_with_another_backend(capsys, tmp_path):
+    fails(capsys, ["convert", SHIPPED, "--out", tmp_path / "h", "--board", "pynq-z2", "--backend", "Vitis"],
+          "--board pynq-z2 builds hls4ml's VivadoAccelerator project", "--backend Vivado")
+    assert not (tmp_path / "h").exists()
+
+
+def test_bad83_board_and_target_disagree(capsys, tmp_path):
+    fails(capsys, ["convert", SHIPPED, "--out", tmp_path / "h", "--board", "pynq-z2", "--target", "zcu102"],
+          "--target zcu102 and --board pynq-z2 name different parts")
+    assert not (tmp_path / "h").exists()
+
+
+def test_bad84_cost_of_a_project_with_hls_options(capsys, project_copy):
+    fails(capsys, ["cost", project_copy, "--reuse-factor", "2"], "is a project: its HLS settings are its own",
+          "--reuse-factor")
+
+
+def test_bad85_cost_of_neither_project_nor_model(capsys, tmp_path):
+    fails(capsys, ["cost", tmp_path / "nope"], "is neither an hwcnn HLS project nor a trained model directory")

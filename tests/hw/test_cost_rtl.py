@@ -82,17 +82,6 @@ def test_cost_of_model_dirs(tmp_path, capsys):
     assert not list(tmp_path.glob("hwcnn-cost-*"))
 
 
-def test_rtl_refuses_unknown_layers_and_missing_tools(shipped, tmp_path, capsys, monkeypatch):
-    project = shipped["lenet5-w4a4"]
-    assert main(["rtl", str(project), "--layers", "Relu_0", "--out", str(tmp_path / "o")]) == 2
-    err = capsys.readouterr().err
-    assert "Relu_0 is not a Dense/Conv kernel" in err and len(err.strip().splitlines()) == 1
-    assert not (tmp_path / "o").exists()
-    monkeypatch.setenv("PATH", str(tmp_path))  # no verilator, no yosys
-    assert main(["rtl", str(project), "--out", str(tmp_path / "o")]) == 2
-    assert "needs verilator, yosys" in capsys.readouterr().err
-
-
 def test_board_project_csim_equals_the_simulator(tmp_path, capsys):
     """--board pynq-z2: hls4ml's VivadoAccelerator project; its C simulation runs the AXI-stream wrapper."""
     out = tmp_path / "hls"
@@ -108,13 +97,6 @@ def test_board_project_csim_equals_the_simulator(tmp_path, capsys):
     assert json.loads((tmp_path / "c.json").read_text())["bit_exact"]["sim_vs_csim"] == 1.0
     assert main(["cost", str(out), "--json", str(tmp_path / "cost.json")]) == 0  # the project's board by default
     assert json.loads((tmp_path / "cost.json").read_text())["board"]["name"] == "pynq-z2"
-
-
-def test_board_refuses_another_backend(tmp_path, capsys):
-    assert main(["convert", str(ROOT / "models" / "lenet5-w4a4"), "--out", str(tmp_path / "h"), "--board", "pynq-z2",
-                 "--backend", "Vitis"]) == 2
-    assert "--backend Vivado" in capsys.readouterr().err
-    assert not (tmp_path / "h").exists()
 
 
 def _with_vendor_reports(project, tmp_path):
@@ -135,11 +117,7 @@ def test_vendor_reports_read_with_hls4ml_parser(shipped, tmp_path, capsys):
     assert v["vsynth"] == {"lut": 1526, "ff": 2428, "dsp": 66, "bram36": 0}
 
 
-def test_synth_without_vendor_tools_and_read_only(shipped, tmp_path, capsys, monkeypatch):
-    monkeypatch.setenv("PATH", str(tmp_path))
-    assert main(["synth", str(shipped["lenet5-w4a4"])]) == 2
-    err = capsys.readouterr().err
-    assert "needs vitis-run on PATH" in err and len(err.strip().splitlines()) == 1
+def test_synth_read_only_puts_vendor_figures_beside_the_estimates(shipped, tmp_path, capsys):
     p = _with_vendor_reports(shipped["lenet5-w4a4"], tmp_path)
     assert main(["synth", str(p), "--read-only", "--no-da4ml", "--json", str(tmp_path / "s.json")]) == 0
     rows = json.loads((tmp_path / "s.json").read_text())["comparison"]
