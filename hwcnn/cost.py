@@ -30,7 +30,10 @@ COUNT_SOURCE = "exact: " + SOURCES["exact"]  # the weight-memory and MAC counts 
 
 FIGURES = ("macs", "nonzero_macs", "bops", "weight_bits", "multipliers", "dsp", "lut", "ff", "bram18", "lutram",
            "latency_cycles", "ii")
-DSP_MIN_OPERAND_BITS = 10  # model: a product goes to a DSP when both operands are at least this wide
+# model: a product goes to a DSP when its input is at least DSP_MIN_INPUT_BITS wide (assumed) and its weight
+# needs at least DSP_MIN_WEIGHT_BITS bits (fitted to hls4ml's vendor results, docs/cost-model.md)
+DSP_MIN_INPUT_BITS = 10
+DSP_MIN_WEIGHT_BITS = 6
 REGISTER_FIFO_DEPTH = 2  # Vitis HLS config_storage fifo -auto_srl_max_depth default (UG1399): shallower in registers
 SRL_MAX_BITS = 1024  # Vitis HLS config_storage fifo -auto_srl_max_bits default (UG1399)
 SRL_DEPTH = 32  # one SRLC32E LUT shifts 32 bits of one bit lane (UG474)
@@ -73,20 +76,28 @@ def kernel_figures(layer: dict, kind: Kind, w: np.ndarray, in_type: FixedType, h
     bops = pixels * n_out * ((nz / w.size) * n_in * bx * bw + n_in * (bx + bw + math.log2(n_in))) if n_in else 0
     multipliers = math.ceil(n_in * n_out / rf) - (w.size - nz) // rf  # hls4ml's multiplier_limit
     acc_bits = types["accum"].width
-    dsp = multipliers if min(bx, bw) >= DSP_MIN_OPERAND_BITS else 0
+    wbits = np.zeros(w.shape, dtype=np.int64)  # significant bits of each weight's raw value
+    nonzero = w != 0
+    wbits[nonzero] = np.floor(np.log2(np.abs(w[nonzero]))).astype(np.int64) + 1
+    on_dsp = int(np.count_nonzero(wbits >= DSP_MIN_WEIGHT_BITS)) if bx >= DSP_MIN_INPUT_BITS else 0
     if strategy == "Latency" and rf == 1 and da4ml_lut is not None:
-        lut = fig(da4ml_lut, "da4ml")
-    else:  # time-multiplexed multipliers in LUTs: a bx x bw array multiplier and an accumulator each
-        lut = fig(multipliers * (0 if dsp else bx * bw) + multipliers * acc_bits, "model")
-    # registers: the kernel's outputs, and the window it reads (a convolution's kernel buffer)
-    ff = n_out * acc_bits + (n_in * bx if kind.is_conv else 0)
-    bram = bram18_for(rf, math.ceil(w.size / rf) * bw) if strategy == "Resource" else 0
+        # the kernel as da4ml's shift-add graph: every product in LUTs (hls4ml's distributed arithmetic)
+        lut, dsp = fig(da4ml_lut, "da4ml"), fig(0, "da4ml")
+    else:  # the other products as bx x b array multipliers in LUTs, an adder of the accumulator's width each
+        in_luts = int(np.sum(wbits[(wbits > 0) & (wbits < DSP_MIN_WEIGHT_BITS)])) if on_dsp else int(wbits.sum())
+        lut = fig(math.ceil(in_luts * bx / rf) + multipliers * acc_bits, "model")
+        dsp = fig(math.ceil(on_dsp / rf), "model")
+    # registers: every product (pipelined), the kernel's outputs, and the window a convolution reads
+    ff = multipliers * (bx + bw) + n_out * acc_bits + (n_in * bx if kind.is_conv else 0)
+    # Resource: hls4ml reshapes the weights into a reuse-factor-deep memory; as shallow as a FIFO kept in
+    # registers, it stays in logic
+    bram = bram18_for(rf, math.ceil(w.size / rf) * bw) if strategy == "Resource" and rf > REGISTER_FIFO_DEPTH else 0
     return {
         "macs": fig(macs_per_image(kind, a, w.size), "exact"),
         "nonzero_macs": fig(macs_per_image(kind, a, nz), "exact"),
         "bops": fig(round(bops), "exact"),
         "multipliers": fig(multipliers, "exact"),
-        "dsp": fig(dsp, "model"),
+        "dsp": dsp,
         "lut": lut,
         "ff": fig(ff, "model"),
         "bram18": fig(bram, "model"),
@@ -166,6 +177,10 @@ def layer_costs(desc: dict, weights: dict[str, np.ndarray], hls: dict | None = N
             if logic:
                 row["lut"] = fig(logic, "model")
         lutram = bram = regs = 0
+        act = layer["attrs"].get("activation", "").lower() if kind is Kind.ACTIVATION else ""
+        if act and act not in ("linear", "relu"):  # a lookup table (tanh, sigmoid, elu): one dual-port copy
+            lanes = layer["shape"][-1] if io_stream and len(layer["shape"]) > 1 else int(np.prod(layer["shape"]))
+            bram += math.ceil(lanes / 2) * bram18_for(layer["attrs"]["table_size"], types["table"].width)
         if io_stream:
             shape = layer["shape"]
             depth = int(np.prod(shape[:-1])) if len(shape) > 1 else 1  # hls4ml: one stream element per pixel

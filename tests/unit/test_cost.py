@@ -42,22 +42,27 @@ def test_dense_figures_by_hand():
     assert r["bops"] == cost.fig(round(2 * (0.5 * 3 * 16 + 3 * (8 + math.log2(3)))), "exact")
     assert r["multipliers"] == cost.fig(3, "exact")  # hls4ml's multiplier_limit: 6 products - 3 zeros
     assert r["dsp"] == cost.fig(0, "model")  # 4-bit operands: LUTs
-    assert r["lut"] == cost.fig(3 * 4 * 4 + 3 * 12, "model")  # no da4ml figure given: array multipliers + adders
-    assert r["ff"] == cost.fig(2 * 12, "model")
+    # no da4ml figure given: 4-bit inputs times weights of 1, 2 and 2 significant bits, and 3 adders of 12 bits
+    assert r["lut"] == cost.fig(4 * (1 + 2 + 2) + 3 * 12, "model")
+    assert r["ff"] == cost.fig(3 * (4 + 4) + 2 * 12, "model")  # the products and the outputs
     assert r["bram18"] == cost.fig(0, "model")
     assert (r["ii"], r["latency_cycles"]) == (cost.fig(1, "model"), cost.fig(1 + 2, "model"))
 
 
 def test_reuse_factor_resource_strategy_and_wide_operands():
-    hls = {"io_type": "io_parallel", "strategy": "Resource", "reuse_factor": 2}
+    hls = {"io_type": "io_parallel", "strategy": "Resource", "reuse_factor": 4}
+    wide = np.array([[100, 0], [64, -40], [0, 3]])  # 7, 7, 6 and 2 significant bits
     rows = cost.layer_costs(_desc([{**INPUT, "types": {"result": "ap_fixed<16,6>"}}, _dense("ap_fixed<16,6>")]),
-                            {"w": DENSE_W, "b": np.array([1, 2])}, hls)
+                            {"w": wide, "b": np.array([1, 2])}, hls)
     r = _row(rows, "fc")
-    assert r["multipliers"]["value"] == math.ceil(6 / 2) - 3 // 2
-    assert r["dsp"]["value"] == r["multipliers"]["value"]  # both operands 16 bits wide
-    # weights in block RAM: 2 deep (the reuse factor), 3 weights of 16 bits = 48 bits wide: two 512x36 blocks
-    assert r["bram18"]["value"] == 2
-    assert r["ii"]["value"] == 2
+    assert r["multipliers"]["value"] == math.ceil(6 / 4) - 2 // 4
+    assert r["dsp"]["value"] == math.ceil(3 / 4)  # 16-bit inputs times the three weights of 6 bits or more
+    assert r["lut"]["value"] == math.ceil(2 * 16 / 4) + 2 * 12  # the 2-bit weight's product in LUTs
+    # weights in block RAM: 4 deep (the reuse factor), 2 weights of 16 bits = 32 bits wide: one 512x36 block
+    assert r["bram18"]["value"] == 1
+    assert r["ii"]["value"] == 4
+    two = cost.layer_costs(_desc([INPUT, _dense()]), {"w": DENSE_W, "b": np.array([1, 2])}, {**hls, "reuse_factor": 2})
+    assert _row(two, "fc")["bram18"]["value"] == 0  # two deep: registers
 
 
 def test_convolution_stream_figures_by_hand():
@@ -77,7 +82,7 @@ def test_convolution_stream_figures_by_hand():
     # output FIFO: 4 pixels of 2 x 12 bits = 96 bits, in shift registers; line buffers: 2 rows x 8 bits, 4 deep
     assert r["lutram"]["value"] == 24 + 2 * 8
     assert r["bram18"]["value"] == 0
-    assert r["ff"]["value"] == 2 * 12 + 9 * 8  # kernel outputs and the window
+    assert r["ff"]["value"] == 18 * (8 + 4) + 2 * 12 + 9 * 8  # products, kernel outputs and the window
 
 
 def test_memories_and_fifos():
