@@ -158,6 +158,7 @@ def layer_costs(desc: dict, weights: dict[str, np.ndarray], hls: dict | None = N
     rf, io_stream = int(hls.get("reuse_factor", 1)), hls.get("io_type", "io_stream") == "io_stream"
     result_of = {}
     rows = []
+    top_out = (desc.get("outputs") or [{}])[0].get("name")  # the top function's port, not a FIFO
     for layer in desc["layers"]:
         kind = Kind.of(layer["kind"], f"layer {layer['name']}")
         types = {k: FixedType.parse(v) for k, v in layer["types"].items()}
@@ -181,7 +182,8 @@ def layer_costs(desc: dict, weights: dict[str, np.ndarray], hls: dict | None = N
         if act and act not in ("linear", "relu"):  # a lookup table (tanh, sigmoid, elu): one dual-port copy
             lanes = layer["shape"][-1] if io_stream and len(layer["shape"]) > 1 else int(np.prod(layer["shape"]))
             bram += math.ceil(lanes / 2) * bram18_for(layer["attrs"]["table_size"], types["table"].width)
-        if io_stream:
+        top_port = layer.get("output") == top_out
+        if io_stream and kind is not Kind.RESHAPE and not top_port:  # hls4ml flattens a stream in place
             shape = layer["shape"]
             depth = int(np.prod(shape[:-1])) if len(shape) > 1 else 1  # hls4ml: one stream element per pixel
             width = (shape[-1] if len(shape) > 1 else int(np.prod(shape))) * types["result"].width
@@ -263,7 +265,7 @@ def _short(source: str) -> str:
 
 
 def project_cost(project: Path, cache: Path | None = None, use_da4ml: bool = True,
-                 progress=None) -> tuple[list[dict], dict, dict]:
+                 progress: bool = False) -> tuple[list[dict], dict, dict]:
     """(rows, total, hls settings) of a project: da4ml's estimates when da4ml is installed (cached),
     Yosys figures from `hwcnn rtl`'s results in the project when they are current."""
     from hwcnn import hwdesc, rtl
@@ -273,11 +275,11 @@ def project_cost(project: Path, cache: Path | None = None, use_da4ml: bool = Tru
     hls = Project(project).manifest()["hls"]
     luts = {}
     if use_da4ml and rtl.has_da4ml() and hls.get("strategy") == "Latency" and int(hls.get("reuse_factor", 1)) == 1:
-        for k in rtl.kernels(desc, weights):
-            if rtl.why_not_buildable(k) is None:
-                luts[k.layer] = float(rtl.adder_graph(k, cache).cost)
-                if progress is not None:
-                    progress(k.layer)
+        from tqdm import tqdm
+
+        todo = [k for k in rtl.kernels(desc, weights) if rtl.why_not_buildable(k) is None]
+        for k in tqdm(todo, desc="da4ml adder graphs", unit="kernel", disable=not progress, leave=False):
+            luts[k.layer] = float(rtl.adder_graph(k, cache).cost)
     measured = rtl.read_results(project, desc, weights)
     rows = layer_costs(desc, weights, hls, luts, measured)
     return rows, totals(rows, hls.get("io_type", "io_stream") == "io_stream"), hls

@@ -429,7 +429,7 @@ def _cost(args, project: Path, shown: str | None = None) -> int:
     from hwcnn.cost import SOURCES, board_use, cost_markdown, project_cost
     from hwcnn.hlsgen.config import targets
 
-    rows, total, hls = project_cost(project, cache=args.cache_dir, use_da4ml=not args.no_da4ml)
+    rows, total, hls = project_cost(project, cache=args.cache_dir, use_da4ml=not args.no_da4ml, progress=True)
     result = {"source": shown or str(project), "hls": hls, "sources": SOURCES, "layers": rows, "total": total}
     print(f"hardware cost of {shown or project} ({hls['io_type']}, {hls['strategy']}, reuse factor "
           f"{hls['reuse_factor']}, part {hls['part']}); sources: ex = exact count, da4ml, yosys, vendor, "

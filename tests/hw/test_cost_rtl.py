@@ -123,3 +123,26 @@ def test_synth_read_only_puts_vendor_figures_beside_the_estimates(shipped, tmp_p
     rows = json.loads((tmp_path / "s.json").read_text())["comparison"]
     lut = next(r for r in rows if (r["stage"], r["figure"]) == ("csynth", "lut"))
     assert lut["vendor"] == 2532 and lut["error"] == pytest.approx(lut["estimate"] / 2532 - 1)
+
+
+@pytest.mark.parametrize("name", ["lenet5-w4a4", "squeezenet-w4a4"])
+def test_fifo_depths_are_the_ones_the_cpp_declares(shipped, name):
+    """The cost model's FIFOs (one element per output pixel of every layer but the last, whose output is
+    the top function's port, and flattening, which hls4ml does in place) are the streams and depths of
+    the generated myproject.cpp."""
+    import re
+    from collections import Counter
+
+    from hwcnn import hwdesc
+
+    project = shipped[name]
+    declared = Counter(int(d) for d in re.findall(r"#pragma HLS STREAM variable=\w+ depth=(\d+)",
+                                                  (project / "firmware" / "myproject.cpp").read_text()))
+    desc, _ = hwdesc.load(project)
+    modelled = Counter()
+    top_out = desc["outputs"][0]["name"]
+    for layer in desc["layers"]:
+        if layer["kind"] not in ("Input", "Reshape") and layer.get("output") != top_out:
+            depth = int(np.prod(layer["shape"][:-1])) if len(layer["shape"]) > 1 else 1
+            modelled[depth] += len(layer.get("outputs", [layer["output"]]))
+    assert declared == modelled
