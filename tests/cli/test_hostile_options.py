@@ -19,7 +19,7 @@ REFERENCE = ROOT / "hls" / "reference" / "lenet5-w4a4"
 # what each subcommand needs besides the option under test (positional arguments, required options)
 REQUIRED = {"train": ["--arch", "lenet5", "--out", "OUT"], "convert": ["SRC", "--out", "OUT"], "data": ["mnist"],
             "evaluate": ["SRC"], "export": ["SRC"], "csim": ["SRC"], "simulate": ["SRC"], "verify": ["SRC"],
-            "study": ["SRC"], "cost": ["SRC"], "run": []}
+            "study": ["SRC"], "cost": ["SRC"], "rtl": ["SRC"], "synth": ["SRC"], "run": []}
 HOSTILE = ["0", "-1", "-1e30", "1e30", "1e400", "nan", "-nan", "inf", "-inf", "", " ", "abc", "2.5", "0x10", "1_0",
            "9" * 40]
 
