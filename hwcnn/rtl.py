@@ -198,10 +198,16 @@ class Emulator:
     Verilator 5.006 `--build` does not make: here the generated model is linked with Verilator's
     runtime sources directly."""
 
-    def __init__(self, comb, name: str, out_dir: Path, jobs: int = 1, timeout: float | None = None):
+    def __init__(self, comb, name: str, out_dir: Path, jobs: int = 1, timeout: float | None = None,
+                 cache: Path | None = None):
         from da4ml.codegen import VerilogModel
         from da4ml.codegen.rtl.rtl_model import get_io_kifs
 
+        kif_in, kif_out = get_io_kifs(comb)
+        self._f_in = int(np.max(kif_in[2]))
+        self._k_out, self._i_out, self._f_out = (int(np.max(v)) for v in kif_out)
+        if sum(int(np.max(v)) for v in kif_in) > 32 or self._k_out + self._i_out + self._f_out > 32:
+            raise HwcnnError(f"kernel {name}: inputs or outputs wider than 32 bits; the emulator passes int32")
         self.comb, self.name, self.dir = comb, name, Path(out_dir)
         VerilogModel(comb, name, self.dir).write()
         _older_lint_codes(self.dir / "src")
@@ -215,14 +221,9 @@ class Emulator:
         lib = sim / f"lib{top}.so"
         _run(["g++", "-std=c++17", "-fPIC", "-O", "-shared", "-pthread", "-I./obj_dir", f"-I{root}/include",
               f"-I{root}/include/vltstd", "-o", lib.name, f"{top}_binder.cc", f"obj_dir/V{top}__ALL.a",
-              f"{root}/include/verilated.cpp", f"{root}/include/verilated_threads.cpp"], sim, timeout,
+              *map(str, _verilator_runtime(root, cache, sim, timeout))], sim, timeout,
              f"linking kernel {name}'s emulator")
         self._lib = ctypes.CDLL(str(lib))
-        kif_in, kif_out = get_io_kifs(comb)
-        self._f_in = int(np.max(kif_in[2]))
-        self._k_out, self._i_out, self._f_out = (int(np.max(v)) for v in kif_out)
-        if sum(int(np.max(v)) for v in kif_in) > 32 or self._k_out + self._i_out + self._f_out > 32:
-            raise HwcnnError(f"kernel {name}: inputs or outputs wider than 32 bits; the emulator passes int32")
 
     def run(self, x_raw: np.ndarray, in_frac: int) -> np.ndarray:
         """Outputs (float64, exact) for raw inputs of `in_frac` fraction bits, one row per vector."""
@@ -237,6 +238,29 @@ class Emulator:
         span, offset = 2 ** (k + i + f), k * 2 ** (i + f)
         raw = (out.astype(np.int64) + offset) % span - offset  # the binder's int32 holds the low bits
         return raw.astype(np.float64) * 2.0 ** -f
+
+
+def _verilator_runtime(root: str, cache: Path | None, workdir: Path, timeout: float | None) -> list[Path]:
+    """Verilator's runtime (verilated.cpp, verilated_threads.cpp) as objects: compiled once per
+    Verilator installation into the cache and shared by every kernel, else into `workdir`."""
+    version = subprocess.run(["verilator", "--version"], capture_output=True, text=True, check=True).stdout
+    where = workdir
+    if cache is not None:
+        where = Path(cache) / "verilator" / hashlib.sha256((version + root).encode()).hexdigest()[:16]
+        try:
+            where.mkdir(parents=True, exist_ok=True)
+        except OSError:  # a read-only cache
+            where = workdir
+    objs = []
+    for name in ("verilated", "verilated_threads"):
+        obj = where / f"{name}.o"
+        if not obj.is_file():
+            tmp = obj.with_name(f".{obj.name}.{os.getpid()}")
+            _run(["g++", "-std=c++17", "-fPIC", "-O", "-c", f"-I{root}/include", f"-I{root}/include/vltstd",
+                  "-o", str(tmp), f"{root}/include/{name}.cpp"], workdir, timeout, f"compiling Verilator's {name}.cpp")
+            os.replace(tmp, obj)  # atomic: another process may be compiling the same object
+        objs.append(obj)
+    return objs
 
 
 def _older_lint_codes(src: Path) -> None:
@@ -329,7 +353,7 @@ def check_kernels(desc: dict, weights: dict[str, np.ndarray], x: np.ndarray, out
         t0 = time.perf_counter()
         comb = adder_graph(k, cache)
         solved = time.perf_counter()
-        emu = Emulator(comb, _module_name(k.layer), Path(out_dir) / k.layer, jobs=jobs)
+        emu = Emulator(comb, _module_name(k.layer), Path(out_dir) / k.layer, jobs=jobs, cache=cache)
         built = time.perf_counter()
         vectors, expected = kernel_vectors(k, traces[k.source_layer], traces[k.layer])
         got = emu.run(vectors, k.in_type.frac)

@@ -33,11 +33,13 @@ def test_verilator_emulates_the_adder_graph_exactly_and_catches_a_wrong_weight(t
     matrix, bias = rng.integers(-8, 8, size=(6, 3)), rng.integers(-20, 20, size=3)
     x = np.vstack([np.zeros(6, int), np.full(6, 15), rng.integers(0, 16, size=(500, 6))])  # raw, frac 4
     expected = (x @ matrix * 2.0 ** -7) + bias * 2.0 ** -3
-    emu = rtl.Emulator(rtl.adder_graph(_tiny_kernel(matrix, bias), None), "tiny", tmp_path / "a")
+    emu = rtl.Emulator(rtl.adder_graph(_tiny_kernel(matrix, bias), None), "tiny", tmp_path / "a",
+                       cache=tmp_path / "cache")
     np.testing.assert_array_equal(emu.run(x, 4), expected)
     wrong = matrix.copy()
     wrong[2, 1] += 1
-    bad = rtl.Emulator(rtl.adder_graph(_tiny_kernel(wrong, bias), None), "tiny", tmp_path / "b").run(x, 4)
+    bad = rtl.Emulator(rtl.adder_graph(_tiny_kernel(wrong, bias), None), "tiny", tmp_path / "b",
+                       cache=tmp_path / "cache").run(x, 4)
     assert np.any(bad != expected)
 
 
