@@ -61,7 +61,7 @@ def describe(hm) -> tuple[dict, dict[str, np.ndarray]]:
             raw, t = weight_raw(layer, wname)
             key = f"{layer.name}/{wname}"
             weights[key] = raw
-            entry["weights"][wname] = {"key": key, "type": t.ap(), "shape": list(var.data.shape)}
+            entry["weights"][wname] = {"key": key, "type": t.ap(), "shape": list(raw.shape)}
         layers.append(entry)
     ins = hm.get_input_variables()
     outs = hm.get_output_variables()

@@ -37,6 +37,19 @@ def fixed_of(precision) -> FixedType:
     return FixedType.parse(str(precision))
 
 
+# hls4ml's ApplyResourceStrategy pass (Resource strategy) stores a kernel's weights transposed for
+# its dense_resource routine: Dense (n_in, n_out) -> (n_out, n_in), Conv1D (W, C, F) -> (F, W, C),
+# Conv2D (H, W, C, F) -> (F, H, W, C). hwcnn reads and writes them in the Latency layout.
+_RESOURCE_LAYOUT = {2: (1, 0), 3: (2, 0, 1), 4: (3, 0, 1, 2)}
+
+
+def _hls4ml_axes(layer, name: str, ndim: int) -> tuple[int, ...] | None:
+    """The transposition hls4ml applied to this weight, or None."""
+    if name == "weight" and layer.get_attr("_weights_transposed", False):
+        return _RESOURCE_LAYOUT[ndim]
+    return None
+
+
 def weight_raw(layer, name: str) -> tuple[np.ndarray, FixedType]:
     """A weight tensor of a converted layer as the raw integers of its type that the C++ holds.
 
@@ -48,6 +61,9 @@ def weight_raw(layer, name: str) -> tuple[np.ndarray, FixedType]:
     var = layer.weights[name]
     t = fixed_of(var.type.precision)
     printed = np.array([float(text) for text in var], dtype=np.float64).reshape(np.shape(var.data))
+    axes = _hls4ml_axes(layer, name, printed.ndim)
+    if axes is not None:
+        printed = np.transpose(printed, np.argsort(axes))
     return from_float(printed, t), t
 
 
@@ -77,7 +93,9 @@ def assign_precisions(hm, input_type: FixedType, qmodel) -> list[LayerPrecision]
 def _set_weight(layer, name: str, raw: np.ndarray, t: FixedType) -> None:
     """Replace a weight tensor's values (raw integers of t) and type; hls4ml prints them from these."""
     var = layer.weights[name]
-    var.data = (raw * t.lsb).reshape(var.data.shape)
+    axes = _hls4ml_axes(layer, name, np.ndim(var.data))
+    values = raw * t.lsb
+    var.data = np.ascontiguousarray(np.transpose(values, axes)) if axes is not None else values.reshape(var.data.shape)
     var.min, var.max = np.min(var.data), np.max(var.data)
     var.nonzeros = int(np.count_nonzero(var.data))
     var.nzeros = var.data_length - var.nonzeros
