@@ -61,12 +61,21 @@ def fifo_cost(depth: int, width: int) -> tuple[int, int, int]:
     return bram18_for(depth, width), 0, 0
 
 
+def layer_rf_strategy(layer: dict, hls: dict) -> tuple[int, str]:
+    """A kernel's reuse factor and strategy as hls4ml set them (recorded in the description), else the
+    project's settings."""
+    a = layer.get("attrs", {})
+    rf = int(a.get("reuse_factor", hls.get("reuse_factor", 1)))
+    strategy = str(a.get("strategy", hls.get("strategy", "Latency"))).capitalize()
+    return rf, strategy
+
+
 def kernel_figures(layer: dict, kind: Kind, w: np.ndarray, in_type: FixedType, hls: dict,
                    da4ml_lut: float | None) -> dict:
     """The figures of one Dense/Conv layer (a kernel instantiated once, as hls4ml does)."""
     a = layer["attrs"]
     types = {k: FixedType.parse(v) for k, v in layer["types"].items()}
-    rf, strategy = int(hls.get("reuse_factor", 1)), hls.get("strategy", "Latency")
+    rf, strategy = layer_rf_strategy(layer, hls)
     n_in, n_out = int(np.prod(w.shape[:-1])), int(w.shape[-1])
     nz = int(np.count_nonzero(w))
     bx, bw = in_type.width, FixedType.parse(layer["weights"]["weight"]["type"]).width
@@ -199,7 +208,8 @@ def layer_costs(desc: dict, weights: dict[str, np.ndarray], hls: dict | None = N
             row["bram18"] = fig(row.get("bram18", {"value": 0})["value"] + bram, "model")
             row["lutram"] = fig(lutram, "model")
             row["ff"] = fig(row.get("ff", {"value": 0})["value"] + regs, "model")
-        ii, fill = (_stream_timing if io_stream else _parallel_timing)(layer, kind, rf)
+        layer_rf = layer_rf_strategy(layer, hls)[0] if kind.has_macs else rf
+        ii, fill = (_stream_timing if io_stream else _parallel_timing)(layer, kind, layer_rf)
         row["ii"], row["latency_cycles"] = fig(ii, "model"), fig(fill, "model")
         for field, value in (measured or {}).get(layer["name"], {}).items():
             row[f"{field}_{value['source']}"] = value
@@ -274,10 +284,12 @@ def project_cost(project: Path, cache: Path | None = None, use_da4ml: bool = Tru
     desc, weights = hwdesc.load(project)
     hls = Project(project).manifest()["hls"]
     luts = {}
-    if use_da4ml and rtl.has_da4ml() and hls.get("strategy") == "Latency" and int(hls.get("reuse_factor", 1)) == 1:
+    if use_da4ml and rtl.has_da4ml():
         from tqdm import tqdm
 
-        todo = [k for k in rtl.kernels(desc, weights) if rtl.why_not_buildable(k) is None]
+        unrolled = {layer["name"] for layer in desc["layers"] if Kind.of(layer["kind"]).has_macs
+                    and layer_rf_strategy(layer, hls) == (1, "Latency")}
+        todo = [k for k in rtl.kernels(desc, weights) if k.layer in unrolled and rtl.why_not_buildable(k) is None]
         for k in tqdm(todo, desc="da4ml adder graphs", unit="kernel", disable=not progress, leave=False):
             luts[k.layer] = float(rtl.adder_graph(k, cache).cost)
     measured = rtl.read_results(project, desc, weights)

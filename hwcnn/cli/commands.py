@@ -209,6 +209,9 @@ def convert(args) -> int:
     summary = read_json(Project(args.out).precision_json_path, "precision report")
     print(f"wrote HLS project {args.out} ({len(summary['layers'])} layers, {st.seconds['convert']:.1f} s); "
           f"types: {Project(args.out).precision_md_path}")
+    if summary.get("reuse_factor_chosen_by_hls4ml"):
+        print(f"hls4ml used other reuse factors than {args.reuse_factor or 1} where its kernels cannot use it: "
+              + ", ".join(f"{k} {v}" for k, v in summary["reuse_factor_chosen_by_hls4ml"].items()))
     _json_out(args, summary)
     return 0
 

@@ -25,6 +25,7 @@ from hwcnn.fixed import FixedType
 from hwcnn.hlsgen import affine, describe, extensions
 from hwcnn.hlsgen.config import HlsConfig
 from hwcnn.hlsgen.precision import apply_overrides, assign_precisions
+from hwcnn.layers import Kind
 from hwcnn.outputs import output_dir, replace_json
 from hwcnn.qonnx_transforms import node_attr
 
@@ -250,12 +251,17 @@ def convert(qmodel, out: Path, hls: HlsConfig, tb_inputs: np.ndarray, tb_outputs
         with _quiet():
             hm.write()
         describe.write(hm, p)
+        # hls4ml replaces a reuse factor its Resource kernels cannot use by the nearest valid one, silently
+        chosen = {layer.name: int(layer.get_attr("reuse_factor")) for layer in hm.get_layers()
+                  if Kind.of(layer.class_name).has_macs and layer.get_attr("reuse_factor") is not None
+                  and int(layer.get_attr("reuse_factor")) != hls.reuse_factor}
         summary = {
             "source": source,
             "dataset": dataset,
             **{k: v for k, v in hls.to_dict().items() if k != "overrides"},
             "input_type": in_type.hls4ml(),
             "overridden": [f"{r.layer}.{f}" for r in records for f in r.overridden],
+            "reuse_factor_chosen_by_hls4ml": chosen,
             "layers": [{"layer": r.layer, "kind": r.kind, "types": r.types, "range": list(r.range),
                         "reason": r.reason, "overridden": r.overridden} for r in records],
         }

@@ -17,10 +17,11 @@ from hwcnn.outputs import replace_bytes
 _CONV = ["in_height", "in_width", "n_chan", "filt_height", "filt_width", "n_filt", "stride_height", "stride_width",
          "pad_top", "pad_bottom", "pad_left", "pad_right", "out_height", "out_width"]
 # attributes the simulator and the cost model need, by layer kind
+_KERNEL = ["reuse_factor", "strategy"]  # as hls4ml set them per layer (it may change a Resource reuse factor)
 ATTRS: dict[Kind, list[str]] = {
-    Kind.CONV2D: _CONV,
-    Kind.POINTWISE_CONV2D: _CONV,
-    Kind.DENSE: ["n_in", "n_out"],
+    Kind.CONV2D: _CONV + _KERNEL,
+    Kind.POINTWISE_CONV2D: _CONV + _KERNEL,
+    Kind.DENSE: ["n_in", "n_out"] + _KERNEL,
     Kind.POOLING2D: ["in_height", "in_width", "n_filt", "pool_height", "pool_width", "stride_height", "stride_width",
                      "pad_top", "pad_bottom", "pad_left", "pad_right", "out_height", "out_width", "pool_op",
                      "count_pad"],
