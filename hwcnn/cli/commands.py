@@ -26,11 +26,13 @@ def _data(args):
 
 
 def _hls(args):
-    from hwcnn.hlsgen.config import HlsConfig, parse_overrides
+    from hwcnn.hlsgen.config import HlsConfig, parse_layer_settings, parse_overrides
 
     settings = {k: getattr(args, k) for k in ("backend", "io_type", "strategy", "reuse_factor", "part",
-                                              "clock_period", "board") if getattr(args, k) is not None}
-    return HlsConfig.for_target(args.target, **settings, overrides=parse_overrides(args.precision))
+                                              "clock_period", "board", "fit", "fit_margin")
+                if getattr(args, k) is not None}
+    return HlsConfig.for_target(args.target, **settings, overrides=parse_overrides(args.precision),
+                                layer_settings=parse_layer_settings(args.layer_setting))
 
 
 def _positive(value: int | None, flag: str) -> None:
@@ -210,8 +212,8 @@ def convert(args) -> int:
     print(f"wrote HLS project {args.out} ({len(summary['layers'])} layers, {st.seconds['convert']:.1f} s); "
           f"types: {Project(args.out).precision_md_path}")
     if summary.get("reuse_factor_chosen_by_hls4ml"):
-        print(f"hls4ml used other reuse factors than {args.reuse_factor or 1} where its kernels cannot use it: "
-              + ", ".join(f"{k} {v}" for k, v in summary["reuse_factor_chosen_by_hls4ml"].items()))
+        print("hls4ml used the nearest reuse factor its kernel can use: " + ", ".join(
+            f"{k} {v['used']} (asked {v['asked']})" for k, v in summary["reuse_factor_chosen_by_hls4ml"].items()))
     _json_out(args, summary)
     return 0
 
@@ -408,8 +410,9 @@ def cost(args) -> int:
 
     check_free(args.json, args.force)
     if Project(args.source).exists():
-        given = [k for k in ("target", "backend", "io_type", "strategy", "reuse_factor", "part", "clock_period")
-                 if getattr(args, k) is not None] + (["precision"] if args.precision else [])
+        given = [k for k in ("target", "backend", "io_type", "strategy", "reuse_factor", "part", "clock_period",
+                             "fit", "fit_margin") if getattr(args, k) is not None] + \
+            (["precision"] if args.precision else []) + (["layer_setting"] if args.layer_setting else [])
         if given:
             raise HwcnnError(f"{args.source} is a project: its HLS settings are its own (--{given[0].replace('_', '-')} "
                              "applies to a MODEL_DIR); convert again to cost other settings")

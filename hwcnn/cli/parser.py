@@ -77,9 +77,12 @@ def _add_hls_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--target", default=None, choices=sorted(targets()),
                    help="named FPGA target (hls/targets.json): sets --part and --clock-period unless given")
     for f in dataclasses.fields(HlsConfig):
-        if f.name == "overrides":
+        if f.name in ("overrides", "layer_settings"):
             continue
         flag = "--" + f.name.replace("_", "-")
+        if str(f.type) == "bool":
+            p.add_argument(flag, action="store_true", default=None, help=f.metadata["help"])
+            continue
         kind = {"int": int, "float": float}.get(str(f.type), str)
         if "range" in f.metadata:
             kind = number(kind, *f.metadata["range"])
@@ -88,6 +91,9 @@ def _add_hls_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--precision", action="append", default=[], metavar="LAYER.FIELD=TYPE",
                    help="override one hls4ml type, e.g. conv1.accum=fixed<12,6,TRN,WRAP> (repeatable); "
                         "the report then shows what is lost")
+    p.add_argument("--layer-setting", action="append", default=[], metavar="LAYER.KEY=VALUE",
+                   help="one layer's hls4ml reuse factor or strategy, e.g. Conv2D_Conv_2.reuse_factor=64 or "
+                        "Conv2D_Conv_2.strategy=Resource (repeatable)")
 
 
 class _Parser(argparse.ArgumentParser):

@@ -45,8 +45,15 @@ class HlsConfig:
         "help": "a board of hls4ml's VivadoAccelerator backend: the core inside its AXI-stream wrapper, with the "
                 "board's block design and PYNQ driver; sets the part (and the clock unless given) and the backend "
                 "Vivado"})
+    fit: bool = field(default=False, metadata={
+        "help": "with --board: choose each Dense/Conv layer's strategy and reuse factor so that the cost model's "
+                "estimate fits the board within --fit-margin, at the lowest initiation interval found"})
+    fit_margin: float = field(default=0.8, metadata={
+        "help": "with --fit: the share of each of the board's resources the design may take", "range": (0, 1, True)})
     # user overrides of hwcnn's types: (layer, field, type), field one of OVERRIDE_FIELDS
     overrides: tuple[tuple[str, str, str], ...] = ()
+    # hls4ml's per-layer settings: (layer, "reuse_factor" | "strategy", value as text)
+    layer_settings: tuple[tuple[str, str, str], ...] = ()
 
     def __post_init__(self):
         for f in fields(self):
@@ -58,6 +65,15 @@ class HlsConfig:
                              f"use --backend Vivado (or leave it out), not {self.backend}")
         if self.board is not None and self.part != targets()[self.board]["part"]:
             raise HwcnnError(f"--board {self.board} has the part {targets()[self.board]['part']}, not {self.part}")
+        if self.fit and self.board is None:
+            raise HwcnnError("--fit chooses strategies and reuse factors for a board: give --board NAME")
+        if not (math.isfinite(self.fit_margin) and 0 < self.fit_margin <= 1):
+            raise HwcnnError(f"--fit-margin must be in (0, 1], got {self.fit_margin}")
+        for layer, key, value in self.layer_settings:
+            if key == "strategy" and value not in STRATEGIES:
+                raise HwcnnError(f"--layer-setting {layer}.strategy={value}: expected one of {', '.join(STRATEGIES)}")
+            if key == "reuse_factor" and not (value.isdigit() and int(value) >= 1):
+                raise HwcnnError(f"--layer-setting {layer}.reuse_factor={value}: expected a whole number >= 1")
         if not isinstance(self.reuse_factor, int) or self.reuse_factor < 1:
             raise HwcnnError(f"--reuse-factor must be >= 1, got {self.reuse_factor}")
         if not (math.isfinite(self.clock_period) and self.clock_period > 0):
@@ -101,10 +117,25 @@ class HlsConfig:
     def to_dict(self) -> dict:
         d = asdict(self)
         d["overrides"] = sorted(f"{layer}.{f}={t}" for layer, f, t in self.overrides)  # order does not matter
+        d["layer_settings"] = sorted(f"{layer}.{k}={v}" for layer, k, v in self.layer_settings)
         return d
 
     def with_overrides(self, overrides) -> "HlsConfig":
         return replace(self, overrides=tuple(overrides))
+
+
+def parse_layer_settings(items: list[str]) -> tuple[tuple[str, str, str], ...]:
+    """`LAYER.reuse_factor=N` / `LAYER.strategy=Resource` strings -> ((layer, key, value), ...)."""
+    out = []
+    for item in items:
+        m = re.fullmatch(r"([^.=\s]+)\.(reuse_factor|strategy)=(\S+)", item)
+        if not m:
+            raise HwcnnError(f"--layer-setting {item!r}: expected LAYER.reuse_factor=N or LAYER.strategy=Latency|Resource, "
+                             "e.g. Conv2D_Conv_2.reuse_factor=64")
+        if any((layer, k) == (m.group(1), m.group(2)) for layer, k, _ in out):
+            raise HwcnnError(f"--layer-setting {item!r}: {m.group(1)}.{m.group(2)} is set twice")
+        out.append((m.group(1), m.group(2), m.group(3)))
+    return tuple(out)
 
 
 def parse_overrides(items: list[str]) -> tuple[tuple[str, str, str], ...]:

@@ -194,6 +194,13 @@ def hls4ml_config(qmodel, in_type: FixedType, hls: HlsConfig) -> dict:
     cfg["LayerName"].setdefault(iname, {}).setdefault("Precision", {})["result"] = in_type.hls4ml()
     for layer_cfg in cfg["LayerName"].values():
         layer_cfg["Trace"] = True  # per-layer traces in C simulation locate a first mismatch
+    for layer, key, value in hls.layer_settings:  # hls4ml's per-layer config keys
+        # hls4ml names a kernel after its class and ONNX node (Conv2D_Conv_2 from Conv_2) and copies the
+        # node's entry onto it as it converts: both need the setting
+        node = layer.split("_", 1)[1] if "_" in layer else layer
+        for name in {layer} | ({node} if node in cfg["LayerName"] else set()):
+            cfg["LayerName"].setdefault(name, {})["ReuseFactor" if key == "reuse_factor" else "Strategy"] = \
+                int(value) if key == "reuse_factor" else value
     return cfg
 
 
@@ -251,10 +258,15 @@ def convert(qmodel, out: Path, hls: HlsConfig, tb_inputs: np.ndarray, tb_outputs
         with _quiet():
             hm.write()
         describe.write(hm, p)
+        kernels = {layer.name for layer in hm.get_layers() if Kind.of(layer.class_name).has_macs}
+        unknown = sorted({layer for layer, _, _ in hls.layer_settings} - kernels)
+        if unknown:
+            raise HwcnnError(f"--layer-setting {unknown[0]}: no such Dense/Conv layer (they are: {', '.join(sorted(kernels))})")
         # hls4ml replaces a reuse factor its Resource kernels cannot use by the nearest valid one, silently
-        chosen = {layer.name: int(layer.get_attr("reuse_factor")) for layer in hm.get_layers()
-                  if Kind.of(layer.class_name).has_macs and layer.get_attr("reuse_factor") is not None
-                  and int(layer.get_attr("reuse_factor")) != hls.reuse_factor}
+        asked = {layer: int(v) for layer, k, v in hls.layer_settings if k == "reuse_factor"}
+        chosen = {layer.name: {"asked": asked.get(layer.name, hls.reuse_factor), "used": int(layer.get_attr("reuse_factor"))}
+                  for layer in hm.get_layers() if layer.name in kernels and layer.get_attr("reuse_factor") is not None
+                  and int(layer.get_attr("reuse_factor")) != asked.get(layer.name, hls.reuse_factor)}
         summary = {
             "source": source,
             "dataset": dataset,
