@@ -92,10 +92,14 @@ def kernel_figures(layer: dict, kind: Kind, w: np.ndarray, in_type: FixedType, h
     if strategy == "Latency" and rf == 1 and da4ml_lut is not None:
         # the kernel as da4ml's shift-add graph: every product in LUTs (hls4ml's distributed arithmetic)
         lut, dsp = fig(da4ml_lut, "da4ml"), fig(0, "da4ml")
-    else:  # the other products as bx x b array multipliers in LUTs, an adder of the accumulator's width each
+    elif rf == 1:  # every other product in LUTs: a bx x b array multiplier by its constant, an adder each
         in_luts = int(np.sum(wbits[(wbits > 0) & (wbits < DSP_MIN_WEIGHT_BITS)])) if on_dsp else int(wbits.sum())
-        lut = fig(math.ceil(in_luts * bx / rf) + multipliers * acc_bits, "model")
-        dsp = fig(math.ceil(on_dsp / rf), "model")
+        lut, dsp = fig(in_luts * bx + multipliers * acc_bits, "model"), fig(on_dsp, "model")
+    else:  # time-multiplexed: general bx x bw multipliers in LUTs (or DSPs), an adder each; under Latency
+        # each multiplier takes its RF weights from a constant ROM, 64 deep per LUT6
+        lut_mults = math.ceil((nz - on_dsp) / rf)
+        rom = multipliers * bw * math.ceil(rf / 64) if strategy == "Latency" else 0
+        lut, dsp = fig(lut_mults * bx * bw + multipliers * acc_bits + rom, "model"), fig(math.ceil(on_dsp / rf), "model")
     # registers: every product (pipelined), the kernel's outputs, and the window a convolution reads
     ff = multipliers * (bx + bw) + n_out * acc_bits + (n_in * bx if kind.is_conv else 0)
     # Resource: hls4ml reshapes the weights into a reuse-factor-deep memory; as shallow as a FIFO kept in

@@ -76,6 +76,7 @@ class RunState:
     csim: np.ndarray | None = None      # C-simulation outputs on x
     sim: Any = None                     # the simulator's SimResult on x
     result: dict | None = None          # the verify step's result
+    fit: dict | None = None             # --fit: what was chosen for the board, and the estimate
     seconds: dict[str, float] = field(default_factory=dict)
     skipped: dict[str, str] = field(default_factory=dict)  # step -> why it had nothing to do
 
@@ -252,11 +253,44 @@ def convert(cfg: RunConfig, st: RunState) -> str | None:
     def check(p: Project) -> dict:
         return check_against_qonnx(p.path, st.qmodel, st.tb_x, st.tb_y, narrowed=bool(cfg.hls.overrides))
 
-    hls_convert.convert(st.qmodel, project.path, cfg.hls, st.tb_x, st.tb_y, source=source,
+    hls = cfg.hls
+    if hls.fit:
+        hls = _fit(cfg, st, source, digest)
+    hls_convert.convert(st.qmodel, project.path, hls, st.tb_x, st.tb_y, source=source,
                         source_sha256=digest or "", dataset=st.dataset, check=check,
-                        replaceable=lambda: check_project_place(cfg))
+                        replaceable=lambda: check_project_place(cfg), extra={"fit": st.fit} if st.fit else None)
     st.converted = True
     return None
+
+
+def _fit(cfg: RunConfig, st: RunState, source: str, digest: str | None) -> HlsConfig:
+    """--fit: the per-layer strategies and reuse factors that fit the board on the cost model, chosen
+    on a probe conversion with every kernel unrolled (hwcnn/fitting.py)."""
+    import tempfile
+    from dataclasses import replace
+
+    from hwcnn import fitting, hwdesc, rtl
+    from hwcnn.hlsgen import convert as hls_convert
+    from hwcnn.hlsgen.config import targets
+
+    probe = replace(cfg.hls, fit=False, layer_settings=(), reuse_factor=1, strategy="Latency")
+    with tempfile.TemporaryDirectory(prefix="hwcnn-fit-") as tmp:
+        hls_convert.convert(st.qmodel, Path(tmp) / "probe", probe, st.tb_x[:1], st.tb_y[:1], source=source,
+                            source_sha256=digest or "", dataset=st.dataset)
+        desc, weights = hwdesc.load(Path(tmp) / "probe")
+    luts = {}
+    if rtl.has_da4ml():
+        luts = {k.layer: float(rtl.adder_graph(k, cfg.data.cache_dir).cost) for k in rtl.kernels(desc, weights)
+                if rtl.why_not_buildable(k) is None}
+    board = targets()[cfg.hls.board]
+    found = fitting.fit(desc, weights, probe.to_dict(), board["resources"], cfg.hls.fit_margin, luts)
+    st.fit = {"board": cfg.hls.board, "margin": cfg.hls.fit_margin,
+              "settings": {k: {"strategy": s, "reuse_factor": rf} for k, (s, rf) in found["settings"].items()},
+              "estimate_share": found["share"], "estimate_ii": found["total"]["ii"]["value"],
+              "source": "the cost model (docs/cost-model.md)"}
+    return replace(cfg.hls, layer_settings=tuple(
+        (layer, key, str(value)) for layer, (s, rf) in found["settings"].items()
+        for key, value in (("strategy", s), ("reuse_factor", rf))))
 
 
 def csim(cfg: RunConfig, st: RunState) -> str | None:

@@ -211,11 +211,20 @@ def convert(args) -> int:
     summary = read_json(Project(args.out).precision_json_path, "precision report")
     print(f"wrote HLS project {args.out} ({len(summary['layers'])} layers, {st.seconds['convert']:.1f} s); "
           f"types: {Project(args.out).precision_md_path}")
+    if summary.get("fit"):
+        print(_fit_line(summary["fit"]))
     if summary.get("reuse_factor_chosen_by_hls4ml"):
         print("hls4ml used the nearest reuse factor its kernel can use: " + ", ".join(
             f"{k} {v['used']} (asked {v['asked']})" for k, v in summary["reuse_factor_chosen_by_hls4ml"].items()))
     _json_out(args, summary)
     return 0
+
+
+def _fit_line(fit: dict) -> str:
+    chosen = ", ".join(f"{k} {v['strategy']} RF {v['reuse_factor']}" for k, v in fit["settings"].items())
+    share = ", ".join(f"{k} {v:.0%}" for k, v in fit["estimate_share"].items())
+    return (f"fitted to {fit['board']} (at most {fit['margin']:.0%} of each resource, by the cost model): {chosen}; "
+            f"estimate {share}; II {fit['estimate_ii']:,} cycles")
 
 
 def _dataset_of(project: Path) -> str:

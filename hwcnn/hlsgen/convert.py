@@ -214,7 +214,8 @@ def _quiet():
 
 def convert(qmodel, out: Path, hls: HlsConfig, tb_inputs: np.ndarray, tb_outputs: np.ndarray, *, source: str,
             source_sha256: str, dataset: str | None, force: bool = False,
-            check: Callable[[Project], dict] | None = None, replaceable: Callable[[], None] | None = None) -> dict:
+            check: Callable[[Project], dict] | None = None, replaceable: Callable[[], None] | None = None,
+            extra: dict | None = None) -> dict:
     """Write a complete HLS project for `qmodel` to `out`; return the precision summary.
 
     `check(project)` runs on the complete project before it is put in place (the pipeline checks
@@ -277,6 +278,7 @@ def convert(qmodel, out: Path, hls: HlsConfig, tb_inputs: np.ndarray, tb_outputs
             "layers": [{"layer": r.layer, "kind": r.kind, "types": r.types, "range": list(r.range),
                         "reason": r.reason, "overridden": r.overridden} for r in records],
         }
+        summary.update(extra or {})
         if check is not None:
             summary["check"] = check(p)
         replace_json(p.generator_path, {"generator": generator_digest()})

@@ -57,7 +57,8 @@ def test_reuse_factor_resource_strategy_and_wide_operands():
     r = _row(rows, "fc")
     assert r["multipliers"]["value"] == math.ceil(6 / 4) - 2 // 4
     assert r["dsp"]["value"] == math.ceil(3 / 4)  # 16-bit inputs times the three weights of 6 bits or more
-    assert r["lut"]["value"] == math.ceil(2 * 16 / 4) + 2 * 12  # the 2-bit weight's product in LUTs
+    # one general 16 x 16 multiplier in LUTs for the 2-bit weight's products, an adder per multiplier
+    assert r["lut"]["value"] == 1 * 16 * 16 + 2 * 12
     # weights in block RAM: 4 deep (the reuse factor), 2 weights of 16 bits = 32 bits wide: one 512x36 block
     assert r["bram18"]["value"] == 1
     assert r["ii"]["value"] == 4
