@@ -12,7 +12,6 @@ A total carries every source its parts have ("da4ml+model").
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import numpy as np
 
@@ -252,7 +251,7 @@ def board_use(total: dict, resources: dict) -> dict:
     used = {}
     for k, avail in resources.items():
         value = total.get(k, {"value": 0})["value"] + (total.get("lutram", {"value": 0})["value"] if k == "lut" else 0)
-        used[k] = value / avail
+        used[k] = value / avail if avail else (math.inf if value else 0.0)
     return {"fraction": used, "fits": all(v <= 1 for v in used.values())}
 
 
@@ -276,26 +275,3 @@ def cost_markdown(rows: list[dict], total: dict, columns: tuple[str, ...] = TABL
 
 def _short(source: str) -> str:
     return source.replace("exact", "ex").replace("model", "mod")
-
-
-def project_cost(project: Path, cache: Path | None = None, use_da4ml: bool = True,
-                 progress: bool = False) -> tuple[list[dict], dict, dict]:
-    """(rows, total, hls settings) of a project: da4ml's estimates when da4ml is installed (cached),
-    Yosys figures from `hwcnn rtl`'s results in the project when they are current."""
-    from hwcnn import hwdesc, rtl
-    from hwcnn.artifacts import Project
-
-    desc, weights = hwdesc.load(project)
-    hls = Project(project).manifest()["hls"]
-    luts = {}
-    if use_da4ml and rtl.has_da4ml():
-        from tqdm import tqdm
-
-        unrolled = {layer["name"] for layer in desc["layers"] if Kind.of(layer["kind"]).has_macs
-                    and layer_rf_strategy(layer, hls) == (1, "Latency")}
-        todo = [k for k in rtl.kernels(desc, weights) if k.layer in unrolled and rtl.why_not_buildable(k) is None]
-        for k in tqdm(todo, desc="da4ml adder graphs", unit="kernel", disable=not progress, leave=False):
-            luts[k.layer] = float(rtl.adder_graph(k, cache).cost)
-    measured = rtl.read_results(project, desc, weights)
-    rows = layer_costs(desc, weights, hls, luts, measured)
-    return rows, totals(rows, hls.get("io_type", "io_stream") == "io_stream"), hls

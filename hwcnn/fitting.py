@@ -18,17 +18,13 @@ import numpy as np
 
 from hwcnn import cost
 from hwcnn.errors import HwcnnError
+from hwcnn.hlsgen.config import valid_resource_reuse_factors
 from hwcnn.layers import Kind
 
 RESOURCES = ("lut", "ff", "dsp", "bram18")
 
 
-@lru_cache(maxsize=None)
-def valid_resource_rfs(n_in: int, n_out: int) -> tuple[int, ...]:
-    """The reuse factors hls4ml's Resource kernels accept, from hls4ml itself."""
-    from hls4ml.backends import get_backend
-
-    return tuple(get_backend("Vivado").get_valid_reuse_factors(n_in, n_out))
+valid_resource_rfs = lru_cache(maxsize=None)(valid_resource_reuse_factors)
 
 
 def _kernel_size(layer: dict, weights: dict) -> tuple[int, int]:

@@ -278,10 +278,7 @@ def _fit(cfg: RunConfig, st: RunState, source: str, digest: str | None) -> HlsCo
         hls_convert.convert(st.qmodel, Path(tmp) / "probe", probe, st.tb_x[:1], st.tb_y[:1], source=source,
                             source_sha256=digest or "", dataset=st.dataset)
         desc, weights = hwdesc.load(Path(tmp) / "probe")
-    luts = {}
-    if rtl.has_da4ml():
-        luts = {k.layer: float(rtl.adder_graph(k, cfg.data.cache_dir).cost) for k in rtl.kernels(desc, weights)
-                if rtl.why_not_buildable(k) is None}
+    luts = rtl.da4ml_luts(desc, weights, probe.to_dict(), cfg.data.cache_dir, progress=cfg.progress)
     board = targets()[cfg.hls.board]
     found = fitting.fit(desc, weights, probe.to_dict(), board["resources"], cfg.hls.fit_margin, luts)
     st.fit = {"board": cfg.hls.board, "margin": cfg.hls.fit_margin,

@@ -377,6 +377,26 @@ def _module_name(layer: str) -> str:
     return name if name[:1].isalpha() else f"k_{name}"
 
 
+def da4ml_luts(desc: dict, weights: dict[str, np.ndarray], hls: dict, cache: Path | None,
+               progress: bool = False) -> dict[str, float]:
+    """da4ml's LUT estimate of every kernel hls4ml unrolls (Latency, reuse factor 1) that has an exact
+    adder graph; {} without da4ml. The graphs are cached (see `adder_graph`)."""
+    if not has_da4ml():
+        return {}
+    from tqdm import tqdm
+
+    unrolled = {layer["name"] for layer in desc["layers"] if _unrolled(layer, hls)}
+    todo = [k for k in kernels(desc, weights) if k.layer in unrolled and why_not_buildable(k) is None]
+    return {k.layer: float(adder_graph(k, cache).cost)
+            for k in tqdm(todo, desc="da4ml adder graphs", unit="kernel", disable=not progress, leave=False)}
+
+
+def _unrolled(layer: dict, hls: dict) -> bool:
+    a = layer.get("attrs", {})
+    return (Kind.of(layer["kind"]).has_macs and int(a.get("reuse_factor", hls.get("reuse_factor", 1))) == 1
+            and str(a.get("strategy", hls.get("strategy", "Latency"))).lower() == "latency")
+
+
 # ---- results kept beside the project -----------------------------------------------------------
 
 RESULTS_NAME = "rtl.json"

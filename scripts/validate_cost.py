@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from hwcnn import cost
-from hwcnn.synth import read_vendor
+from hwcnn.hlsgen.synth import read_vendor
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "vendor"
 T16 = "ap_fixed<16,6>"  # hls4ml's default precision, which these designs were synthesised with

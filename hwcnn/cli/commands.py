@@ -440,11 +440,26 @@ def cost(args) -> int:
         return _cost(args, project, shown=f"{args.source} (converted: {cfg.hls.io_type}, {cfg.hls.strategy})")
 
 
+def _project_cost(project: Path, cache: Path | None, use_da4ml: bool, progress: bool = False):
+    """(rows, total, hls settings) of a project: the cost model with da4ml's estimates of its unrolled
+    kernels (when da4ml is installed and not switched off), and Yosys's counts from `hwcnn rtl`'s
+    results in the project while they describe it as it is."""
+    from hwcnn import hwdesc, rtl
+    from hwcnn.artifacts import Project
+    from hwcnn.cost import layer_costs, totals
+
+    desc, weights = hwdesc.load(project)
+    hls = Project(project).manifest()["hls"]
+    luts = rtl.da4ml_luts(desc, weights, hls, cache, progress) if use_da4ml else {}
+    rows = layer_costs(desc, weights, hls, luts, rtl.read_results(project, desc, weights))
+    return rows, totals(rows, hls.get("io_type", "io_stream") == "io_stream"), hls
+
+
 def _cost(args, project: Path, shown: str | None = None) -> int:
-    from hwcnn.cost import SOURCES, board_use, cost_markdown, project_cost
+    from hwcnn.cost import SOURCES, board_use, cost_markdown
     from hwcnn.hlsgen.config import targets
 
-    rows, total, hls = project_cost(project, cache=args.cache_dir, use_da4ml=not args.no_da4ml, progress=True)
+    rows, total, hls = _project_cost(project, args.cache_dir, not args.no_da4ml, progress=True)
     result = {"source": shown or str(project), "hls": hls, "sources": SOURCES, "layers": rows, "total": total}
     print(f"hardware cost of {shown or project} ({hls['io_type']}, {hls['strategy']}, reuse factor "
           f"{hls['reuse_factor']}, part {hls['part']}); sources: ex = exact count, da4ml, yosys, vendor, "
@@ -471,8 +486,7 @@ def _cost(args, project: Path, shown: str | None = None) -> int:
 def synth(args) -> int:
     """`hwcnn synth PROJECT`: the vendor's figures (where its tools are on PATH) beside the estimates."""
     from hwcnn.artifacts import Project
-    from hwcnn.cost import project_cost
-    from hwcnn.synth import beside_estimates, read_vendor, run_build
+    from hwcnn.hlsgen.synth import beside_estimates, read_vendor, run_build
 
     check_free(args.json, args.force)
     hls = Project(args.project).manifest()["hls"]
@@ -482,7 +496,7 @@ def synth(args) -> int:
                              "its own design.tcl in Vivado")
         run_build(Path(args.project), hls["backend"], args.vsynth, args.timeout)
     vendor = read_vendor(Path(args.project))
-    _, total, _ = project_cost(Path(args.project), cache=args.cache_dir, use_da4ml=not args.no_da4ml)
+    _, total, _ = _project_cost(Path(args.project), args.cache_dir, not args.no_da4ml)
     rows = beside_estimates(vendor, total)
     print("| stage | figure | vendor | estimate (source) | error |\n|---|---|---|---|---|")
     for r in rows:

@@ -124,6 +124,14 @@ class HlsConfig:
         return replace(self, overrides=tuple(overrides))
 
 
+def valid_resource_reuse_factors(n_in: int, n_out: int) -> tuple[int, ...]:
+    """The reuse factors hls4ml's Resource kernels of n_in x n_out weights accept (hls4ml asks, and
+    replaces any other by the nearest of these)."""
+    from hls4ml.backends import get_backend
+
+    return tuple(get_backend("Vivado").get_valid_reuse_factors(n_in, n_out))
+
+
 def parse_layer_settings(items: list[str]) -> tuple[tuple[str, str, str], ...]:
     """`LAYER.reuse_factor=N` / `LAYER.strategy=Resource` strings -> ((layer, key, value), ...)."""
     out = []

@@ -501,3 +501,28 @@ def test_bad84_cost_of_a_project_with_hls_options(capsys, project_copy):
 
 def test_bad85_cost_of_neither_project_nor_model(capsys, tmp_path):
     fails(capsys, ["cost", tmp_path / "nope"], "is neither an hwcnn HLS project nor a trained model directory")
+
+
+def test_bad86_layer_setting_of_no_kernel(capsys, tmp_path):
+    fails(capsys, ["convert", SHIPPED, "--out", tmp_path / "h", "--layer-setting", "Conv_9.reuse_factor=4"],
+          "--layer-setting Conv_9: no such Dense/Conv layer", "Conv2D_Conv_0")
+    assert not (tmp_path / "h").exists()
+
+
+@pytest.mark.parametrize("item, needle", [("Conv2D_Conv_0.rf=4", "expected LAYER.reuse_factor=N"),
+                                          ("Conv2D_Conv_0.reuse_factor=0", "expected a whole number >= 1"),
+                                          ("Conv2D_Conv_0.strategy=Fast", "expected one of Latency, Resource")])
+def test_bad87_malformed_layer_setting(capsys, tmp_path, item, needle):
+    fails(capsys, ["convert", SHIPPED, "--out", tmp_path / "h", "--layer-setting", item], needle)
+    assert not (tmp_path / "h").exists()
+
+
+def test_bad88_fit_without_a_board(capsys, tmp_path):
+    fails(capsys, ["convert", SHIPPED, "--out", tmp_path / "h", "--fit"], "--fit chooses strategies", "--board")
+    assert not (tmp_path / "h").exists()
+
+
+def test_bad89_nothing_fits(capsys, tmp_path):
+    fails(capsys, ["convert", SHIPPED, "--out", tmp_path / "h", "--board", "pynq-z2", "--fit", "--fit-margin", "0.001"],
+          "no strategy and reuse factors hwcnn tried fit", "the margin allows 0%")
+    assert not (tmp_path / "h").exists()

@@ -111,7 +111,7 @@ def _with_vendor_reports(project, tmp_path):
 
 def test_vendor_reports_read_with_hls4ml_parser(shipped, tmp_path, capsys):
     """The real Vivado 2020.1 reports in hls4ml's repository, read back: the figures the files hold."""
-    from hwcnn.synth import read_vendor
+    from hwcnn.hlsgen.synth import read_vendor
 
     v = read_vendor(_with_vendor_reports(shipped["lenet5-w4a4"], tmp_path))
     assert v["csynth"] == {"lut": 2532, "ff": 7969, "dsp": 73, "bram18": 0, "latency_cycles": 10, "ii": 8,

@@ -23,8 +23,14 @@ def inputs():
     return grid_inputs(N_INPUTS)
 
 
-@pytest.mark.parametrize("wbits", WIDTHS)
-@pytest.mark.parametrize("abits", WIDTHS)
+# the default run covers every width as weights and as activations twice (the diagonal and the anti-diagonal);
+# `pytest -m extended` the other pairs
+COVERING = {(w, w) for w in WIDTHS} | {(w, a) for w, a in zip(WIDTHS, reversed(WIDTHS))}
+GRID = [pytest.param(w, a, marks=() if (w, a) in COVERING else pytest.mark.extended, id=f"{w}-{a}")
+        for a in WIDTHS for w in WIDTHS]
+
+
+@pytest.mark.parametrize("wbits, abits", GRID)
 def test_simulator_equals_csim_and_qat(lenet_grid, inputs, wbits, abits):
     model, project = lenet_grid[(wbits, abits)]
     sim = load_simulator(project)

@@ -36,7 +36,12 @@ def squeezenets(tmp_path_factory):
     return Shared(tmp_path_factory, "squeezenet", make)
 
 
-@pytest.mark.parametrize("case", CASES, ids=[f"{v}-w{w}a{a}" for v, w, a in CASES])
+# the default run: each variant at one width, each width on one variant; `pytest -m extended` the others
+COVERING = {("squeezenet-cifar", 4, 4), ("squeezenet-mnist", 8, 8)}
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, marks=() if c in COVERING else pytest.mark.extended) for c in CASES],
+                         ids=[f"{v}-w{w}a{a}" for v, w, a in CASES])
 def test_simulator_equals_csim_and_qat(squeezenets, case):
     model, project = squeezenets[case]
     x = grid_inputs(N_INPUTS, SQUEEZENET_CHANNELS[case[0]])
@@ -79,7 +84,7 @@ def test_qonnx_execution_equals_brevitas(squeezenets):
 
     from hwcnn.export import execute_qonnx
 
-    model, project = squeezenets[("squeezenet-mnist", 4, 4)]
+    model, project = squeezenets[("squeezenet-mnist", 8, 8)]
     x = grid_inputs(4, 1)
     with torch.no_grad():
         ref = model(torch.from_numpy(x)).numpy()
@@ -87,7 +92,7 @@ def test_qonnx_execution_equals_brevitas(squeezenets):
 
 
 def test_traces_agree_layer_by_layer(squeezenets):
-    _, project = squeezenets[("squeezenet-mnist", 4, 4)]
+    _, project = squeezenets[("squeezenet-mnist", 8, 8)]
     x = grid_inputs(3, 1)
     s_tr = load_simulator(project).run(x, trace=True).traces
     c_tr = trace_csim(project, x)

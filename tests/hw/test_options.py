@@ -1,0 +1,105 @@
+"""Every hls4ml option hwcnn offers, on the shipped LeNet-5: simulator == C simulation == Brevitas QAT on
+200 MNIST test images; and a LeNet-5 fitted onto a PYNQ-Z2.
+
+The grid is a pairwise covering of strategy x reuse factor {1, 2, 4, 16, 64} x io type x backend
+(every pair of values of two options appears in some point: 10 projects instead of 40); the full
+product is `scripts/option_grid.py`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from numpy.testing import assert_array_equal
+
+from hwcnn.cli import main
+from hwkit import ROOT, Shared, compiled, once
+
+pytestmark = pytest.mark.slow
+N = 200
+GRID = [("Latency", 1, "io_stream", "Vitis"), ("Resource", 1, "io_parallel", "Vivado"),
+        ("Latency", 2, "io_parallel", "Vivado"), ("Resource", 2, "io_stream", "Vitis"),
+        ("Latency", 4, "io_stream", "Vivado"), ("Resource", 4, "io_parallel", "Vitis"),
+        ("Latency", 16, "io_parallel", "Vitis"), ("Resource", 16, "io_stream", "Vivado"),
+        ("Latency", 64, "io_stream", "Vitis"), ("Resource", 64, "io_parallel", "Vivado")]
+
+
+@pytest.fixture(scope="module")
+def images_and_qat():
+    from hwcnn.data import DataSource
+    from hwcnn.data.encoding import to_float
+    from hwcnn.models import load_model_dir
+    from hwcnn.verify import torch_logits
+
+    x = to_float(DataSource().split("mnist", "test").images[:N])
+    model, _ = load_model_dir(ROOT / "models" / "lenet5-w4a4")
+    return x, torch_logits(model, x, torch.float64)
+
+
+@pytest.fixture(scope="session")
+def option_projects(tmp_path_factory):
+    """{(strategy, rf, io, backend): compiled project}, all converted from one QONNX export."""
+    from hwcnn import pipeline
+    from hwcnn.hlsgen.config import HlsConfig
+
+    def onnx(key, path):
+        cfg = pipeline.RunConfig(model_dir=ROOT / "models" / "lenet5-w4a4", qonnx_out=path, project=path.parent / "x",
+                                 progress=False)
+        pipeline.run(cfg, "export", "export")
+
+    exported = Shared(tmp_path_factory, "lenet-onnx", lambda k, p: once(p, lambda q: onnx(k, q)))
+
+    def make(key, path):
+        strategy, rf, io, backend = key
+        cfg = pipeline.RunConfig(project=path, qonnx=exported["lenet5-w4a4.onnx"], progress=False,
+                                 hls=HlsConfig(strategy=strategy, reuse_factor=rf, io_type=io, backend=backend))
+
+        def build(p):
+            pipeline.run(cfg, "convert", "convert")
+            compiled(p)
+
+        return once(path, build)
+
+    return Shared(tmp_path_factory, "options", make)
+
+
+@pytest.mark.parametrize("key", GRID, ids=["-".join(map(str, k)) for k in GRID])
+def test_every_option_is_exact(option_projects, images_and_qat, key):
+    from hwcnn.hlsgen.csim import run_csim
+    from hwcnn.sim import load_simulator
+
+    project = option_projects[key]
+    x, qat = images_and_qat
+    res = load_simulator(project).run(x)
+    csim = run_csim(project, x, progress=False)
+    assert_array_equal(res.output.to_float(), csim)
+    assert_array_equal(qat, csim)  # lossless types whatever the strategy and reuse factor
+    desc = json.loads((Path(project) / "hwcnn_model.json").read_text())
+    strategies = {layer["attrs"]["strategy"] for layer in desc["layers"] if "strategy" in layer["attrs"]}
+    assert strategies == {key[0].lower()}
+    chosen = json.loads((Path(project) / "hwcnn_precision.json").read_text())["reuse_factor_chosen_by_hls4ml"]
+    for layer in desc["layers"]:  # a kernel runs at the asked reuse factor, or the one hls4ml says it used
+        if "reuse_factor" in layer["attrs"]:
+            assert layer["attrs"]["reuse_factor"] == chosen.get(layer["name"], {"used": key[1]})["used"]
+
+
+def test_lenet_fitted_onto_a_pynq_z2(tmp_path, images_and_qat, capsys):
+    out = tmp_path / "hls"
+    assert main(["convert", str(ROOT / "models" / "lenet5-w4a4"), "--out", str(out), "--board", "pynq-z2", "--fit"]) == 0
+    assert "fitted to pynq-z2" in capsys.readouterr().out
+    assert main(["cost", str(out), "--json", str(tmp_path / "c.json")]) == 0
+    board = json.loads((tmp_path / "c.json").read_text())["board"]
+    assert board["fits"] and all(v <= 0.8 for v in board["fraction"].values())
+    from hwcnn.hlsgen.csim import run_csim
+    from hwcnn.sim import load_simulator
+
+    x, qat = images_and_qat
+    csim = run_csim(compiled(out), x, progress=False)
+    assert_array_equal(load_simulator(out).run(x).output.to_float(), csim)
+    assert_array_equal(qat, csim)
+    fit = json.loads((out / "hwcnn_precision.json").read_text())["fit"]
+    assert any(v["reuse_factor"] > 1 for v in fit["settings"].values())  # it had to share multipliers
+    assert np.isclose(fit["estimate_share"]["lut"], board["fraction"]["lut"])  # the estimate is the cost's
