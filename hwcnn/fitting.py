@@ -32,17 +32,19 @@ def _kernel_size(layer: dict, weights: dict) -> tuple[int, int]:
     return int(np.prod(w.shape[:-1])), int(w.shape[-1])
 
 
-def _ladder(layer: dict, weights: dict) -> list[tuple[str, int]]:
+def _ladder(layer: dict, weights: dict, io_type: str = "io_stream") -> list[tuple[str, int]]:
     """The settings tried for a kernel: Latency at reuse factors 1, 2, 4, ... and Resource at the
-    reuse factors hls4ml accepts above 2 (weights in block RAM), about doubling."""
+    reuse factors hls4ml accepts above 2 (weights in block RAM), about doubling; an io_parallel
+    Resource convolution at most its window (what hls4ml's code asserts)."""
     n_in, n_out = _kernel_size(layer, weights)
     out, rf = [], 1
     while rf <= n_in * n_out:
         out.append(("Latency", rf))
         rf *= 2
+    cap = n_in if io_type == "io_parallel" and Kind.of(layer["kind"]).is_conv else n_in * n_out
     last = 0
     for r in valid_resource_rfs(n_in, n_out):
-        if r > 2 and r >= 2 * last:
+        if 2 < r <= cap and r >= 2 * last:
             out.append(("Resource", r))
             last = r
     return out
@@ -71,7 +73,7 @@ def fit(desc: dict, weights: dict, hls: dict, resources: dict, margin: float,
     "steps": n} of the first design found under `margin` of every resource; HwcnnError if none is."""
     kernels = [layer for layer in desc["layers"] if Kind.of(layer["kind"]).has_macs]
     settings = {layer["name"]: ("Latency", 1) for layer in kernels}
-    ladders = {layer["name"]: _ladder(layer, weights) for layer in kernels}
+    ladders = {layer["name"]: _ladder(layer, weights, hls.get("io_type", "io_stream")) for layer in kernels}
     total, share, over = _evaluate(desc, weights, hls, settings, da4ml_luts, resources, margin)
     steps = 0
     while over > 0:

@@ -21,6 +21,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -388,7 +389,8 @@ def da4ml_luts(desc: dict, weights: dict[str, np.ndarray], hls: dict, cache: Pat
     unrolled = {layer["name"] for layer in desc["layers"] if _unrolled(layer, hls)}
     todo = [k for k in kernels(desc, weights) if k.layer in unrolled and why_not_buildable(k) is None]
     return {k.layer: float(adder_graph(k, cache).cost)
-            for k in tqdm(todo, desc="da4ml adder graphs", unit="kernel", disable=not progress, leave=False)}
+            for k in tqdm(todo, desc="da4ml adder graphs", unit="kernel", leave=False,
+                          disable=not (progress and sys.stderr.isatty()))}
 
 
 def _unrolled(layer: dict, hls: dict) -> bool:

@@ -253,6 +253,7 @@ def convert(qmodel, out: Path, hls: HlsConfig, tb_inputs: np.ndarray, tb_outputs
         for layer in hm.get_layers():
             layer.set_attr("trace", True)  # also those hls4ml's passes insert (ZeroPadding2D, Clone), absent from cfg
         extensions.check_stream_limits(hm)
+        extensions.check_kernel_limits(hm)
         records = assign_precisions(hm, in_type, qmodel)
         apply_overrides(hm, hls.overrides, records)
         extensions.render_templates(hm)

@@ -89,6 +89,25 @@ def render_templates(hm) -> None:
         hm.apply_flow(flow, reapply="single")
 
 
+def check_kernel_limits(hm) -> None:
+    """Refuse what hls4ml's Resource convolutions assert on at run time.
+
+    Works around: nnet_conv2d_resource.h (io_parallel) asserts reuse factor <= filt_height *
+    filt_width * n_chan, after hls4ml has accepted a larger one as valid for the kernel's matrix;
+    a failed assert in C simulation aborts the process that loaded the library."""
+    if hm.config.get_config_value("IOType") != "io_parallel":
+        return
+    for layer in hm.get_layers():
+        if layer.class_name not in ("Conv2D", "Conv1D") or str(layer.get_attr("strategy", "")).lower() != "resource":
+            continue
+        window = layer.get_attr("filt_height", 1) * layer.get_attr("filt_width") * layer.get_attr("n_chan")
+        if layer.get_attr("reuse_factor") > window:
+            raise HwcnnError(f"layer {layer.name}: hls4ml's io_parallel Resource convolution needs a reuse factor of at "
+                             f"most its window's {window} inputs (it has {layer.get_attr('reuse_factor')}); use a "
+                             f"smaller --reuse-factor (--layer-setting {layer.name}.reuse_factor=N), io_stream, or "
+                             "the Latency strategy")
+
+
 def check_stream_limits(hm) -> None:
     """Refuse what hls4ml's io_stream code asserts on at run time, before anything is compiled.
 
