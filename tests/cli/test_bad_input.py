@@ -526,3 +526,10 @@ def test_bad89_nothing_fits(capsys, tmp_path):
     fails(capsys, ["convert", SHIPPED, "--out", tmp_path / "h", "--board", "pynq-z2", "--fit", "--fit-margin", "0.001"],
           "no strategy and reuse factors hwcnn tried fit", "the margin allows 0%")
     assert not (tmp_path / "h").exists()
+
+
+def test_bad90_io_parallel_resource_convolution_above_its_window(capsys, tmp_path):
+    fails(capsys, ["convert", SHIPPED, "--out", tmp_path / "h", "--io-type", "io_parallel", "--strategy", "Resource",
+                   "--reuse-factor", "64"],
+          "layer Conv2D_Conv_0: hls4ml's io_parallel Resource convolution needs a reuse factor of at most its window's 25")
+    assert not (tmp_path / "h").exists()
