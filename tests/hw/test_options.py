@@ -34,34 +34,48 @@ GRID = [pytest.param(k, marks=() if k in DEFAULT else pytest.mark.extended, id="
 REFUSED = "hls4ml's io_parallel Resource convolution needs a reuse factor of at most"
 
 
+DATASETS = {"lenet5-w4a4": "mnist", "squeezenet-w4a4": "fashion-mnist"}
+
+
 @pytest.fixture(scope="module")
 def images_and_qat():
+    """{model: (N test images, the QAT model's float64 logits on them)}, made on first use."""
     from hwcnn.data import DataSource
     from hwcnn.data.encoding import to_float
     from hwcnn.models import load_model_dir
     from hwcnn.verify import torch_logits
 
-    x = to_float(DataSource().split("mnist", "test").images[:N])
-    model, _ = load_model_dir(ROOT / "models" / "lenet5-w4a4")
-    return x, torch_logits(model, x, torch.float64)
+    made = {}
+
+    def get(name="lenet5-w4a4"):
+        if name not in made:
+            x = to_float(DataSource().split(DATASETS[name], "test").images[:N])
+            model, _ = load_model_dir(ROOT / "models" / name)
+            made[name] = x, torch_logits(model, x, torch.float64)
+        return made[name]
+
+    return get
 
 
 @pytest.fixture(scope="session")
 def option_projects(tmp_path_factory):
-    """{(strategy, rf, io, backend): compiled project}, all converted from one QONNX export."""
+    """{(strategy, rf, io, backend[, model]): compiled project, or the conversion's refusal}, each model's
+    from one QONNX export."""
     from hwcnn import pipeline
     from hwcnn.hlsgen.config import HlsConfig
 
-    def onnx(key, path):
-        cfg = pipeline.RunConfig(model_dir=ROOT / "models" / "lenet5-w4a4", qonnx_out=path, project=path.parent / "x",
+    def onnx(file_name, path):
+        name = file_name.removesuffix(".onnx")
+        cfg = pipeline.RunConfig(model_dir=ROOT / "models" / name, qonnx_out=path, project=path.parent / f"x-{name}",
                                  progress=False)
         pipeline.run(cfg, "export", "export")
 
-    exported = Shared(tmp_path_factory, "lenet-onnx", lambda k, p: once(p, lambda q: onnx(k, q)))
+    exported = Shared(tmp_path_factory, "onnx", lambda k, p: once(p, lambda q: onnx(k, q)))
 
     def make(key, path):
-        strategy, rf, io, backend = key
-        cfg = pipeline.RunConfig(project=path, qonnx=exported["lenet5-w4a4.onnx"], progress=False,
+        strategy, rf, io, backend, *model = key
+        name = model[0] if model else "lenet5-w4a4"
+        cfg = pipeline.RunConfig(project=path, qonnx=exported[f"{name}.onnx"], progress=False,
                                  hls=HlsConfig(strategy=strategy, reuse_factor=rf, io_type=io, backend=backend))
 
         def build(p):
@@ -78,16 +92,31 @@ def option_projects(tmp_path_factory):
 
 @pytest.mark.parametrize("key", GRID)
 def test_every_option_is_exact_or_refused(option_projects, images_and_qat, key):
-    from hwcnn.hlsgen.csim import run_csim
-    from hwcnn.sim import load_simulator
-
     project = option_projects[key]
     strategy, rf, io, _ = key
     if strategy == "Resource" and io == "io_parallel" and rf > 25:  # more than Conv2D_Conv_0's window
         assert isinstance(project, str) and REFUSED in project and "\n" not in project
         return
+    _exact(project, *images_and_qat(), key)
+
+
+SQUEEZENET = [pytest.param(("Resource", 4, "io_stream", "Vivado", "squeezenet-w4a4"), id="Resource-4-io_stream-Vivado"),
+              pytest.param(("Latency", 16, "io_stream", "Vitis", "squeezenet-w4a4"), marks=pytest.mark.extended,
+                           id="Latency-16-io_stream-Vitis"),
+              pytest.param(("Resource", 2, "io_stream", "Vitis", "squeezenet-w4a4"), marks=pytest.mark.extended,
+                           id="Resource-2-io_stream-Vitis")]
+
+
+@pytest.mark.parametrize("key", SQUEEZENET)
+def test_squeezenet_options_are_exact(option_projects, images_and_qat, key):
+    _exact(option_projects[key], *images_and_qat("squeezenet-w4a4"), key)
+
+
+def _exact(project, x, qat, key):
+    from hwcnn.hlsgen.csim import run_csim
+    from hwcnn.sim import load_simulator
+
     assert not isinstance(project, str), project
-    x, qat = images_and_qat
     res = load_simulator(project).run(x)
     csim = run_csim(project, x, progress=False)
     assert_array_equal(res.output.to_float(), csim)
@@ -111,7 +140,7 @@ def test_lenet_fitted_onto_a_pynq_z2(tmp_path, images_and_qat, capsys):
     from hwcnn.hlsgen.csim import run_csim
     from hwcnn.sim import load_simulator
 
-    x, qat = images_and_qat
+    x, qat = images_and_qat()
     csim = run_csim(compiled(out), x, progress=False)
     assert_array_equal(load_simulator(out).run(x).output.to_float(), csim)
     assert_array_equal(qat, csim)
