@@ -389,6 +389,13 @@ def run(args) -> int:
     cfg = pipeline.RunConfig(project=out, hls=_hls(args), n_images=args.n_csim, tb_images=args.tb_images,
                              jobs=args.jobs, data=_data(args))
     summary = pipeline.run_dir(model_dir, out, cfg, stop=args.stop, force=args.force)
+    if cfg.hls.fit:
+        from hwcnn.artifacts import RunDir
+        from hwcnn.outputs import read_json
+
+        fit = read_json(RunDir(out).project.precision_json_path, "precision report").get("fit")
+        if fit:
+            print(_fit_line(fit))
     if "bit_exact" in summary:
         print_summary(summary)
     steps = summary["steps_seconds"]
