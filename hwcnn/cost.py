@@ -116,6 +116,25 @@ def kernel_figures(layer: dict, kind: Kind, w: np.ndarray, in_type: FixedType, h
     }
 
 
+def layer_fifos(layer: dict, kind: Kind, result: FixedType, top_out: str | None) -> list[tuple[int, int]]:
+    """(depth, width in bits) of each io_stream FIFO a layer writes: one element per pixel of its output,
+    one FIFO per output (a Clone has several); none for a flattening (hls4ml does it in place) or for
+    the output the top function's port takes."""
+    if kind in (Kind.INPUT, Kind.RESHAPE) or layer.get("output") == top_out:
+        return []
+    shape = layer["shape"]
+    depth = int(np.prod(shape[:-1])) if len(shape) > 1 else 1
+    width = (shape[-1] if len(shape) > 1 else int(np.prod(shape))) * result.width
+    return [(depth, width)] * len(layer.get("outputs", [layer.get("output")]))
+
+
+def stream_fifos(desc: dict) -> list[tuple[str, int, int]]:
+    """(layer, depth, width) of every FIFO of an io_stream design, as the cost model counts them."""
+    top_out = (desc.get("outputs") or [{}])[0].get("name")
+    return [(layer["name"], d, w) for layer in desc["layers"]
+            for d, w in layer_fifos(layer, Kind.of(layer["kind"]), FixedType.parse(layer["types"]["result"]), top_out)]
+
+
 def _logic_luts(layer: dict, kind: Kind, result: FixedType) -> int:
     """LUTs of a layer without weights: one per result bit per lane for an elementwise cast (ReLU,
     quantizer, addition), a comparator or adder of the result's width per pooled value."""
@@ -194,12 +213,8 @@ def layer_costs(desc: dict, weights: dict[str, np.ndarray], hls: dict | None = N
         if act and act not in ("linear", "relu"):  # a lookup table (tanh, sigmoid, elu): one dual-port copy
             lanes = layer["shape"][-1] if io_stream and len(layer["shape"]) > 1 else int(np.prod(layer["shape"]))
             bram += math.ceil(lanes / 2) * bram18_for(layer["attrs"]["table_size"], types["table"].width)
-        top_port = layer.get("output") == top_out
-        if io_stream and kind is not Kind.RESHAPE and not top_port:  # hls4ml flattens a stream in place
-            shape = layer["shape"]
-            depth = int(np.prod(shape[:-1])) if len(shape) > 1 else 1  # hls4ml: one stream element per pixel
-            width = (shape[-1] if len(shape) > 1 else int(np.prod(shape))) * types["result"].width
-            for _ in layer.get("outputs", [layer.get("output")]):
+        if io_stream:
+            for depth, width in layer_fifos(layer, kind, types["result"], top_out):
                 b, lr, ff = fifo_cost(depth, width)
                 bram, lutram, regs = bram + b, lutram + lr, regs + ff
             a = layer["attrs"]

@@ -93,8 +93,8 @@ def fit(desc: dict, weights: dict, hls: dict, resources: dict, margin: float,
         steps += 1
         if best is None or steps > max_steps:
             worst = max(share, key=lambda k: share[k])
-            raise HwcnnError(f"no strategy and reuse factors hwcnn tried fit: the cheapest design found still takes "
-                             f"{share[worst]:.0%} of the board's {worst} (the margin allows {margin:.0%}); "
+            raise HwcnnError(f"no strategy and reuse factors hwcnn tried fit: the last design tried still takes "
+                             f"{share[worst]:.0%} of the board's {worst} (the margin allows {margin:.1%}); "
                              "use a bigger board or narrower bit widths")
         _, settings, total, share, over = best
     return {"settings": settings, "total": total, "share": share, "steps": steps}

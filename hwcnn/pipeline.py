@@ -258,7 +258,8 @@ def convert(cfg: RunConfig, st: RunState) -> str | None:
         hls = _fit(cfg, st, source, digest)
     hls_convert.convert(st.qmodel, project.path, hls, st.tb_x, st.tb_y, source=source,
                         source_sha256=digest or "", dataset=st.dataset, check=check,
-                        replaceable=lambda: check_project_place(cfg), extra={"fit": st.fit} if st.fit else None)
+                        replaceable=lambda: check_project_place(cfg), extra={"fit": st.fit} if st.fit else None,
+                        requested=cfg.hls)
     st.converted = True
     return None
 

@@ -428,5 +428,6 @@ def read_results(project: Path, desc: dict, weights: dict) -> dict[str, dict]:
     for row in res.get("kernels", []):
         y = row.get("yosys") or {}
         if y.get("status") == "ok":
-            out[row["layer"]] = {k: {"value": y[k], "source": "yosys"} for k in ("lut", "ff")}
+            # LUTs only: the kernel is combinational here, so its flip-flops are not the pipelined design's
+            out[row["layer"]] = {"lut": {"value": y["lut"], "source": "yosys"}}
     return out

@@ -479,6 +479,8 @@ def _cost(args, project: Path, shown: str | None = None) -> int:
           f"{total['latency_cycles']['value'] * clock / 1e3:,.1f} us")
     board = args.board or hls.get("board")
     if board is not None:
+        if board not in targets():
+            raise HwcnnError(f"{project}: board {board!r} is not in hls/targets.json (known: {', '.join(targets())})")
         target = targets()[board]
         use = board_use(total, target["resources"])
         result["board"] = {"name": board, "part": target["part"], "resources": target["resources"],
@@ -535,8 +537,10 @@ def rtl(args) -> int:
 
     def show(row):
         y = row.get("yosys", {})
-        counted = (f"Yosys {y['lut']:,} LUT ({y['lut'] / row['da4ml']['lut'] - 1:+.1%} vs da4ml), {y['carry']:,} "
-                   f"carry, {y['ff']:,} FF" if y.get("status") == "ok" else f"Yosys: {y.get('status', 'skipped')}")
+        versus = f" ({y['lut'] / row['da4ml']['lut'] - 1:+.1%} vs da4ml)" if y.get("status") == "ok" and \
+            row["da4ml"]["lut"] else ""
+        counted = (f"Yosys {y['lut']:,} LUT{versus}, {y['carry']:,} carry, {y['ff']:,} FF" if y.get("status") == "ok"
+                   else f"Yosys: {y.get('status', 'skipped')}")
         print(f"  {row['layer']:<18} {row['shape'][0]}x{row['shape'][1]}: "
               f"{'identical' if row['bit_exact'] else 'DIFFERS'} on {row['vectors']:,} vectors "
               f"({row['mismatched_vectors']} differ); da4ml {row['da4ml']['lut']:,.0f} LUT; {counted}", flush=True)

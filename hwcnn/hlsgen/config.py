@@ -67,13 +67,16 @@ class HlsConfig:
             raise HwcnnError(f"--board {self.board} has the part {targets()[self.board]['part']}, not {self.part}")
         if self.fit and self.board is None:
             raise HwcnnError("--fit chooses strategies and reuse factors for a board: give --board NAME")
+        if self.fit and self.layer_settings:
+            raise HwcnnError("--fit chooses every layer's strategy and reuse factor: give --fit or --layer-setting, "
+                             "not both")
         if not (math.isfinite(self.fit_margin) and 0 < self.fit_margin <= 1):
             raise HwcnnError(f"--fit-margin must be in (0, 1], got {self.fit_margin}")
         for layer, key, value in self.layer_settings:
             if key == "strategy" and value not in STRATEGIES:
                 raise HwcnnError(f"--layer-setting {layer}.strategy={value}: expected one of {', '.join(STRATEGIES)}")
-            if key == "reuse_factor" and not (value.isdigit() and int(value) >= 1):
-                raise HwcnnError(f"--layer-setting {layer}.reuse_factor={value}: expected a whole number >= 1")
+            if key == "reuse_factor" and not (re.fullmatch(r"[1-9][0-9]{0,5}", value) and int(value) <= 65536):
+                raise HwcnnError(f"--layer-setting {layer}.reuse_factor={value}: expected a whole number in [1, 65536]")
         if not isinstance(self.reuse_factor, int) or self.reuse_factor < 1:
             raise HwcnnError(f"--reuse-factor must be >= 1, got {self.reuse_factor}")
         if not (math.isfinite(self.clock_period) and self.clock_period > 0):

@@ -215,13 +215,14 @@ def _quiet():
 def convert(qmodel, out: Path, hls: HlsConfig, tb_inputs: np.ndarray, tb_outputs: np.ndarray, *, source: str,
             source_sha256: str, dataset: str | None, force: bool = False,
             check: Callable[[Project], dict] | None = None, replaceable: Callable[[], None] | None = None,
-            extra: dict | None = None) -> dict:
+            extra: dict | None = None, requested: HlsConfig | None = None) -> dict:
     """Write a complete HLS project for `qmodel` to `out`; return the precision summary.
 
     `check(project)` runs on the complete project before it is put in place (the pipeline checks
     the simulator against QONNX execution there): raising leaves nothing; its record is kept in
     the precision summary. `replaceable` decides, under the output's lock, whether an existing
-    project at `out` may be replaced (hwcnn/outputs.py)."""
+    project at `out` may be replaced (hwcnn/outputs.py). `requested`, when given, is what the manifest
+    records instead of `hls` (--fit: the request, while `hls` holds the settings chosen for it)."""
     import hls4ml
 
     extensions.register()
@@ -284,7 +285,8 @@ def convert(qmodel, out: Path, hls: HlsConfig, tb_inputs: np.ndarray, tb_outputs
             summary["check"] = check(p)
         replace_json(p.generator_path, {"generator": generator_digest()})
         replace_json(p.manifest_path, Project.make_manifest(source, source_sha256, dataset, input_shape(qmodel),
-                                                            in_type.hls4ml(), hls.to_dict(), len(tb_inputs)))
+                                                            in_type.hls4ml(), (requested or hls).to_dict(),
+                                                            len(tb_inputs)))
         replace_json(p.precision_json_path, summary)
         p.precision_md_path.write_text(precision_markdown(summary))
         p.readme_path.write_text(project_readme(summary, hls))

@@ -98,7 +98,8 @@ def check_kernel_limits(hm) -> None:
     if hm.config.get_config_value("IOType") != "io_parallel":
         return
     for layer in hm.get_layers():
-        if layer.class_name not in ("Conv2D", "Conv1D") or str(layer.get_attr("strategy", "")).lower() != "resource":
+        if layer.class_name not in ("Conv2D", "Conv1D", "PointwiseConv2D", "PointwiseConv1D") or \
+                str(layer.get_attr("strategy", "")).lower() != "resource":  # 1x1 convolutions call the same code
             continue
         window = layer.get_attr("filt_height", 1) * layer.get_attr("filt_width") * layer.get_attr("n_chan")
         if layer.get_attr("reuse_factor") > window:

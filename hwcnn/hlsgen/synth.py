@@ -61,17 +61,24 @@ def read_vendor(project: Path) -> dict:
     if cs:
         figures = {k: _int(cs.get(v)) for k, v in FIGURES.items()}
         figures.update(latency_cycles=_int(cs.get("WorstLatency")), ii=_int(cs.get("IntervalMax")),
-                       estimated_clock_ns=float(cs["EstimatedClockPeriod"]))
+                       estimated_clock_ns=_number(cs.get("EstimatedClockPeriod")))
         out["csynth"] = {k: v for k, v in figures.items() if v is not None}
     vs = (report or {}).get("VivadoSynthReport")
     if vs:
         figures = {"lut": _int(vs.get("LUT")), "ff": _int(vs.get("FF")), "dsp": _int(vs.get("DSP48E")),
-                   "bram36": _int(vs.get("BRAM_18K"))}  # hls4ml's key; Vivado's row is "Block RAM Tile" (36 Kb)
+                   "bram36": _number(vs.get("BRAM_18K"))}  # hls4ml's key; Vivado's row is "Block RAM Tile" (36 Kb, halves)
         out["vsynth"] = {k: v for k, v in figures.items() if v is not None}
     if not out:
         raise HwcnnError(f"{project}: no vendor reports found (expected myproject_prj/solution1/syn/report/"
                          "myproject_csynth.xml from C synthesis, vivado_synth.rpt from Vivado synthesis)")
     return out
+
+
+def _number(text) -> float | None:
+    try:
+        return float(text)
+    except (TypeError, ValueError):
+        return None
 
 
 def _int(text) -> int | None:
@@ -87,9 +94,11 @@ def beside_estimates(vendor: dict, total: dict) -> list[dict]:
     for stage, figures in vendor.items():
         for k, v in figures.items():
             est = total.get("bram18" if k == "bram36" else k)
-            if est is None or not isinstance(v, int):
+            if est is None or v is None or k == "estimated_clock_ns":
                 continue
             e = est["value"] / 2 if k == "bram36" else est["value"]
+            if k == "lut":  # the vendor's LUTs include those used as memory and shift registers
+                e += total.get("lutram", {"value": 0})["value"]
             rows.append({"stage": stage, "figure": k, "vendor": v, "estimate": e, "estimate_source": est["source"],
                          "error": (e / v - 1) if v else None})
     return rows

@@ -510,7 +510,8 @@ def test_bad86_layer_setting_of_no_kernel(capsys, tmp_path):
 
 
 @pytest.mark.parametrize("item, needle", [("Conv2D_Conv_0.rf=4", "expected LAYER.reuse_factor=N"),
-                                          ("Conv2D_Conv_0.reuse_factor=0", "expected a whole number >= 1"),
+                                          ("Conv2D_Conv_0.reuse_factor=0", "expected a whole number in [1, 65536]"),
+                                          ("Conv2D_Conv_0.reuse_factor=\u00b2", "expected a whole number in [1, 65536]"),
                                           ("Conv2D_Conv_0.strategy=Fast", "expected one of Latency, Resource")])
 def test_bad87_malformed_layer_setting(capsys, tmp_path, item, needle):
     fails(capsys, ["convert", SHIPPED, "--out", tmp_path / "h", "--layer-setting", item], needle)
@@ -524,7 +525,7 @@ def test_bad88_fit_without_a_board(capsys, tmp_path):
 
 def test_bad89_nothing_fits(capsys, tmp_path):
     fails(capsys, ["convert", SHIPPED, "--out", tmp_path / "h", "--board", "pynq-z2", "--fit", "--fit-margin", "0.001"],
-          "no strategy and reuse factors hwcnn tried fit", "the margin allows 0%")
+          "no strategy and reuse factors hwcnn tried fit", "the margin allows 0.1%")
     assert not (tmp_path / "h").exists()
 
 

@@ -66,6 +66,16 @@ def test_reuse_factor_resource_strategy_and_wide_operands():
     assert _row(two, "fc")["bram18"]["value"] == 0  # two deep: registers
 
 
+def test_latency_with_a_reuse_factor_reads_its_weights_from_a_rom():
+    rows = cost.layer_costs(_desc([INPUT, _dense()]), {"w": DENSE_W, "b": np.array([1, 2])},
+                            {"io_type": "io_parallel", "strategy": "Latency", "reuse_factor": 2})
+    r = _row(rows, "fc")
+    mults = math.ceil(6 / 2) - 3 // 2  # 2
+    # ceil(3 LUT-mapped products / 2) general 4 x 4 multipliers, an adder each, 2 ROMs of 4 bits 2 deep
+    assert r["lut"] == cost.fig(math.ceil(3 / 2) * 4 * 4 + mults * 12 + mults * 4 * 1, "model")
+    assert r["bram18"]["value"] == 0  # Latency: no block RAM
+
+
 def test_convolution_stream_figures_by_hand():
     conv = {"name": "conv", "kind": "Conv2D", "inputs": ["in_out"], "output": "conv_out", "shape": [2, 2, 2],
             "types": {"accum": "ap_fixed<12,5>", "result": "ap_fixed<12,5>", "weight": "ap_fixed<4,1>"},

@@ -50,7 +50,7 @@ def test_too_big_a_design_is_time_multiplexed_until_it_fits():
 
 def test_nothing_fits_a_board_too_small():
     desc, w = _desc(64, 32)
-    with pytest.raises(HwcnnError, match="the cheapest design found still takes"):
+    with pytest.raises(HwcnnError, match="the last design tried still takes"):
         fitting.fit(desc, w, HLS, {"lut": 10, "ff": 10, "dsp": 0, "bram18": 0}, 0.8)
 
 
