@@ -240,7 +240,7 @@ def totals(rows: list[dict], io_stream: bool = True) -> dict:
     the time to the last output of a chain of layers that each start once their input starts
     (io_stream: dataflow) or once it is complete (io_parallel)."""
     out = {}
-    for f in FIGURES + tuple(k for r in rows for k in r if k.endswith(("_yosys", "_vendor"))):
+    for f in FIGURES:  # measurements beside the estimates (lut_yosys) are per kernel: no total
         have = [r[f] for r in rows if f in r]
         if not have or f in out:
             continue
