@@ -286,7 +286,7 @@ def _fit(cfg: RunConfig, st: RunState, source: str, digest: str | None) -> HlsCo
               "settings": {k: {"strategy": s, "reuse_factor": rf} for k, (s, rf) in found["settings"].items()},
               "estimate_share": found["share"], "estimate_ii": found["total"]["ii"]["value"],
               "source": "the cost model (docs/cost-model.md)"}
-    return replace(cfg.hls, layer_settings=tuple(
+    return replace(cfg.hls, fit=False, layer_settings=tuple(  # the manifest records the request (fit)
         (layer, key, str(value)) for layer, (s, rf) in found["settings"].items()
         for key, value in (("strategy", s), ("reuse_factor", rf))))
 
