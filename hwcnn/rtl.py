@@ -394,9 +394,9 @@ def da4ml_luts(desc: dict, weights: dict[str, np.ndarray], hls: dict, cache: Pat
 
 
 def _unrolled(layer: dict, hls: dict) -> bool:
-    a = layer.get("attrs", {})
-    return (Kind.of(layer["kind"]).has_macs and int(a.get("reuse_factor", hls.get("reuse_factor", 1))) == 1
-            and str(a.get("strategy", hls.get("strategy", "Latency"))).lower() == "latency")
+    from hwcnn.cost import layer_rf_strategy
+
+    return Kind.of(layer["kind"]).has_macs and layer_rf_strategy(layer, hls) == (1, "Latency")
 
 
 # ---- results kept beside the project -----------------------------------------------------------
