@@ -111,10 +111,13 @@ class TrainConfig:
                                      # (0 = off); when on, the averaged weights are validated and kept
     equalize: bool = False           # QAT from a float SqueezeNet: cross-layer equalization of its
                                      # folded weights before training (hwcnn.models.squeezenet.equalize)
+    train_images: int | None = None  # train on the first N training images only (None: all; quick studies)
 
     def __post_init__(self):
         for name in ("lr", "weight_decay", "distill", "ema"):
             _check_finite(name, getattr(self, name))
+        if self.train_images is not None and self.train_images < 1:
+            raise HwcnnError(f"train_images = {self.train_images} must be >= 1")
         if self.epochs < 1 or self.batch_size < 1:
             raise HwcnnError(f"epochs = {self.epochs} and batch_size = {self.batch_size} must be >= 1")
         if not self.lr > 0:

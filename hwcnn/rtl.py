@@ -431,3 +431,18 @@ def read_results(project: Path, desc: dict, weights: dict) -> dict[str, dict]:
             # LUTs only: the kernel is combinational here, so its flip-flops are not the pipelined design's
             out[row["layer"]] = {"lut": {"value": y["lut"], "source": "yosys"}}
     return out
+
+
+def project_cost(project: Path, cache: Path | None, use_da4ml: bool, progress: bool = False):
+    """(rows, total, hls settings) of a project: the cost model with da4ml's estimates of its unrolled
+    kernels (when da4ml is installed and not switched off), and Yosys's counts from `hwcnn rtl`'s
+    results in the project while they describe it as it is."""
+    from hwcnn import hwdesc
+    from hwcnn.artifacts import Project
+    from hwcnn.cost import layer_costs, totals
+
+    desc, weights = hwdesc.load(project)
+    hls = Project(project).manifest()["hls"]
+    luts = da4ml_luts(desc, weights, hls, cache, progress) if use_da4ml else {}
+    rows = layer_costs(desc, weights, hls, luts, read_results(project, desc, weights))
+    return rows, totals(rows, hls.get("io_type", "io_stream") == "io_stream"), hls

@@ -265,8 +265,9 @@ def fit(model: nn.Module, mc: ModelConfig, tc: TrainConfig, train: Arrays, valid
         if valid_acc > best["accuracy"]:
             best = {"accuracy": valid_acc, "epoch": epoch,
                     "state": {k: v.detach().clone() for k, v in validated.state_dict().items()}}
-        print(f"epoch {epoch}/{tc.epochs}: train loss {loss_sum / len(train):.4f} acc {correct / len(train):.4f}"
-              f" | valid loss {valid_loss:.4f} acc {valid_acc:.4f} | {seconds:.1f} s", flush=True)
+        if progress:
+            print(f"epoch {epoch}/{tc.epochs}: train loss {loss_sum / len(train):.4f} acc {correct / len(train):.4f}"
+                  f" | valid loss {valid_loss:.4f} acc {valid_acc:.4f} | {seconds:.1f} s", flush=True)
         _write_checkpoint(ckpt_path, {
             "model_config": to_dict(mc), "train_config": to_dict(tc), "model": model.state_dict(),
             "stats_collection": _collection_state(model), "optimizer": opt.state_dict(),
@@ -372,7 +373,8 @@ def _train_model_dir(out, mc, tc, float_twin, data_dir, cache_dir, force, resume
     if not resume and workdir.exists():
         shutil.rmtree(workdir)
 
-    train, valid = (load_arrays(mc.dataset, s, data_dir=data_dir, cache_dir=cache_dir) for s in ("train", "valid"))
+    train = load_arrays(mc.dataset, "train", data_dir=data_dir, cache_dir=cache_dir, n=tc.train_images)
+    valid = load_arrays(mc.dataset, "valid", data_dir=data_dir, cache_dir=cache_dir)
     torch.manual_seed(tc.seed)
     model = build_model(mc)
     stages = []

@@ -18,6 +18,8 @@ import numpy as np
 from hwcnn.errors import HwcnnError
 from hwcnn.outputs import check_free, write_json
 
+REPO_MODELS = Path(__file__).resolve().parents[2] / "models"  # the shipped models (their recipes are presets)
+
 
 def _data(args):
     from hwcnn.data import DataSource
@@ -408,16 +410,60 @@ def run(args) -> int:
 # ---- studies and cost -------------------------------------------------------------------------
 
 def study(args) -> int:
-    from hwcnn.study import parse_widths, run_study
+    """`hwcnn study STUDY.toml | FLOAT_MODEL_DIR`: run what is not done, or show --status."""
+    from hwcnn import study as studies
+    from hwcnn.artifacts import ModelDir
+    from hwcnn.study.spec import parse_budget
 
-    wbits, abits = parse_widths(args.wbits, "wbits"), parse_widths(args.abits, "abits")
-    _positive(args.epochs, "--epochs")
+    src = Path(args.source)
     check_free(args.json, args.force)
-    result, out = run_study(Path(args.model_dir), wbits, abits, args.epochs, args.seed, args.out, _data(args),
-                            force=args.force)
-    print(f"wrote {out}/study.md ({len(result['points'])} points, {result['seconds']} s)")
-    _json_out(args, result)
-    return 0
+    flags = [f for f in ("wbits", "abits", "epochs", "seed") if getattr(args, f) is not None]
+    if src.is_file():
+        if flags:
+            raise HwcnnError(f"--{flags[0]}: give it in the study file {src} ([axes] / [train])")
+        spec = studies.load(src, REPO_MODELS)
+    elif ModelDir(src).config_path.is_file():
+        md = ModelDir(src)
+        if md.config().model.quant is not None:
+            md = md.float_twin()
+            if md is None:
+                raise HwcnnError(f"{src} is a QAT model without a float_twin; give the float model")
+        spec = studies.from_flags(md.path, _widths(args.wbits, "wbits"), _widths(args.abits, "abits"),
+                                  args.epochs or 1, args.seed or 0)
+    else:
+        raise HwcnnError(f"{src} is neither a study file nor a model directory")
+    for b in args.budget:
+        parse_budget(b)
+    spec = replace(spec, objectives=replace(spec.objectives, budgets=spec.objectives.budgets + tuple(args.budget)))
+    out = Path(args.out or Path("runs") / spec.name)
+    if args.status:
+        rows = studies.status(spec, out)
+        for p, state in rows:
+            print(f"{state:8} {p.id}")
+        counts = {s: sum(1 for _, x in rows if x == s) for s in ("ok", "failed", "pending")}
+        print(f"{out}: {counts['ok']} ok, {counts['failed']} failed, {counts['pending']} pending of {len(rows)} points")
+        _json_out(args, {"study": str(out), "points": [{"id": p.id, "status": s} for p, s in rows], **counts})
+        return 0
+    summary = studies.run_study(spec, out, _data(args), jobs=args.jobs, ray=args.ray, force=args.force)
+    for b in summary["budgets"]:
+        print(f"{b['question']} ({b['what']}): {b['answer'] or 'no point qualifies'}")
+    print(f"wrote {out}/study.md: {summary['ok']} points ok, {summary['failed']} failed "
+          f"({summary['ran']} run now, {summary['skipped']} already done)")
+    _json_out(args, summary)
+    return 0 if summary["failed"] == 0 else 1
+
+
+def _widths(text: str | None, what: str) -> list[int]:
+    from hwcnn.config import MAX_BITS, MIN_BITS
+
+    try:
+        widths = sorted({int(t) for t in (text or "2,4,8").split(",") if t.strip()})
+    except ValueError:
+        raise HwcnnError(f"--{what}: expected comma-separated integers like 2,4,8, got {text!r}") from None
+    bad = [w for w in widths if not MIN_BITS <= w <= MAX_BITS]
+    if not widths or bad:
+        raise HwcnnError(f"--{what}: bit widths must be in {MIN_BITS}..{MAX_BITS}, got {text!r}")
+    return widths
 
 
 def cost(args) -> int:
@@ -447,26 +493,13 @@ def cost(args) -> int:
         return _cost(args, project, shown=f"{args.source} (converted: {cfg.hls.io_type}, {cfg.hls.strategy})")
 
 
-def _project_cost(project: Path, cache: Path | None, use_da4ml: bool, progress: bool = False):
-    """(rows, total, hls settings) of a project: the cost model with da4ml's estimates of its unrolled
-    kernels (when da4ml is installed and not switched off), and Yosys's counts from `hwcnn rtl`'s
-    results in the project while they describe it as it is."""
-    from hwcnn import hwdesc, rtl
-    from hwcnn.artifacts import Project
-    from hwcnn.cost import layer_costs, totals
-
-    desc, weights = hwdesc.load(project)
-    hls = Project(project).manifest()["hls"]
-    luts = rtl.da4ml_luts(desc, weights, hls, cache, progress) if use_da4ml else {}
-    rows = layer_costs(desc, weights, hls, luts, rtl.read_results(project, desc, weights))
-    return rows, totals(rows, hls.get("io_type", "io_stream") == "io_stream"), hls
-
-
 def _cost(args, project: Path, shown: str | None = None) -> int:
     from hwcnn.cost import SOURCES, board_use, cost_markdown
     from hwcnn.hlsgen.config import targets
 
-    rows, total, hls = _project_cost(project, args.cache_dir, not args.no_da4ml, progress=True)
+    from hwcnn.rtl import project_cost
+
+    rows, total, hls = project_cost(project, args.cache_dir, not args.no_da4ml, progress=True)
     result = {"source": shown or str(project), "hls": hls, "sources": SOURCES, "layers": rows, "total": total}
     print(f"hardware cost of {shown or project} ({hls['io_type']}, {hls['strategy']}, reuse factor "
           f"{hls['reuse_factor']}, part {hls['part']}); sources: ex = exact count, da4ml, yosys, vendor, "
@@ -505,7 +538,9 @@ def synth(args) -> int:
                              "its own design.tcl in Vivado")
         run_build(Path(args.project), hls["backend"], args.vsynth, args.timeout)
     vendor = read_vendor(Path(args.project))
-    _, total, _ = _project_cost(Path(args.project), args.cache_dir, not args.no_da4ml)
+    from hwcnn.rtl import project_cost
+
+    _, total, _ = project_cost(Path(args.project), args.cache_dir, not args.no_da4ml)
     rows = beside_estimates(vendor, total)
     print("| stage | figure | vendor | estimate (source) | error |\n|---|---|---|---|---|")
     for r in rows:

@@ -251,16 +251,46 @@ def build_parser() -> argparse.ArgumentParser:
     _add_data_args(p)
     _add_outputs(p)
 
-    p = sub.add_parser("study", help="sweep bit widths: accuracy vs. bit width vs. hardware cost",
-                       description="Sweep weight/activation bit widths: for each pair, fine-tune a QAT model from "
-                                   "the float model, convert it with lossless types, measure the hardware's test "
-                                   "accuracy with the bit-exact simulator, and its cost; writes a table and plots.")
-    p.add_argument("model_dir", type=Path, help="the float model (or a QAT model whose float twin is used)")
-    p.add_argument("--wbits", default="2,4,8", help="weight bit widths, comma-separated (default: %(default)s)")
-    p.add_argument("--abits", default="2,4,8", help="activation bit widths, comma-separated (default: %(default)s)")
-    p.add_argument("--epochs", type=COUNT, default=1, help="QAT fine-tuning epochs per point (default: %(default)s)")
-    p.add_argument("--seed", type=number(int, 0, 2**32 - 1), default=0)
-    p.add_argument("--out", type=Path, default=None, help="study directory (default: runs/study-<float model>)")
+    p = sub.add_parser("study", help="quantization study: accuracy vs. bit width vs. hardware cost, resumable, "
+                                     "parallel, on Ray",
+                       formatter_class=argparse.RawDescriptionHelpFormatter,
+                       description="Run a quantization study: each point is a QAT model fine-tuned from its float "
+                                   "twin, converted with lossless types, its hardware accuracy measured on the test "
+                                   "set by the bit-exact simulator, its C simulation checked bit for bit against the "
+                                   "simulator and the QAT model on a subset (a mismatch fails the point), and its "
+                                   "cost. Each finished point is written on its own: a rerun skips finished points, "
+                                   "reruns failed or interrupted ones and adds new axis values.",
+                       epilog="A study file (TOML; examples in studies/):\n\n"
+                              "  [[models]]\n  float = \"../models/lenet5-float\"\n"
+                              "  [train]\n  preset = \"finetune\"   # or lenet5-w4a4, squeezenet-w4a4\n  epochs = 1\n"
+                              "  [axes]\n  weight_bits = [2, 4, 8]\n  act_bits = [2, 4, 8]\n"
+                              "  layer_bits = [{}, {first = [8, 8], last = [8, 8]}]\n"
+                              "  reuse_factor = [1]\n  strategy = [\"Latency\"]\n  io_type = [\"io_stream\"]\n"
+                              "  [check]\n  csim_images = 200\n"
+                              "  [objectives]\n  cost = [\"lut\", \"dsp\", \"bops\", \"latency_cycles\"]\n"
+                              "  budgets = [\"within=0.005\", \"lut<=20000\"]\n"
+                              "  [sensitivity]   # optional: per-layer sensitivity and greedy search\n"
+                              "  weight_bits = 8\n  act_bits = 8\n  lower_to = 2\n  budget = {lut = 20000}\n\n"
+                              "Results in the study directory: study.json, study.csv, study.md, study.png "
+                              "(Pareto fronts), heatmap.png, points/<id>.json, models/<key>/.")
+    p.add_argument("source", type=Path, metavar="STUDY.toml|FLOAT_MODEL_DIR",
+                   help="a study file, or a float model (or a QAT model, whose float twin is used) for a uniform "
+                        "--wbits x --abits grid")
+    p.add_argument("--wbits", default=None, help="with a model: weight bit widths, comma-separated (default: 2,4,8)")
+    p.add_argument("--abits", default=None, help="with a model: activation bit widths (default: 2,4,8)")
+    p.add_argument("--epochs", type=COUNT, default=None, help="with a model: QAT epochs per point (default: 1)")
+    p.add_argument("--seed", type=number(int, 0, 2**32 - 1), default=None, help="with a model (default: 0)")
+    p.add_argument("--out", type=Path, default=None, help="study directory (default: runs/<study name>)")
+    p.add_argument("--jobs", type=number(int, 1, 1024), default=None,
+                   help="points at once (default: one per core, as many as the memory holds)")
+    p.add_argument("--ray", default=None, metavar="ADDRESS",
+                   help="run the points as tasks on the Ray cluster at ADDRESS (e.g. 10.0.0.5:6379; its nodes need "
+                        "hwcnn and the dataset cache), or `local` to start one on this machine (loopback only)")
+    p.add_argument("--status", action="store_true", help="show which points are done, failed or pending; run nothing")
+    p.add_argument("--budget", action="append", default=[], metavar="Q",
+                   help="a question answered from the results: within=DROP (the cheapest point within DROP of float "
+                        "accuracy) or FIGURE<=N (the most accurate point with at most N of lut, dsp, ff, bram18, "
+                        "bops, ...); repeatable")
     _add_data_args(p)
     _add_outputs(p)
 
