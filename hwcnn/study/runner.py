@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import shlex
+import shutil
 import sys
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -223,6 +224,8 @@ def prepare(spec: StudySpec, out: Path, force: bool) -> None:
     elif out.exists() and any(out.iterdir()) and not force:
         raise HwcnnError(f"{out} exists and is not a study directory (no spec.json); give another --out or --force")
     out.mkdir(parents=True, exist_ok=True)
+    for stale in [*out.glob("points/.hwcnn-*.tmp"), *out.glob("models/.hwcnn-*.tmp"), *out.glob(".hwcnn-*.tmp")]:
+        shutil.rmtree(stale) if stale.is_dir() else stale.unlink()  # a killed run's (we hold the study's lock)
     replace_json(sd.spec_path, {**spec_json(spec), "digest": spec.digest()})
 
 
