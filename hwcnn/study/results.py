@@ -234,7 +234,8 @@ def save_figure(fig, path: Path) -> None:
 def write(spec: StudySpec, out: Path, found: dict[Point, dict], analysis: dict | None, *, ran: int = 0,
           skipped: int = 0) -> dict:
     """study.json, study.csv, study.md and the plots from the points' results."""
-    every = list(found.values())
+    every = sorted(found.values(), key=lambda r: (r["model"], r["weight_bits"], r["act_bits"], len(r["layer_bits"]),
+                                                  sorted(r["layer_bits"]), r["reuse_factor"], r["strategy"], r["io_type"]))
     rows = [r for r in every if r["status"] == "ok"]
     failed = [r for r in every if r["status"] != "ok"]
     fronts = {f: pareto_front(rows, f, spec.objectives.accuracy) for f in spec.objectives.cost
