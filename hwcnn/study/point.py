@@ -24,7 +24,6 @@ import numpy as np
 from hwcnn.errors import HwcnnError
 from hwcnn.study.spec import Check, Cost, Point
 
-MODEL_FILES = ("config.json", "weights.pt", "metrics.json", "training_curve.png")
 
 
 @dataclass
@@ -43,8 +42,15 @@ class Task:
     trained_files: dict[str, bytes] | None = None  # the model, when an earlier run trained it already
 
 
+def model_files(path: Path) -> list[Path]:
+    from hwcnn.artifacts import ModelDir
+
+    md = ModelDir(Path(path))
+    return [md.config_path, md.weights_path, md.metrics_path, md.curve_path]
+
+
 def read_model_files(path: Path) -> dict[str, bytes]:
-    return {n: (Path(path) / n).read_bytes() for n in MODEL_FILES if (Path(path) / n).is_file()}
+    return {f.name: f.read_bytes() for f in model_files(path) if f.is_file()}
 
 
 def _write_files(path: Path, files: dict[str, bytes]) -> Path:

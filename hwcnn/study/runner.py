@@ -22,7 +22,7 @@ from typing import Iterable, Iterator
 
 from hwcnn.errors import HwcnnError
 from hwcnn.outputs import lock, output_dir, read_json, replace_json
-from hwcnn.study.point import Task, read_model_files, run_task
+from hwcnn.study.point import Task, model_files, read_model_files, run_task
 from hwcnn.study.spec import Point, StudySpec, grid, spec_json
 
 MEMORY_PER_WORKER = 3 * 2**30  # a LeNet-5 or small SqueezeNet point's peak (training, g++) with room to spare
@@ -126,21 +126,20 @@ class StudyDir:
         return r if r.get("settings_digest") == digest else None
 
     def trained(self, key: str) -> bool:
-        md = self.model_path(key)
-        return all((md / n).is_file() for n in ("config.json", "weights.pt", "metrics.json"))
+        return all(f.is_file() for f in model_files(self.model_path(key))[:3])  # the curve is optional
 
 
 def _relink(files: dict[str, bytes], float_dir: Path, dest: Path) -> dict[str, bytes]:
     """The trained model's links to its float twin, from the worker's folder to the study's."""
     import json
 
+    config, _, metrics = (f.name for f in model_files(dest)[:3])
     rel = os.path.relpath(float_dir, dest)
-    cfg = json.loads(files["config.json"])
+    cfg = json.loads(files[config])
     cfg["float_twin"], cfg["train"]["init_from"] = rel, rel
-    metrics = json.loads(files["metrics.json"])
-    metrics["float_twin"], metrics["model"] = rel, dest.name
-    return {**files, "config.json": (json.dumps(cfg, indent=2) + "\n").encode(),
-            "metrics.json": (json.dumps(metrics, indent=2) + "\n").encode()}
+    m = json.loads(files[metrics])
+    m["float_twin"], m["model"] = rel, dest.name
+    return {**files, config: (json.dumps(cfg, indent=2) + "\n").encode(), metrics: (json.dumps(m, indent=2) + "\n").encode()}
 
 
 class Driver:
@@ -149,7 +148,8 @@ class Driver:
     def __init__(self, spec: StudySpec, out: Path, data, executor, progress: bool = True):
         self.spec, self.dir, self.data, self.executor, self.progress = spec, StudyDir(out), data, executor, progress
         self.digest = spec.digest()
-        self.ran = self.skipped = 0
+        self.ran = 0
+        self.reused: set[str] = set()  # points found done (one point may serve the grid and the sensitivity)
 
     def tasks(self, points: list[Point]) -> list[Task]:
         from hwcnn.config import LayerBits, QuantConfig, to_dict
@@ -177,7 +177,7 @@ class Driver:
         points = list(dict.fromkeys(points))
         results = {p: r for p in points if (r := self.dir.result(p, self.digest)) is not None and r["status"] == "ok"}
         todo = [p for p in points if p not in results]
-        self.skipped += len(results)
+        self.reused.update(p.id for p in results)
         if not todo:
             return results
         by_id = {p.id: p for p in todo}
@@ -273,7 +273,7 @@ def run_study(spec: StudySpec, out: Path, data, *, jobs: int | None = None, ray:
             if spec.sensitivity is not None:
                 analysis = search.run(spec, names, driver)
                 found.update(analysis.pop("results"))
-            summary = results.write(spec, out, found, analysis, ran=driver.ran, skipped=driver.skipped)
+            summary = results.write(spec, out, found, analysis, ran=driver.ran, skipped=len(driver.reused))
         finally:
             executor.close()
     return summary

@@ -32,7 +32,7 @@ from hwcnn.errors import HwcnnError
 from hwcnn.hlsgen.config import IO_TYPES, STRATEGIES, targets
 
 # The training recipes a point can name: a short fine-tune from the float twin, and the recipes
-# the shipped QAT models were trained with (models/<name>/config.json), without their starting point.
+# the shipped QAT models were trained with (their model directories' configuration), without their starting point.
 FINETUNE = {"epochs": 1, "lr": 1e-3, "schedule": "cosine", "augment_shift": 2}
 SHIPPED_RECIPES = ("lenet5-w4a4", "squeezenet-w4a4")
 QUANT_KEYS = ("input_bits", "weight_scale")  # QuantConfig settings besides the widths, the same for every point
@@ -44,7 +44,9 @@ def preset(name: str, repo_models: Path) -> tuple[dict, dict]:
     if name == "finetune":
         return dict(FINETUNE), {}
     if name in SHIPPED_RECIPES:
-        cfg = json.loads((repo_models / name / "config.json").read_text())
+        from hwcnn.artifacts import ModelDir
+
+        cfg = json.loads(ModelDir(repo_models / name).config_path.read_text())
         train = {k: v for k, v in cfg["train"].items() if k != "init_from"}
         quant = {k: cfg["model"]["quant"][k] for k in QUANT_KEYS if k in cfg["model"]["quant"]}
         return train, quant
