@@ -144,6 +144,9 @@ def _logic_luts(layer: dict, kind: Kind, result: FixedType) -> int:
         return (a["pool_height"] * a["pool_width"] - 1) * a["n_filt"] * result.width
     if kind is Kind.GLOBAL_POOLING2D:
         return a["n_filt"] * result.width
+    if kind is Kind.MULTI_THRESHOLD:  # a comparator of the input's width per threshold and lane
+        width = FixedType.parse(layer["weights"]["thresholds"]["type"]).width
+        return lanes * a["n_thresholds"] * math.ceil(width / 2)
     if kind in (Kind.ACTIVATION, Kind.BATCH_NORMALIZATION, Kind.APPLY_ALPHA, Kind.MERGE):
         return lanes * result.width
     return 0  # transposes, reshapes, copies, padding and concatenation are wiring

@@ -21,6 +21,7 @@ class Kind(str, Enum):
     CONCATENATE = "Concatenate"
     MERGE = "Merge"                    # elementwise on two tensors; hwcnn carries op "add"
     ACTIVATION = "Activation"
+    MULTI_THRESHOLD = "MultiThreshold"  # hwcnn's: a quantized tanh/sigmoid as thresholds on its input
     BATCH_NORMALIZATION = "BatchNormalization"  # between a layer and its quantizer: scale and bias per channel
     APPLY_ALPHA = "ApplyAlpha"  # constant Mul/Add/Sub/Div before a quantizer: hls4ml's BatchNormalization kind
     CONV2D = "Conv2D"

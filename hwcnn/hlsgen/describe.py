@@ -27,6 +27,7 @@ ATTRS: dict[Kind, list[str]] = {
                      "count_pad"],
     Kind.GLOBAL_POOLING2D: ["in_height", "in_width", "n_filt", "pool_op"],
     Kind.ACTIVATION: ["activation", "n_in", "table_size"],
+    Kind.MULTI_THRESHOLD: ["activation", "n_in", "n_thresholds", "base"],
     Kind.BATCH_NORMALIZATION: ["n_in", "n_filt"],
     Kind.APPLY_ALPHA: ["n_in", "n_filt"],
     Kind.TRANSPOSE: ["perm"],

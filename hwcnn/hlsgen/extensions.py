@@ -70,7 +70,10 @@ def register() -> None:
     from hls4ml.model.flow import update_flow
     from hls4ml.model.optimizer import register_pass
 
+    from hwcnn.hlsgen import multithreshold
+
     register_onnx_layer_handler("ReduceMean", parse_reduce_mean)
+    multithreshold.register()
     register_pass("hwcnn_global_pooling_axes_constant", _axes_constant_pass())
     update_flow("parse_qonnx", add_optimizers=["hwcnn_global_pooling_axes_constant"])
     _REGISTERED = True

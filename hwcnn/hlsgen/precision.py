@@ -14,7 +14,8 @@ import numpy as np
 from hwcnn import intervals as rules
 from hwcnn.errors import HwcnnError
 from hwcnn.fixed import FixedType, from_float
-from hwcnn.hlsgen import affine
+from hwcnn import thresholds
+from hwcnn.hlsgen import affine, multithreshold
 from hwcnn.hwdesc import is_quantizer
 from hwcnn.intervals import Interval, LayerPrecision
 from hwcnn.layers import Kind
@@ -75,7 +76,11 @@ def assign_precisions(hm, input_type: FixedType, qmodel) -> list[LayerPrecision]
     for layer in hm.get_layers():
         kind = Kind.of(layer.class_name, f"layer {layer.name}")
         ins = [known[v] for v in layer.inputs if v in known]
-        choice = _choose(kind, layer, ins, input_type, hm, qmodel)
+        if kind is Kind.ACTIVATION and _thresholded(layer):
+            choice = _thresholds(hm, layer, ins[0])
+            layer, kind = hm.graph[layer.name], Kind.MULTI_THRESHOLD
+        else:
+            choice = _choose(kind, layer, ins, input_type, hm, qmodel)
         for key, t in choice.types.items():
             if key == "result":
                 _set_result(layer, t)
@@ -88,6 +93,33 @@ def assign_precisions(hm, input_type: FixedType, qmodel) -> list[LayerPrecision]
         records.append(LayerPrecision(layer.name, layer.class_name, {k: v.hls4ml() for k, v in choice.types.items()},
                                       (choice.out.lo, choice.out.hi), choice.reason))
     return records
+
+
+def _thresholded(layer) -> bool:
+    """A tanh or sigmoid with a Brevitas quantizer merged into its result type."""
+    act = str(layer.get_attr("activation", "")).lower()
+    return act in thresholds.FUNCTIONS and is_quantizer(fixed_of(layer.get_output_variable().type.precision))
+
+
+def _thresholds(hm, layer, x: Interval) -> rules.Choice:
+    """Replace the quantized activation `layer` by a MultiThreshold exact on every value x can take."""
+    act = str(layer.get_attr("activation")).lower()
+    q = fixed_of(layer.get_output_variable().type.precision)
+    lo, hi = round(x.lo / x.type.lsb), round(x.hi / x.type.lsb)
+    th = thresholds.fit(act, lo, hi, x.type, q, f"{act} {layer.name}")
+    t = x.type
+    if len(th.thresholds) == 0:  # a constant: one threshold past the input's reach, in a type one bit wider
+        t = FixedType(t.width + 1, t.integer + 1, t.signed)
+        th = thresholds.Thresholds(th.base, np.array([hi + 1], dtype=np.int64), th.values_checked)
+    multithreshold.replace(hm, layer, act, th, t, q)
+    levels = thresholds.apply(np.array([lo, hi]), th)
+    span = int(th.thresholds[-1] - th.thresholds[0] + 1)
+    why = (f"{act} + Brevitas quantizer as {len(th.thresholds)} thresholds on its input ({len(th.thresholds)} "
+           f"comparators of {t.width} bits per value; a table indexed by the input would need {span} entries "
+           f"between the first and last threshold), checked on all {th.values_checked} values the input can "
+           f"take; hls4ml's own {int(layer.get_attr('table_size') or 0)}-entry table truncates its input")
+    return rules.Choice(Interval(levels[0] * q.lsb, levels[1] * q.lsb, q), {"thresholds": t, "result": q}, why,
+                        {"thresholds": th.thresholds})
 
 
 def _set_weight(layer, name: str, raw: np.ndarray, t: FixedType) -> None:

@@ -47,7 +47,11 @@ class SqueezeNetSpec:
     freq: int
     pct_3x3: float
     sr: float
-    pool_after: tuple[str, ...]     # 2x2 max pool after these layers (global average pool at the end)
+    pool_after: tuple[str, ...]     # a max pool after these layers (global average pool at the end)
+    pool: int = 2                   # max pool size and stride: 2/2, or the paper's overlapping 3/2
+    pool_stride: int = 2
+    conv1_padding: int | None = None  # None: "same" (kernel // 2); 0: "valid" as the Keras seeds write it
+    final_relu: bool = False        # a ReLU after conv10, before the global average (the Keras seeds have one)
 
 
 PRESETS = {
@@ -61,6 +65,13 @@ PRESETS = {
     "squeezenet-mnist-wide": SqueezeNetSpec(conv1_filters=64, conv1_kernel=3, conv1_stride=1, num_fire=4,
                                             base_e=64, incr_e=64, freq=2, pct_3x3=0.5, sr=0.25,
                                             pool_after=("conv1", "fire3")),
+    # the seeds' CIFAR-10 Keras SqueezeNet: conv1 64@3x3 stride 2 valid (32 -> 15), max pool 3x3/2 (-> 7),
+    # fire2/fire3 squeeze 16 expand 64+64, fire4/fire5 squeeze 32 expand 128+128, dropout, conv10, ReLU,
+    # global average over the 7x7 map (49 positions)
+    "squeezenet-seed": SqueezeNetSpec(conv1_filters=64, conv1_kernel=3, conv1_stride=2, num_fire=4,
+                                      base_e=128, incr_e=128, freq=2, pct_3x3=0.5, sr=0.125,
+                                      pool_after=("conv1",), pool=3, pool_stride=2, conv1_padding=0,
+                                      final_relu=True),
     "squeezenet-cifar": SqueezeNetSpec(conv1_filters=48, conv1_kernel=3, conv1_stride=1, num_fire=4,
                                        base_e=48, incr_e=48, freq=2, pct_3x3=0.5, sr=0.25,
                                        pool_after=("conv1", "fire3")),
@@ -91,8 +102,8 @@ class Pool:
 
 def table(spec: SqueezeNetSpec) -> list[Conv | Fire | Pool]:
     """The layer table the metaparameters define (the final conv10 to num_classes not included)."""
-    rows: list[Conv | Fire | Pool] = [
-        Conv("conv1", spec.conv1_filters, spec.conv1_kernel, spec.conv1_stride, spec.conv1_kernel // 2)]
+    pad = spec.conv1_kernel // 2 if spec.conv1_padding is None else spec.conv1_padding
+    rows: list[Conv | Fire | Pool] = [Conv("conv1", spec.conv1_filters, spec.conv1_kernel, spec.conv1_stride, pad)]
     for i in range(spec.num_fire):
         e = spec.base_e + spec.incr_e * (i // spec.freq)
         e3 = round(e * spec.pct_3x3)
@@ -101,6 +112,16 @@ def table(spec: SqueezeNetSpec) -> list[Conv | Fire | Pool]:
         at = [r.name for r in rows].index(name)
         rows.insert(at + 1, Pool(f"pool{name.removeprefix('conv').removeprefix('fire')}"))
     return rows
+
+
+def final_side(spec: SqueezeNetSpec, rows: list, side: int = 32) -> int:
+    """The side of the map the global average pools, for a side x side input (fire modules keep it)."""
+    for row in rows:
+        if isinstance(row, Conv):
+            side = (side + 2 * row.padding - row.kernel) // row.stride + 1
+        elif isinstance(row, Pool):
+            side = (side - spec.pool) // spec.pool_stride + 1
+    return side
 
 
 class FireModule(nn.Module):
@@ -132,18 +153,16 @@ class SqueezeNet(nn.Sequential):
         if cfg.variant not in PRESETS:
             raise HwcnnError(f"unknown squeezenet variant {cfg.variant!r}; expected one of {', '.join(PRESETS)}")
         spec = PRESETS[cfg.variant]
-        side = 32 // spec.conv1_stride // 2 ** len(spec.pool_after)  # convs keep the size; each pool halves it
-        if side < 1 or side & (side - 1):
-            raise HwcnnError(f"squeezenet {cfg.variant}: final map {side}x{side}; the global average is exact in "
-                             "hardware only over a power-of-two area")
         rows = table(spec)
+        if final_side(spec, rows) < 1:
+            raise HwcnnError(f"squeezenet {cfg.variant}: the layers leave no pixels of a 32x32 input")
         q, bn, ws = cfg.quant, cfg.batch_norm, quant.weight_scale(cfg.quant)
         layers = OrderedDict(input_quant=quant.input_quant(None if q is None else q.input_bits))
         names = []
         channels = cfg.in_channels
         for row in rows:
             if isinstance(row, Pool):
-                layers[row.name] = nn.MaxPool2d(2)
+                layers[row.name] = nn.MaxPool2d(spec.pool, spec.pool_stride)
             elif isinstance(row, Conv):
                 w, a = quant.layer_bits(q, row.name)
                 layers[row.name] = quant.conv2d(channels, row.out_channels, row.kernel, stride=row.stride,
@@ -163,6 +182,8 @@ class SqueezeNet(nn.Sequential):
         layers["dropout"] = nn.Dropout(cfg.dropout)
         layers[final] = quant.conv2d(channels, cfg.num_classes, 1, weight_bits=quant.layer_bits(q, final)[0],
                                      weight_scale=ws)
+        if spec.final_relu:
+            layers["relu10"] = quant.relu(quant.layer_bits(q, final)[1])
         layers["avgpool"] = nn.AdaptiveAvgPool2d(1)   # [N, classes, H, W] -> [N, classes, 1, 1]
         layers["flatten"] = nn.Flatten()              # -> [N, classes]
         super().__init__(layers)

@@ -152,6 +152,17 @@ def _activation(sim, layer, types, ins):
     raise HwcnnError(f"simulator: activation {act} (layer {layer['name']}) is not supported")
 
 
+def _multi_threshold(sim, layer, types, ins):
+    """base + the number of thresholds the input reaches (compared exactly, as raw values of one type)."""
+    (x,) = ins
+    t, tt = sim.weight(layer, "thresholds")
+    shift = tt.frac - x.type.frac  # both types hold the input's values; align the grids
+    raw = x.raw << shift if shift >= 0 else x.raw
+    th = t if shift >= 0 else t << -shift
+    codes = layer["attrs"]["base"] + np.searchsorted(np.sort(th.ravel()), raw, side="right")
+    return Fx(codes.astype(np.int64), types["result"]), 0
+
+
 def _batch_normalization(sim, layer, types, ins):
     """normalize: x * scale + bias at full precision (nnet::product::mult), assigned to res_T; one
     scale per element (n_filt -1) or per channel, channels innermost."""
@@ -281,6 +292,7 @@ _KERNELS = {
     Kind.TRANSPOSE: _transpose,
     Kind.RESHAPE: _reshape,
     Kind.ACTIVATION: _activation,
+    Kind.MULTI_THRESHOLD: _multi_threshold,
     Kind.BATCH_NORMALIZATION: _batch_normalization,
     Kind.APPLY_ALPHA: _batch_normalization,  # hls4ml's ApplyAlpha is a BatchNormalization: the same normalize
     Kind.DENSE: _dense,

@@ -1,7 +1,8 @@
 """The classic LeNet-5 (tanh + 2x2 average pooling) on the hardware path.
 
-hls4ml implements tanh as a lookup table (hwcnn/tables.py): the simulator must equal the C
-simulation bit for bit, and the table is the only thing between the hardware and the QAT model.
+A quantized tanh becomes thresholds on its accumulator (hwcnn/thresholds.py): simulator, C
+simulation and QAT model agree bit for bit. hls4ml's own tanh, a lookup table (hwcnn/tables.py),
+remains for a tanh without quantizer; its model is checked against hls4ml's C++ below.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ from hwcnn.fixed import FixedType, cast, from_float
 from hwcnn import tables
 from hwcnn.artifacts import Project
 from hwcnn.sim import load_simulator
-from hwcnn.sim.graph import Simulator
 
 pytestmark = pytest.mark.slow
 
@@ -56,7 +56,8 @@ def qat_logits(model, x):
 
 
 @pytest.mark.parametrize("bits", WIDTHS, ids=lambda b: f"w{b[0]}a{b[1]}")
-def test_simulator_equals_csim(classic, inputs, bits):
+def test_simulator_equals_csim_equals_qat(classic, inputs, bits):
+    """Each quantized tanh is a MultiThreshold layer: the core computes the QAT model exactly."""
     model, project = classic[bits]
     res = load_simulator(project).run(inputs)
     csim = run_csim(project, inputs, progress=False)
@@ -64,10 +65,7 @@ def test_simulator_equals_csim(classic, inputs, bits):
     assert_array_equal(csim_raw, np.round(csim_raw))
     assert_array_equal(res.output.raw, csim_raw.astype(np.int64))
     assert res.overflow == {}
-    # the tanh table is not tanh: measured here, not asserted (see test_the_table_is_the_only_gap)
-    qat = qat_logits(model, inputs)
-    print(f"\nw{bits[0]}a{bits[1]}: qat == csim on {np.mean(np.all(qat == csim, axis=1)):.3f} of images, "
-          f"max |qat - csim| {np.abs(qat - csim).max():g}, argmax agrees on {np.mean(qat.argmax(1) == csim.argmax(1)):.3f}")
+    assert_array_equal(csim, qat_logits(model, inputs))
 
 
 @pytest.mark.parametrize("bits", WIDTHS, ids=lambda b: f"w{b[0]}a{b[1]}")
@@ -81,34 +79,24 @@ def test_average_pooling_is_exact(classic, inputs, bits):
         assert_array_equal(traces[f"AveragePool_{i}"].to_float(), mean)
 
 
-def test_the_table_is_the_only_gap(classic, inputs):
-    """With a table as fine as each tanh input's lsb (simulated: 2^(frac+3) entries over [-4, 4)),
-    the hardware equals the QAT model exactly: every other type is lossless."""
-    model, project = classic[(4, 4)]
-    sim = load_simulator(project)
-    types = {layer["name"]: t for layer, t in zip(sim.layers, sim.types)}
-    desc = {**sim.desc, "layers": [dict(layer) for layer in sim.layers]}
-    prev = None
-    for layer in desc["layers"]:
-        if layer["attrs"].get("activation") == "tanh":
-            layer["attrs"] = {**layer["attrs"], "table_size": 2 ** (types[prev]["result"].frac + 3)}
-        prev = layer["name"]
-    exact = Simulator(desc, sim.weights).run(inputs)
-    assert_array_equal(exact.output.to_float(), qat_logits(model, inputs))
-
-
-def test_where_the_hardware_parts_from_the_model_is_named(classic, inputs):
-    """The first layer where the core and the QAT model (its QONNX graph) differ: the first tanh."""
-    from hwcnn.export import load_qonnx
-    from hwcnn.verify import first_divergence_from_qonnx
-
+def test_every_tanh_is_thresholds_and_the_report_says_so(classic):
+    """The four tanh layers became MultiThreshold layers (2^4 - 1 thresholds at most, ascending, in the
+    accumulator's type); the conversion check found the core equal to QONNX; the report names the choice."""
     _, project = classic[(4, 4)]
     sim = load_simulator(project)
-    qmodel = load_qonnx(project.with_suffix(".onnx"))
-    tanh = [layer["name"] for layer in sim.layers if layer["attrs"].get("activation") == "tanh"]
-    assert first_divergence_from_qonnx(qmodel, sim, inputs[2:3]) == tanh[0]
-    record = json.loads(Project(project).precision_json_path.read_text())["check"]
-    assert record["approximated_by_tables"] == tanh and record["identical"] < 1.0  # recorded, not refused
+    th = [layer for layer in sim.layers if layer["kind"] == "MultiThreshold"]
+    assert [layer["name"] for layer in th] == [f"Tanh_{i}" for i in range(4)]
+    assert not [layer for layer in sim.layers if layer["attrs"].get("activation") == "tanh" and layer["kind"] == "Activation"]
+    for layer in th:
+        raw, t = sim.weight(layer, "thresholds")
+        assert 1 <= raw.size <= 15 and np.all(np.diff(raw) > 0) and layer["attrs"]["n_thresholds"] == raw.size
+        assert FixedType.parse(layer["types"]["result"]).width == 4
+    summary = json.loads(Project(project).precision_json_path.read_text())
+    assert summary["check"]["identical"] == 1.0 and summary["check"]["approximated_by_tables"] == []
+    reasons = {r["layer"]: r["reason"] for r in summary["layers"]}
+    assert all("thresholds" in reasons[layer["name"]] for layer in th)
+    cpp = (project / "firmware" / "myproject.cpp").read_text()
+    assert cpp.count("nnet::multithreshold<") == 4 and "nnet::tanh<" not in cpp
 
 
 # ---- the LUT module: an independent re-derivation, and hls4ml's own C++ on every input ---------
