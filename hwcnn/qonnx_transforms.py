@@ -149,9 +149,12 @@ class ChannelsLastGlobalAveragePool(Transformation):
                     or only_consumer(model, tr.output[0]) is not node:
                 continue
             n, c = model.get_tensor_shape(node.input[0])[:2]
-            out, removed = node.output[0], []
+            out, removed, quant = node.output[0], [], None
             if node.op_type == "GlobalAveragePool" or node_attr(node, "keepdims", 1):
                 flat = only_consumer(model, out)
+                if flat is not None and flat.op_type == "Quant" and all(
+                        np.size(model.get_initializer(t)) == 1 for t in flat.input[1:]):
+                    quant, flat = flat, only_consumer(model, flat.output[0])  # a quantized average (7x7 maps)
                 if flat is None or flat.op_type not in ("Reshape", "Flatten") \
                         or list(model.get_tensor_shape(flat.output[0])) != [n, c]:
                     continue
@@ -159,6 +162,12 @@ class ChannelsLastGlobalAveragePool(Transformation):
                 removed = [flat]
             new_axes = model.make_new_valueinfo_name()
             model.set_initializer(new_axes, np.array([1, 2], dtype=np.int64))
+            if quant is not None:  # mean -> Quant -> [N, C]: the Quant now quantizes the [N, C] mean
+                mean_out = model.make_new_valueinfo_name()
+                model.set_tensor_shape(mean_out, [n, c])
+                model.set_tensor_shape(out, [n, c])
+                quant.input[0], quant.output[0] = mean_out, out
+                out = mean_out
             mean = helper.make_node("ReduceMean", [tr.input[0], new_axes], [out], name=node.name, keepdims=0)
             _replace(model, node, [mean], tr, *removed)
             return model, True

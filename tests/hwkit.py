@@ -31,7 +31,7 @@ def random_qat_lenet(wbits: int, abits: int, seed: int = 0, variant: str = "mode
     return model.eval()
 
 
-SQUEEZENET_CHANNELS = {"squeezenet-mnist": 1, "squeezenet-cifar": 3}  # input channels of each preset
+SQUEEZENET_CHANNELS = {"squeezenet-mnist": 1, "squeezenet-cifar": 3, "squeezenet-seed": 1}  # input channels of each preset
 
 
 def random_qat_squeezenet(variant: str, wbits: int, abits: int, seed: int = 0, weight_scale: str = "max"):

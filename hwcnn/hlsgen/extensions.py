@@ -70,10 +70,11 @@ def register() -> None:
     from hls4ml.model.flow import update_flow
     from hls4ml.model.optimizer import register_pass
 
-    from hwcnn.hlsgen import multithreshold
+    from hwcnn.hlsgen import multithreshold, pooling
 
     register_onnx_layer_handler("ReduceMean", parse_reduce_mean)
     multithreshold.register()
+    pooling.register()
     register_pass("hwcnn_global_pooling_axes_constant", _axes_constant_pass())
     update_flow("parse_qonnx", add_optimizers=["hwcnn_global_pooling_axes_constant"])
     _REGISTERED = True
@@ -115,8 +116,9 @@ def check_kernel_limits(hm) -> None:
 def check_stream_limits(hm) -> None:
     """Refuse what hls4ml's io_stream code asserts on at run time, before anything is compiled.
 
-    Works around: nnet_pooling_stream.h asserts pool size == stride and no padding; a failed
-    assert in C simulation aborts the whole Python process that loaded the library."""
+    Works around: nnet_pooling_stream.h asserts no padding (and pool size == stride, which hwcnn's
+    window pooling lifts: hwcnn/hlsgen/pooling.py); a failed assert in C simulation aborts the whole
+    Python process that loaded the library."""
     if hm.config.get_config_value("IOType") != "io_stream":
         return
     for layer in hm.get_layers():
@@ -125,7 +127,7 @@ def check_stream_limits(hm) -> None:
         a = layer.get_attr
         pads = [a(k, 0) for k in ("pad_top", "pad_bottom", "pad_left", "pad_right")]
         sizes = [(a("pool_height"), a("stride_height")), (a("pool_width"), a("stride_width"))]
-        if any(pads) or any(p != s for p, s in sizes if p is not None):
-            raise HwcnnError(f"layer {layer.name}: hls4ml io_stream pooling needs pool size == stride and no "
-                             f"padding (got pool {[p for p, _ in sizes]}, stride {[s for _, s in sizes]}, "
-                             f"pads {pads}); use non-overlapping pools, e.g. MaxPool2d(2)")
+        if any(pads):
+            raise HwcnnError(f"layer {layer.name}: hwcnn's io_stream pooling takes no padding (got pool "
+                             f"{[p for p, _ in sizes]}, stride {[s for _, s in sizes]}, pads {pads}); pool without "
+                             "padding (MaxPool2d(3, 2) or MaxPool2d(2)) or use io_parallel")

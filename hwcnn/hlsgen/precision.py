@@ -13,9 +13,9 @@ import numpy as np
 
 from hwcnn import intervals as rules
 from hwcnn.errors import HwcnnError
-from hwcnn.fixed import FixedType, from_float
-from hwcnn import thresholds
-from hwcnn.hlsgen import affine, multithreshold
+from hwcnn.fixed import FixedType, from_float, type_for_range
+from hwcnn import average, thresholds
+from hwcnn.hlsgen import affine, multithreshold, pooling
 from hwcnn.hwdesc import is_quantizer
 from hwcnn.intervals import Interval, LayerPrecision
 from hwcnn.layers import Kind
@@ -122,6 +122,35 @@ def _thresholds(hm, layer, x: Interval) -> rules.Choice:
                         {"thresholds": th.thresholds})
 
 
+def _rounded_average(layer, x: Interval, n: int, where: str) -> rules.Choice:
+    """A global average over n (not a power of two) positions: exact only as its quantizer rounds it."""
+    q = fixed_of(layer.get_output_variable().type.precision)
+    readers = [r for r in layer.model.get_layers() if layer.outputs[0] in r.inputs]
+    if not is_quantizer(q) and len(readers) == 1 and str(readers[0].get_attr("activation", "")).lower() == "linear":
+        # hls4ml 1.3.0 keeps the quantizer after a global pooling as a linear activation of its type:
+        # the average rounds to that type here, and the activation then copies it unchanged
+        q = fixed_of(readers[0].get_output_variable().type.precision)
+    if hm_io(layer) != "io_stream":
+        raise HwcnnError(f"{where}: hwcnn computes a global average over {n} positions exactly in io_stream only")
+    if not is_quantizer(q):
+        raise HwcnnError(f"{where}: the average of {n} values (not a power of two) has no exact fixed-point value; "
+                         "put a Brevitas quantizer after the global average (QuantIdentity), whose rounding "
+                         "hwcnn then computes exactly, or make the area a power of two")
+    acc = type_for_range(min(x.lo * n, 0.0), max(x.hi * n, 0.0), x.type.frac)
+    s_lo, s_hi = round(min(x.lo * n, 0.0) / x.type.lsb), round(max(x.hi * n, 0.0) / x.type.lsb)
+    rec = average.fit_reciprocal(n, s_lo, s_hi, x.type.frac, q, where)
+    pooling.mark_rounded(layer, rec, q)
+    lo, hi = (average.rounded_average(np.array([s_lo, s_hi]), n, x.type.frac, q) * q.lsb).tolist()
+    why = (f"average of a global map of {n} values, rounded by its quantizer: the sum ({acc.width} bits) times "
+           f"1/{n} as {rec.type.hls4ml()} ({rec.m}/2^{rec.k}) plus half an lsb, floored; equal to the QAT model's "
+           f"rounded average on all {rec.sums_checked} sums the input can reach")
+    return rules.Choice(Interval(lo, hi, q), {"accum": acc, "result": q}, why)
+
+
+def hm_io(layer) -> str:
+    return layer.model.config.get_config_value("IOType")
+
+
 def _set_weight(layer, name: str, raw: np.ndarray, t: FixedType) -> None:
     """Replace a weight tensor's values (raw integers of t) and type; hls4ml prints them from these."""
     var = layer.weights[name]
@@ -189,14 +218,21 @@ def _choose(kind: Kind, layer, ins: list[Interval], input_type: FixedType, hm, q
     if kind is Kind.POOLING2D:
         h, w = a("pool_height"), a("pool_width")
         window = f"{h}x{w} window, stride {a('stride_height')}x{a('stride_width')}"
+        overlapping = (h, w) != (a("stride_height"), a("stride_width"))
+        if overlapping and hm.config.get_config_value("IOType") == "io_stream":
+            pooling.mark_window(layer)  # hwcnn's line-buffer kernel: hls4ml's asserts pool == stride
+            window += " (hwcnn's window pooling)"
         if a("pool_op") == "Max":
-            return rules.max_pool(ins[0], f"a {window} (non-overlapping, as hls4ml io_stream pooling requires)")
+            return rules.max_pool(ins[0], f"a {window}")
         return rules.average(ins[0], h * w, f"a {window}")
     if kind is Kind.GLOBAL_POOLING2D:
         if a("pool_op") == "Max":
             return rules.max_pool(ins[0], "its inputs")
         h, w = a("in_height"), a("in_width")
-        return rules.average(ins[0], h * w, f"a global {h}x{w} map")
+        n = h * w
+        if n & (n - 1) == 0:
+            return rules.average(ins[0], n, f"a global {h}x{w} map")
+        return _rounded_average(layer, ins[0], n, f"global average {layer.name} over {h}x{w}")
     raise HwcnnError(f"layer {layer.name}: hls4ml layer type {kind.value} has no precision rule in hwcnn")
 
 

@@ -125,6 +125,15 @@ def tanh(act_bits: int | None) -> nn.Module:
     return QuantTanh(act_quant=TanhQuant, bit_width=act_bits, return_quant_tensor=True)
 
 
+def average_quant(act_bits: int | None) -> nn.Module:
+    """A quantizer after a global average over an area that is not a power of two (7x7 = 49): the
+    float average S / 49 has no fixed-point value; rounded to this quantizer's grid it is a defined
+    integer function of the sum S, which the hardware computes exactly (hwcnn/average.py)."""
+    if act_bits is None:
+        return nn.Identity()
+    return QuantIdentity(act_quant=Int8ActPerTensorFixedPoint, bit_width=act_bits, return_quant_tensor=True)
+
+
 def plain(x):
     """The float value of a tensor or QuantTensor (for the network's output)."""
     return getattr(x, "value", x)

@@ -35,6 +35,11 @@ from hwcnn.errors import HwcnnError
 from hwcnn.models import quant
 
 
+# the quantizer after a global average over an area that is not a power of two: wide enough that the
+# rounding costs no accuracy (the logits keep 16 bits)
+AVERAGE_BITS = 16
+
+
 @dataclass(frozen=True)
 class SqueezeNetSpec:
     """Metaparameters of a SqueezeNet (names as in the paper)."""
@@ -185,6 +190,9 @@ class SqueezeNet(nn.Sequential):
         if spec.final_relu:
             layers["relu10"] = quant.relu(quant.layer_bits(q, final)[1])
         layers["avgpool"] = nn.AdaptiveAvgPool2d(1)   # [N, classes, H, W] -> [N, classes, 1, 1]
+        area = final_side(spec, rows) ** 2
+        if area & (area - 1):  # not a power of two: the average is quantized (the hardware rounds it exactly)
+            layers["avg_quant"] = quant.average_quant(None if q is None else AVERAGE_BITS)
         layers["flatten"] = nn.Flatten()              # -> [N, classes]
         super().__init__(layers)
         self.layer_names = tuple(names + [final])

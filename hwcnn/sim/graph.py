@@ -14,7 +14,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from hwcnn.errors import HwcnnError
-from hwcnn import fixed, tables
+from hwcnn import average, fixed, tables
 from hwcnn.fixed import FixedType, cast, from_float
 from hwcnn.hwdesc import is_quantizer
 from hwcnn.layers import Kind
@@ -244,6 +244,9 @@ def _global_pooling2d(sim, layer, types, ins):
         else:
             acc, o2 = cast(acc + v, acc_t.frac, acc_t)
         n_over += int(np.count_nonzero(o1)) + int(np.count_nonzero(o2))
+    rec = average.reciprocal_of(layer["attrs"])
+    if rec is not None:  # hwcnn's rounded average: sum * m / 2^k + half an lsb, floored, saturated
+        return Fx(average.apply_reciprocal(acc, rec, types["result"]), types["result"]), n_over
     if layer["attrs"]["pool_op"] != "Max":
         acc, o3 = cast(ops.trunc_div(acc, pixels.shape[1]), acc_t.frac, acc_t)
         n_over += int(np.count_nonzero(o3))
