@@ -76,11 +76,8 @@ def assign_precisions(hm, input_type: FixedType, qmodel) -> list[LayerPrecision]
     for layer in hm.get_layers():
         kind = Kind.of(layer.class_name, f"layer {layer.name}")
         ins = [known[v] for v in layer.inputs if v in known]
-        if kind is Kind.ACTIVATION and _thresholded(layer):
-            choice = _thresholds(hm, layer, ins[0])
-            layer, kind = hm.graph[layer.name], Kind.MULTI_THRESHOLD
-        else:
-            choice = _choose(kind, layer, ins, input_type, hm, qmodel)
+        choice = _choose(kind, layer, ins, input_type, hm, qmodel)
+        layer = hm.graph[layer.name]  # the same layer, or the one _choose put in its place
         for key, t in choice.types.items():
             if key == "result":
                 _set_result(layer, t)
@@ -190,6 +187,8 @@ def _choose(kind: Kind, layer, ins: list[Interval], input_type: FixedType, hm, q
             raise HwcnnError(f"layer {layer.name}: elementwise {a('op')} of {len(ins)} tensors is not supported "
                              "(hwcnn carries the addition of two)")
         return rules.add(*ins)
+    if kind is Kind.ACTIVATION and _thresholded(layer):  # replaced by a Kind.MULTI_THRESHOLD layer
+        return _thresholds(hm, layer, ins[0])
     if kind is Kind.ACTIVATION:
         given = fixed_of(layer.get_output_variable().type.precision)
         quantized = a("quantizer") is not None or is_quantizer(given)

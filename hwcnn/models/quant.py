@@ -131,7 +131,7 @@ def average_quant(act_bits: int | None) -> nn.Module:
     integer function of the sum S, which the hardware computes exactly (hwcnn/average.py)."""
     if act_bits is None:
         return nn.Identity()
-    return QuantIdentity(act_quant=Int8ActPerTensorFixedPoint, bit_width=act_bits, return_quant_tensor=True)
+    return QuantIdentity(act_quant=Int8ActPerTensorFixedPoint, bit_width=act_bits, return_quant_tensor=False)
 
 
 def plain(x):

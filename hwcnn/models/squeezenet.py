@@ -10,10 +10,10 @@ A fire module: squeeze 1x1 + act -> [expand 1x1 | expand 3x3 (padding 1)] concat
 With batch_norm, every conv but the last is followed by batch norm (and has no bias).
 
 Choices that make the hardware (hls4ml io_stream) compute exactly what the QAT model computes:
-- 2x2/2 max pools, not the paper's overlapping 3x3/2: hls4ml's stream pooling needs pool == stride.
-- a final map of 8x8 (power-of-two area), so the global average is an exact shift by 6 bits and
-  the float average of the QAT model equals the fixed-point one (a 3x3 map would divide by 9);
-  the constructor refuses any other area.
+- max pools 2x2/2, or the paper's overlapping 3x3/2 (hwcnn's window pooling, hwcnn/hlsgen/pooling.py).
+- the global average: over a power-of-two area (8x8) an exact shift; over any other area (the
+  seeds' 7x7) followed by a 16-bit quantizer (`avg_quant`), whose rounding of S / 49 the hardware
+  computes exactly (hwcnn/average.py); the float twin has no quantizer there.
 - one quantizer after the concatenation (hwcnn's qonnx pass moves it onto both branches).
 - batch norm only in the float model: `fold_batch_norm` folds it into the convs before QAT, so
   the QAT model has biases and no batch norm (a QAT model with batch norm does not convert).

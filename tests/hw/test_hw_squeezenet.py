@@ -176,7 +176,7 @@ def _tiny_qat(pool: torch.nn.Module, batch_norm: bool = False):
     return torch.nn.Sequential(*layers).eval()
 
 
-def test_overlapping_pool_is_refused_before_csim(tmp_path):
-    """hls4ml's io_stream pooling asserts pool == stride; that assert would abort the process."""
-    with pytest.raises(HwcnnError, match="pool size == stride"):
-        make_project(_tiny_qat(torch.nn.MaxPool2d(3, 2)), tmp_path / "p")
+def test_padded_stream_pool_is_refused_before_csim(tmp_path):
+    """hls4ml's io_stream pooling asserts no padding; that assert would abort the process."""
+    with pytest.raises(HwcnnError, match="takes no padding"):
+        make_project(_tiny_qat(torch.nn.MaxPool2d(2, 2, padding=1)), tmp_path / "p")

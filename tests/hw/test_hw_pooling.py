@@ -1,0 +1,101 @@
+"""hwcnn's io_stream pooling (hwcnn/hlsgen/pooling.py): overlapping windows and global averages over
+areas that are not powers of two, exact against the QAT model (PyTorch) and hls4ml's C simulation."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from numpy.testing import assert_array_equal
+
+from hwkit import Shared, compiled, grid_inputs, make_project, once
+from hwcnn.errors import HwcnnError
+from hwcnn.hlsgen.csim import run_csim
+from hwcnn.models import quant
+from hwcnn.sim import load_simulator
+
+pytestmark = pytest.mark.slow
+
+
+def calibrated(layers: list, seed: int) -> torch.nn.Sequential:
+    """A QAT model with seeded weights whose activation quantizers saw random images (their scales set)."""
+    torch.manual_seed(seed)
+    model = torch.nn.Sequential(*layers).train()
+    gen = torch.Generator().manual_seed(seed)
+    with torch.no_grad():
+        for _ in range(4):
+            model(torch.randint(0, 256, (32, 1, 32, 32), generator=gen).float() / 256)
+    return model.eval()
+
+
+class Plain(torch.nn.Module):
+    """The network's output as a plain tensor (what Brevitas' last quantizer gives with return_quant_tensor=False)."""
+
+    def forward(self, x):
+        return quant.plain(x)
+
+
+def model_for(area: int, seed: int = 0, average_bits: int | None = 16):
+    """A map of 7x7 (conv 3x3/2 valid, max pool 3x3/2: 32 -> 15 -> 7) or 13x13 (conv 8x8/2: 32 -> 13),
+    then conv 1x1 to 10 channels, ReLU, the global average and its quantizer (as squeezenet-seed)."""
+    torch.manual_seed(seed)
+    if area == 49:
+        front = [quant.conv2d(1, 6, 3, stride=2, weight_bits=4), quant.relu(4), torch.nn.MaxPool2d(3, 2)]
+    else:
+        front = [quant.conv2d(1, 6, 8, stride=2, weight_bits=4), quant.relu(4)]
+    layers = [quant.input_quant(8), *front, quant.conv2d(6, 10, 1, weight_bits=4), quant.relu(4),
+              torch.nn.AdaptiveAvgPool2d(1)]
+    layers += [quant.average_quant(average_bits)] if average_bits else [Plain()]
+    return calibrated(layers + [torch.nn.Flatten()], seed)
+
+
+@pytest.fixture(scope="module")
+def projects(tmp_path_factory):
+    def make(key, path):
+        area, bits = key
+        model = model_for(area, seed=area + bits, average_bits=bits)
+        return model, once(path, lambda p: compiled(make_project(model, p)))
+
+    return Shared(tmp_path_factory, "pooling", make)
+
+
+def qat(model, x):
+    with torch.no_grad():
+        out = model.double()(torch.from_numpy(x).double())
+    model.float()
+    return quant.plain(out).numpy()
+
+
+@pytest.mark.parametrize("key", [(49, 16), (169, 16), (49, 8)], ids=lambda k: f"area{k[0]}-avg{k[1]}bits")
+def test_core_equals_qat_model(projects, key):
+    """sim == csim == QAT (float64) on every value, for the rounded average over 49 and 169 positions
+    (and an overlapping 3x3/2 max pool before the 49)."""
+    model, project = projects[key]
+    x = grid_inputs(300)
+    res = load_simulator(project).run(x)
+    csim = run_csim(project, x, progress=False)
+    assert_array_equal(res.output.to_float(), csim)
+    assert_array_equal(csim, qat(model, x))
+    assert np.unique(csim).size > 20  # the averages vary (a constant output would pass trivially)
+    cpp = (project / "firmware" / "myproject.cpp").read_text()
+    assert "nnet::global_pooling2d_rounded_cl<" in cpp
+    assert ("nnet::pooling2d_window_cl<" in cpp) == (key[0] == 49)
+
+
+def test_overlapping_max_pool_equals_pytorch(projects):
+    """The window pooling's output equals PyTorch's MaxPool2d(3, 2) of the layer before it, on random inputs."""
+    _, project = projects[(49, 16)]
+    rng = np.random.default_rng(5)
+    x = (rng.integers(0, 256, size=(64, 1, 32, 32)) / 256).astype(np.float32)
+    sim = load_simulator(project)
+    traces = sim.run(x, trace=True).traces
+    (pool,) = [layer for layer in sim.layers if layer["kind"] == "Pooling2D"]
+    before = traces[[layer for layer in sim.layers if layer["output"] == pool["inputs"][0]][0]["name"]].to_float()
+    want = torch.nn.functional.max_pool2d(torch.from_numpy(before).permute(0, 3, 1, 2), 3, 2).permute(0, 2, 3, 1)
+    assert_array_equal(traces[pool["name"]].to_float(), want.numpy())
+    assert_array_equal(run_csim(project, x, progress=False), sim.run(x).output.to_float())
+
+
+def test_average_without_quantizer_is_refused(tmp_path):
+    with pytest.raises(HwcnnError, match="put a Brevitas quantizer after the global average"):
+        make_project(model_for(49, average_bits=None), tmp_path / "p")
