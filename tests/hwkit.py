@@ -31,10 +31,12 @@ def random_qat_lenet(wbits: int, abits: int, seed: int = 0, variant: str = "mode
     return model.eval()
 
 
-SQUEEZENET_CHANNELS = {"squeezenet-mnist": 1, "squeezenet-cifar": 3, "squeezenet-seed": 1}  # input channels of each preset
+SQUEEZENET_CHANNELS = {"squeezenet-mnist": 1, "squeezenet-cifar": 3, "squeezenet-seed": 1, "squeezenet1.1": 3,
+                       "squeezenet1.1-narrow": 3}  # input channels of each preset
 
 
-def random_qat_squeezenet(variant: str, wbits: int, abits: int, seed: int = 0, weight_scale: str = "max"):
+def random_qat_squeezenet(variant: str, wbits: int, abits: int, seed: int = 0, weight_scale: str = "max",
+                          num_classes: int = 10, calibration_images: int = 32):
     """A SqueezeNet QAT model the way a trained one is made: a float model with batch norm (seeded
     random weights and statistics), BN folded into its convs, the folded weights loaded into the QAT
     model, activation scales calibrated on random images."""
@@ -42,11 +44,12 @@ def random_qat_squeezenet(variant: str, wbits: int, abits: int, seed: int = 0, w
 
     from hwcnn.config import ModelConfig, QuantConfig
     from hwcnn.models import build_model, load_weights
-    from hwcnn.models.squeezenet import fold_batch_norm
+    from hwcnn.models.squeezenet import PRESETS, fold_batch_norm
 
     torch.manual_seed(seed)
-    ch = SQUEEZENET_CHANNELS[variant]
-    float_model = build_model(ModelConfig(arch="squeezenet", variant=variant, in_channels=ch, batch_norm=True))
+    ch, side = SQUEEZENET_CHANNELS[variant], PRESETS[variant].input_size
+    float_model = build_model(ModelConfig(arch="squeezenet", variant=variant, in_channels=ch, batch_norm=True,
+                                          num_classes=num_classes))
     gen = torch.Generator().manual_seed(seed)
     for bn in (m for m in float_model.modules() if isinstance(m, torch.nn.BatchNorm2d)):
         bn.running_mean.uniform_(-0.1, 0.1, generator=gen)
@@ -54,28 +57,28 @@ def random_qat_squeezenet(variant: str, wbits: int, abits: int, seed: int = 0, w
         bn.weight.data.uniform_(0.5, 1.5, generator=gen)
         bn.bias.data.uniform_(0.0, 0.1, generator=gen)
     folded = fold_batch_norm(float_model.eval())
-    model = build_model(ModelConfig(arch="squeezenet", variant=variant, in_channels=ch,
+    model = build_model(ModelConfig(arch="squeezenet", variant=variant, in_channels=ch, num_classes=num_classes,
                                     quant=QuantConfig(weight_bits=wbits, act_bits=abits,
                                                       weight_scale=weight_scale)))
     load_weights(model, folded.state_dict(), "folded float model", quantizers_from_state=False)
     model.train()
     with torch.no_grad():
         for _ in range(4):  # let the activation quantizers collect their ranges
-            model(torch.randint(0, 256, (32, ch, 32, 32), generator=gen).float() / 256)
+            model(torch.randint(0, 256, (calibration_images, ch, side, side), generator=gen).float() / 256)
     return model.eval()
 
 
-def grid_inputs(n: int, channels: int = 1, seed: int = 1) -> np.ndarray:
+def grid_inputs(n: int, channels: int = 1, seed: int = 1, side: int = 32) -> np.ndarray:
     """n inputs on the 8-bit input grid: all-zero, all-max, then random (dense and sparse)."""
     rng = np.random.default_rng(seed)
-    raw = rng.integers(0, 256, size=(n, channels, 32, 32))
-    raw[n // 2 :] *= rng.random((n - n // 2, channels, 32, 32)) < 0.3  # sparse, digit-like images
+    raw = rng.integers(0, 256, size=(n, channels, side, side))
+    raw[n // 2 :] *= rng.random((n - n // 2, channels, side, side)) < 0.3  # sparse, digit-like images
     raw[0] = 0
     raw[1] = 255
     return (raw / 256).astype(np.float32)
 
 
-def make_project(model, out: Path, overrides: dict | None = None, channels: int = 1, **hls) -> Path:
+def make_project(model, out: Path, overrides: dict | None = None, channels: int = 1, side: int = 32, **hls) -> Path:
     """Export + convert (no compile) a QAT model into `out` (its QONNX graph beside it, OUT.onnx),
     through the pipeline's steps."""
     from hwcnn import pipeline
@@ -84,7 +87,7 @@ def make_project(model, out: Path, overrides: dict | None = None, channels: int 
     cfg = pipeline.RunConfig(project=out, qonnx_out=out.with_suffix(".onnx"), progress=False,
                              hls=HlsConfig(overrides=tuple((k[0], k[1], v) for k, v in (overrides or {}).items()),
                                            **hls))
-    state = pipeline.RunState(model=model, input_shape=(channels, 32, 32), tb_x=grid_inputs(4, channels))
+    state = pipeline.RunState(model=model, input_shape=(channels, side, side), tb_x=grid_inputs(4, channels, side=side))
     pipeline.run(cfg, "export", "convert", state=state)
     return out
 

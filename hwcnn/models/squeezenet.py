@@ -1,4 +1,4 @@
-"""SqueezeNet (Iandola et al. 2016) for 32x32 inputs, float or QAT, built from a table.
+"""SqueezeNet (Iandola et al. 2016), float or QAT, built from a table (32x32 inputs; 224x224 for 1.1).
 
 The metaparameters of the paper (section 5) fix the table: fire module i (from 0) has
 e_i = base_e + incr_e * (i // freq) expand filters, of which pct_3x3 are 3x3, and
@@ -57,6 +57,7 @@ class SqueezeNetSpec:
     pool_stride: int = 2
     conv1_padding: int | None = None  # None: "same" (kernel // 2); 0: "valid" as the Keras seeds write it
     final_relu: bool = False        # a ReLU after conv10, before the global average (the Keras seeds have one)
+    input_size: int = 32            # the side of the square input image
 
 
 PRESETS = {
@@ -77,6 +78,19 @@ PRESETS = {
                                       base_e=128, incr_e=128, freq=2, pct_3x3=0.5, sr=0.125,
                                       pool_after=("conv1",), pool=3, pool_stride=2, conv1_padding=0,
                                       final_relu=True),
+    # SqueezeNet 1.1 (the reference implementation's, 2.4x fewer MACs than 1.0) at 224x224: conv1 64@3x3/2 valid
+    # (-> 111), max pools 3x3/2 after conv1, fire3, fire5 (-> 55, 27, 13), fire2..fire9 squeeze 16/32/48/64 with
+    # expands 4x that, conv10, ReLU, global average over 13x13 = 169. Its pools need no ceil mode at 224.
+    "squeezenet1.1": SqueezeNetSpec(conv1_filters=64, conv1_kernel=3, conv1_stride=2, num_fire=8,
+                                    base_e=128, incr_e=128, freq=2, pct_3x3=0.5, sr=0.125,
+                                    pool_after=("conv1", "fire3", "fire5"), pool=3, pool_stride=2, conv1_padding=0,
+                                    final_relu=True, input_size=224),
+    # the same topology at 1/8 of the widths (squeeze 2..8, expands 8..32 per branch): CI's check of the
+    # 224x224 flow
+    "squeezenet1.1-narrow": SqueezeNetSpec(conv1_filters=8, conv1_kernel=3, conv1_stride=2, num_fire=8,
+                                           base_e=16, incr_e=16, freq=2, pct_3x3=0.5, sr=0.125,
+                                           pool_after=("conv1", "fire3", "fire5"), pool=3, pool_stride=2,
+                                           conv1_padding=0, final_relu=True, input_size=224),
     "squeezenet-cifar": SqueezeNetSpec(conv1_filters=48, conv1_kernel=3, conv1_stride=1, num_fire=4,
                                        base_e=48, incr_e=48, freq=2, pct_3x3=0.5, sr=0.25,
                                        pool_after=("conv1", "fire3")),
@@ -119,8 +133,9 @@ def table(spec: SqueezeNetSpec) -> list[Conv | Fire | Pool]:
     return rows
 
 
-def final_side(spec: SqueezeNetSpec, rows: list, side: int = 32) -> int:
-    """The side of the map the global average pools, for a side x side input (fire modules keep it)."""
+def final_side(spec: SqueezeNetSpec, rows: list) -> int:
+    """The side of the map the global average pools (fire modules keep the side)."""
+    side = spec.input_size
     for row in rows:
         if isinstance(row, Conv):
             side = (side + 2 * row.padding - row.kernel) // row.stride + 1
@@ -160,7 +175,8 @@ class SqueezeNet(nn.Sequential):
         spec = PRESETS[cfg.variant]
         rows = table(spec)
         if final_side(spec, rows) < 1:
-            raise HwcnnError(f"squeezenet {cfg.variant}: the layers leave no pixels of a 32x32 input")
+            raise HwcnnError(f"squeezenet {cfg.variant}: the layers leave no pixels of a "
+                             f"{spec.input_size}x{spec.input_size} input")
         q, bn, ws = cfg.quant, cfg.batch_norm, quant.weight_scale(cfg.quant)
         layers = OrderedDict(input_quant=quant.input_quant(None if q is None else q.input_bits))
         names = []
