@@ -78,6 +78,12 @@ PRESETS = {
                                       base_e=128, incr_e=128, freq=2, pct_3x3=0.5, sr=0.125,
                                       pool_after=("conv1",), pool=3, pool_stride=2, conv1_padding=0,
                                       final_relu=True),
+    # the seeds' big-cats SqueezeNet: 48 first-layer filters, 3 blocks of max pool + two fire modules, squeeze
+    # ratio 0.5, base_e 32, incr_e 32, freq 2, pct_3x3 0.5, batch norm after every conv (train it with
+    # --batch-norm); at 32x32 the 3x3/2 pools leave 15, 7, 3: a global average over 9
+    "squeezenet-bigcats": SqueezeNetSpec(conv1_filters=48, conv1_kernel=3, conv1_stride=1, num_fire=6,
+                                         base_e=32, incr_e=32, freq=2, pct_3x3=0.5, sr=0.5,
+                                         pool_after=("conv1", "fire3", "fire5"), pool=3, pool_stride=2),
     # SqueezeNet 1.1 (the reference implementation's, 2.4x fewer MACs than 1.0) at 224x224: conv1 64@3x3/2 valid
     # (-> 111), max pools 3x3/2 after conv1, fire3, fire5 (-> 55, 27, 13), fire2..fire9 squeeze 16/32/48/64 with
     # expands 4x that, conv10, ReLU, global average over 13x13 = 169. Its pools need no ceil mode at 224.

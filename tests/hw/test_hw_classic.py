@@ -172,3 +172,56 @@ def test_lut_equals_hls4ml_tanh_on_every_input(tanh_harness, case):
     got = np.where(bits >> (res_t.width - 1), bits - (1 << res_t.width), bits)
     want, _ = cast(tables.tanh_lookup(raw, x_t.frac, n, table_t), table_t.frac, res_t)
     assert_array_equal(want, got)
+
+
+# ---- hwcnn's MultiThreshold C++ on every input of its type, against hwcnn/thresholds.py -------------
+
+# (activation, input type, result type): the classic LeNet-5's first tanh, a coarse grid whose steps
+# skip levels, an unsigned sigmoid result
+TH_CASES = [("tanh", "ap_fixed<15,4>", "ap_fixed<4,1,AP_RND_CONV,AP_SAT>"),
+            ("tanh", "ap_fixed<5,4>", "ap_fixed<4,1,AP_RND_CONV,AP_SAT>"),
+            ("sigmoid", "ap_fixed<12,5>", "ap_ufixed<4,0,AP_RND_CONV,AP_SAT>")]
+
+
+@pytest.fixture(scope="module")
+def threshold_harness(tmp_path_factory):
+    import hls4ml
+
+    from hwcnn import thresholds
+
+    templates = Path(hls4ml.__file__).parent / "templates" / "vivado"
+    work = tmp_path_factory.mktemp("threshold_harness")
+    fitted, configs, cases = [], [], []
+    for i, (fn, x_text, r_text) in enumerate(TH_CASES):
+        x_t, r_t = FixedType.parse(x_text), FixedType.parse(r_text)
+        th = thresholds.fit(fn, x_t.min_raw, x_t.max_raw, x_t, r_t, "harness")
+        fitted.append(th)
+        values = ", ".join(repr(float(v) * x_t.lsb) for v in th.thresholds)
+        configs.append(f"struct C{i} : nnet::multithreshold_config {{ static const unsigned n_in = 1; static const "
+                       f"unsigned n_thresholds = {len(th.thresholds)}; static const int base = {th.base}; "
+                       f"typedef {x_text} threshold_t; }};\nstatic const {x_text} t{i}[] = {{{values}}};")
+        cases.append(f"        case {i}: out = run<{x_text}, {r_text}, C{i}>(rec[1], t{i}); break;")
+    (work / "configs.inc").write_text("\n".join(configs) + "\n")
+    (work / "cases.inc").write_text("\n".join(cases) + "\n")
+    proc = subprocess.run(["g++", "-O3", "-std=c++14", "-w", f"-I{templates / 'ap_types'}", f"-I{templates}",
+                           f"-I{ROOT / 'hls'}", f"-I{work}", str(ROOT / "hls" / "harness" / "multithreshold_harness.cpp"),
+                           "-o", "h"], cwd=work, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return work / "h", fitted
+
+
+@pytest.mark.parametrize("case", range(len(TH_CASES)))
+def test_multithreshold_cpp_equals_the_model_on_every_input(threshold_harness, case):
+    from hwcnn import thresholds
+
+    harness, fitted = threshold_harness
+    fn, x_text, r_text = TH_CASES[case]
+    x_t, r_t = FixedType.parse(x_text), FixedType.parse(r_text)
+    raw = np.arange(x_t.min_raw, x_t.max_raw + 1, dtype=np.int64)
+    records = np.stack([np.full_like(raw, case), raw], axis=1).astype(np.int64)
+    proc = subprocess.run([str(harness)], input=records.tobytes(), capture_output=True)
+    assert proc.returncode == 0
+    bits = np.frombuffer(proc.stdout, dtype=np.int64) & ((1 << r_t.width) - 1)
+    got = np.where(bits >> (r_t.width - 1), bits - (1 << r_t.width), bits) if r_t.signed else bits
+    assert_array_equal(got, thresholds.codes(fn, raw, x_t, r_t))
+    assert_array_equal(got, thresholds.apply(raw, fitted[case]))
