@@ -68,6 +68,16 @@ def test_simulator_equals_csim_equals_qat(classic, inputs, bits):
     assert_array_equal(csim, qat_logits(model, inputs))
 
 
+@pytest.mark.extended
+def test_io_parallel_thresholds_are_exact(tmp_path, inputs):
+    """The io_parallel form of nnet::multithreshold (every value of a layer at once)."""
+    model = random_qat_lenet(4, 4, seed=44, variant="classic")
+    project = compiled(make_project(model, tmp_path / "p", io_type="io_parallel"))
+    csim = run_csim(project, inputs[:200], progress=False)
+    assert_array_equal(load_simulator(project).run(inputs[:200]).output.to_float(), csim)
+    assert_array_equal(csim, qat_logits(model, inputs[:200]))
+
+
 @pytest.mark.parametrize("bits", WIDTHS, ids=lambda b: f"w{b[0]}a{b[1]}")
 def test_average_pooling_is_exact(classic, inputs, bits):
     """Each pooled value is exactly the mean of its 2x2 window (the accumulator has 2 extra fractional bits)."""

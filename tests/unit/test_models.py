@@ -59,9 +59,29 @@ def test_squeezenet_table_follows_metaparameters():
     assert [r.name for r in rows] == ["conv1", "pool1", "fire2", "fire3", "pool3", "fire4", "fire5"]
     fire4 = rows[5]
     assert (fire4.squeeze, fire4.expand1x1, fire4.expand3x3) == (16, 32, 32)  # e = base_e + incr_e
-    for preset in PRESETS:
-        n = sum(p.numel() for p in build_model(ModelConfig("squeezenet", preset, in_channels=3)).parameters())
-        assert 10_000 < n < 100_000, (preset, n)
+    sizes = {preset: sum(p.numel() for p in build_model(ModelConfig("squeezenet", preset, in_channels=3,
+                                                                    num_classes=1000 if "1.1" in preset else 10)
+                                                        ).parameters()) for preset in PRESETS}
+    assert sizes["squeezenet1.1"] == 1_235_496  # the reference implementation's SqueezeNet 1.1
+    for preset, n in sizes.items():
+        assert 10_000 < n < 200_000 or preset == "squeezenet1.1", (preset, n)
+
+
+def test_the_seeds_squeezenet_is_as_written():
+    """conv1 64@3x3/2 valid, a 3x3/2 max pool, fire2/3 squeeze 16 expand 64+64, fire4/5 squeeze 32 expand
+    128+128, conv10 + ReLU, a global average over 7x7 (and, in the QAT model, its quantizer)."""
+    from hwcnn.models.squeezenet import final_side
+
+    spec = PRESETS["squeezenet-seed"]
+    rows = table(spec)
+    assert [r.name for r in rows] == ["conv1", "pool1", "fire2", "fire3", "fire4", "fire5"]
+    assert [(r.squeeze, r.expand1x1, r.expand3x3) for r in rows[2:]] == [(16, 64, 64)] * 2 + [(32, 128, 128)] * 2
+    assert (rows[0].out_channels, rows[0].kernel, rows[0].stride, rows[0].padding) == (64, 3, 2, 0)
+    assert final_side(spec, rows) == 7
+    qat = build_model(ModelConfig("squeezenet", "squeezenet-seed", quant=QuantConfig(4, 4)))
+    names = list(dict(qat.named_children()))
+    assert names[-5:] == ["conv10", "relu10", "avgpool", "avg_quant", "flatten"]
+    assert isinstance(qat.pool1, torch.nn.MaxPool2d) and (qat.pool1.kernel_size, qat.pool1.stride) == (3, 2)
 
 
 def test_float_weights_initialise_the_qat_model():
