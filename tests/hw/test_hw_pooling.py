@@ -66,7 +66,8 @@ def qat(model, x):
     return quant.plain(out).numpy()
 
 
-@pytest.mark.parametrize("key", [(49, 16), (169, 16), (49, 8)], ids=lambda k: f"area{k[0]}-avg{k[1]}bits")
+@pytest.mark.parametrize("key", [(49, 16), (169, 16), pytest.param((49, 8), marks=pytest.mark.extended)],
+                         ids=lambda k: f"area{k[0]}-avg{k[1]}bits")
 def test_core_equals_qat_model(projects, key):
     """sim == csim == QAT (float64) on every value, for the rounded average over 49 and 169 positions
     (and an overlapping 3x3/2 max pool before the 49)."""
