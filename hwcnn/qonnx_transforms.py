@@ -123,8 +123,8 @@ class MoveQuantActivationBeforeConcat(Transformation):
 
 
 class ChannelsLastGlobalAveragePool(Transformation):
-    """NHWC->NCHW Transpose -> ReduceMean(H, W) or GlobalAveragePool [-> flatten to [N, C]]
-    =>  ReduceMean(axes 1, 2, keepdims=0) of the channels-last tensor.
+    """NHWC->NCHW Transpose -> ReduceMean(H, W) or GlobalAveragePool [-> Quant] [-> flatten to [N, C]]
+    =>  ReduceMean(axes 1, 2, keepdims=0) of the channels-last tensor [-> the Quant, on [N, C]].
 
     Works around: Brevitas exports AdaptiveAvgPool2d(1) as ReduceMean over NCHW axes with
     keepdims and a Reshape to [N, C]; qonnx's channels-last pass leaves it (and GlobalAveragePool)
@@ -153,7 +153,8 @@ class ChannelsLastGlobalAveragePool(Transformation):
             if node.op_type == "GlobalAveragePool" or node_attr(node, "keepdims", 1):
                 flat = only_consumer(model, out)
                 if flat is not None and flat.op_type == "Quant" and all(
-                        np.size(model.get_initializer(t)) == 1 for t in flat.input[1:]):
+                        model.get_initializer(t) is not None and np.size(model.get_initializer(t)) == 1
+                        for t in flat.input[1:]):
                     quant, flat = flat, only_consumer(model, flat.output[0])  # a quantized average (7x7 maps)
                 if flat is None or flat.op_type not in ("Reshape", "Flatten") \
                         or list(model.get_tensor_shape(flat.output[0])) != [n, c]:

@@ -48,6 +48,7 @@ template <class data_T, class res_T, typename CONFIG_T>
 void multithreshold(hls::stream<data_T> &data, hls::stream<res_T> &res,
                     const typename CONFIG_T::threshold_t thresholds[CONFIG_T::n_thresholds]) {
     #pragma HLS ARRAY_PARTITION variable = thresholds complete
+    static_assert(data_T::size == res_T::size, "hwcnn multithreshold: input and output words pack alike");
 MultiThresholdLoop:
     for (unsigned i = 0; i < CONFIG_T::n_in / res_T::size; i++) {
         #pragma HLS PIPELINE

@@ -3,7 +3,7 @@
 //   no padding; a line buffer of pool_height rows. Works around: nnet_pooling_stream.h asserts pool == stride.
 // - global_pooling2d_rounded_cl: a global average over an area that is not a power of two, rounded to its
 //   quantizer's grid exactly: sum * reciprocal + half, floored onto the result grid, saturated
-//   (hwcnn/hlsgen/average.py proves the reciprocal's width on every sum the input can reach). Works around:
+//   (hwcnn/average.py proves the reciprocal's width on every sum the input can reach). Works around:
 //   hls4ml's average divides in accum_t, truncating, and the quantizer after it rounds a second time.
 #ifndef HWCNN_POOLING_H_
 #define HWCNN_POOLING_H_
@@ -18,6 +18,8 @@ namespace nnet {
 template <class data_T, class res_T, typename CONFIG_T>
 void pooling2d_window_cl(hls::stream<data_T> &data, hls::stream<res_T> &res) {
     typedef typename CONFIG_T::accum_t accum_t;
+    static_assert(data_T::size == CONFIG_T::n_filt && res_T::size == CONFIG_T::n_filt,
+                  "hwcnn window pooling: one stream word per pixel, all channels");
     static const unsigned ph = CONFIG_T::pool_height, pw = CONFIG_T::pool_width;
     static const unsigned sh = CONFIG_T::stride_height, sw = CONFIG_T::stride_width;
     static const unsigned nc = CONFIG_T::n_filt;
@@ -66,6 +68,8 @@ WindowRows:
 template <class data_T, class res_T, typename CONFIG_T>
 void global_pooling2d_rounded_cl(hls::stream<data_T> &data, hls::stream<res_T> &res) {
     typedef typename CONFIG_T::accum_t accum_t;
+    static_assert(data_T::size == CONFIG_T::n_filt && res_T::size == CONFIG_T::n_filt,
+                  "hwcnn rounded average: one stream word per pixel, all channels");
     static const unsigned nc = CONFIG_T::n_filt;
     accum_t sums[nc];
     #pragma HLS ARRAY_PARTITION variable = sums complete

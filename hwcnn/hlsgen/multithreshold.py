@@ -95,7 +95,7 @@ def replace(hm, layer, fn: str, th: Thresholds, in_type: FixedType, out_type: Fi
              "activation": fn, "thresholds_data": th.thresholds * in_type.lsb,
              "reuse_factor": layer.get_attr("reuse_factor", 1), "trace": layer.get_attr("trace", False)}
     node = hm.make_node(layer_class(), layer.name, attrs, list(layer.inputs), list(layer.outputs))
-    node.get_output_variable().type.precision = precision(out_type)  # replaced below; converted first
+    node.get_output_variable().type.precision = precision(out_type)  # so TransformTypes can convert it
     node.weights["thresholds"].type.precision = precision(in_type)
     TransformTypes().transform(hm, node)  # hls4ml's backend types, as its flows gave every other layer
     for name in node.outputs:  # the activation's own output variable: later layers may alias its name

@@ -223,6 +223,10 @@ def _choose(kind: Kind, layer, ins: list[Interval], input_type: FixedType, hm, q
             window += " (hwcnn's window pooling)"
         if a("pool_op") == "Max":
             return rules.max_pool(ins[0], f"a {window}")
+        if (h * w) & (h * w - 1):
+            raise HwcnnError(f"average pool {layer.name} ({window}): the mean of {h * w} values (not a power of "
+                             "two) has no exact fixed-point value and hls4ml truncates it; use a power-of-two "
+                             "window (AvgPool2d(2)) or max pooling")
         return rules.average(ins[0], h * w, f"a {window}")
     if kind is Kind.GLOBAL_POOLING2D:
         if a("pool_op") == "Max":

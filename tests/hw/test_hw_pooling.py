@@ -36,11 +36,12 @@ class Plain(torch.nn.Module):
 
 
 def model_for(area: int, seed: int = 0, average_bits: int | None = 16):
-    """A map of 7x7 (conv 3x3/2 valid, max pool 3x3/2: 32 -> 15 -> 7) or 13x13 (conv 8x8/2: 32 -> 13),
+    """A map of 7x7 (conv 2x2/2, max pool 3x3/2: 32 -> 16 -> 7, its last row and column in no window) or
+    13x13 (conv 8x8/2: 32 -> 13),
     then conv 1x1 to 10 channels, ReLU, the global average and its quantizer (as squeezenet-seed)."""
     torch.manual_seed(seed)
     if area == 49:
-        front = [quant.conv2d(1, 6, 3, stride=2, weight_bits=4), quant.relu(4), torch.nn.MaxPool2d(3, 2)]
+        front = [quant.conv2d(1, 6, 2, stride=2, weight_bits=4), quant.relu(4), torch.nn.MaxPool2d(3, 2)]
     else:
         front = [quant.conv2d(1, 6, 8, stride=2, weight_bits=4), quant.relu(4)]
     layers = [quant.input_quant(8), *front, quant.conv2d(6, 10, 1, weight_bits=4), quant.relu(4),
