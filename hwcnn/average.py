@@ -39,16 +39,14 @@ def rounded_average(s: np.ndarray, n: int, sum_frac: int, out: FixedType) -> np.
     """The QAT model's value: round half to even of (S * 2^-sum_frac) / n onto out's grid, saturated
     (exact integer arithmetic; float64 rounds S / n correctly and no reachable quotient lies within
     its error of a rounding boundary, so this is what PyTorch's float64 average and quantizer give)."""
-    s = [int(v) for v in s]
     up, down = max(out.frac - sum_frac, 0), max(sum_frac - out.frac, 0)
     den = n << down
-    res = []
-    for v in s:
-        q, r = divmod(v << up, den)
-        if 2 * r > den or (2 * r == den and q % 2):
-            q += 1
-        res.append(min(max(q, out.min_raw), out.max_raw))
-    return np.array(res, dtype=np.int64)
+    s = np.asarray(s, dtype=np.int64)
+    if int(np.abs(s).max(initial=0)) << (up + 1) >= 2**62:
+        s = s.astype(object)  # Python integers: exact at any width
+    q, r = np.divmod(s * (1 << up), den)
+    q = q + ((2 * r > den) | ((2 * r == den) & (q % 2 == 1)))
+    return np.clip(q, out.min_raw, out.max_raw).astype(np.int64)
 
 
 def apply_reciprocal(s: np.ndarray, rec: Reciprocal, out: FixedType) -> np.ndarray:

@@ -68,12 +68,10 @@ def fit(fn: str, lo_raw: int, hi_raw: int, in_type: FixedType, out_type: FixedTy
         for i in np.flatnonzero(c > prev):  # a step may skip levels: one threshold per level passed
             steps += [int(raw[i])] * int(c[i] - prev[i])
         last = int(c[-1])
-    fitted = Thresholds(base, np.array(steps, dtype=np.int64), n)
-    for start in range(lo_raw, hi_raw + 1, CHUNK):  # the check: thresholds == the model on every value
-        raw = np.arange(start, min(start + CHUNK, hi_raw + 1), dtype=np.int64)
-        if not np.array_equal(apply(raw, fitted), codes(fn, raw, in_type, out_type)):
+        # the check: the thresholds so far (later ones all lie above this chunk) == the model on every value
+        if not np.array_equal(apply(raw, Thresholds(base, np.array(steps, dtype=np.int64), n)), c):
             raise HwcnnError(f"internal: {where}: thresholds differ from the model")
-    return fitted
+    return Thresholds(base, np.array(steps, dtype=np.int64), n)
 
 
 def apply(raw: np.ndarray, th: Thresholds) -> np.ndarray:

@@ -86,17 +86,15 @@ def replace(hm, layer, fn: str, th: Thresholds, in_type: FixedType, out_type: Fi
     """Put a MultiThreshold in place of the Activation `layer` (same name, inputs and outputs); return it.
     Its types: thresholds `in_type`, result `out_type` (the quantizer's)."""
     from hls4ml.backends.vivado.passes.transform_types import TransformTypes
-    from hls4ml.model.types import FixedPrecisionType
 
-    def precision(t: FixedType):
-        return FixedPrecisionType(t.width, t.integer, t.signed, t.rounding.value, t.overflow.value)
+    from hwcnn.hlsgen.precision import hls_precision
 
     attrs = {"n_in": layer.get_attr("n_in"), "n_thresholds": len(th.thresholds), "base": int(th.base),
              "activation": fn, "thresholds_data": th.thresholds * in_type.lsb,
              "reuse_factor": layer.get_attr("reuse_factor", 1), "trace": layer.get_attr("trace", False)}
     node = hm.make_node(layer_class(), layer.name, attrs, list(layer.inputs), list(layer.outputs))
-    node.get_output_variable().type.precision = precision(out_type)  # so TransformTypes can convert it
-    node.weights["thresholds"].type.precision = precision(in_type)
+    node.get_output_variable().type.precision = hls_precision(out_type)  # a type TransformTypes can take
+    node.weights["thresholds"].type.precision = hls_precision(in_type)
     TransformTypes().transform(hm, node)  # hls4ml's backend types, as its flows gave every other layer
     for name in node.outputs:  # the activation's own output variable: later layers may alias its name
         var = layer.get_output_variable(name)

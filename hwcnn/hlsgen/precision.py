@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from hwcnn import average, thresholds
 from hwcnn import intervals as rules
 from hwcnn.errors import HwcnnError
 from hwcnn.fixed import FixedType, from_float, type_for_range
-from hwcnn import average, thresholds
 from hwcnn.hlsgen import affine, multithreshold, pooling
 from hwcnn.hwdesc import is_quantizer
 from hwcnn.intervals import Interval, LayerPrecision
@@ -119,15 +119,15 @@ def _thresholds(hm, layer, x: Interval) -> rules.Choice:
                         {"thresholds": th.thresholds})
 
 
-def _rounded_average(layer, x: Interval, n: int, where: str) -> rules.Choice:
+def _rounded_average(hm, layer, x: Interval, n: int, where: str) -> rules.Choice:
     """A global average over n (not a power of two) positions: exact only as its quantizer rounds it."""
     q = fixed_of(layer.get_output_variable().type.precision)
-    readers = [r for r in layer.model.get_layers() if layer.outputs[0] in r.inputs]
+    readers = [r for r in hm.get_layers() if layer.outputs[0] in r.inputs]
     if not is_quantizer(q) and len(readers) == 1 and str(readers[0].get_attr("activation", "")).lower() == "linear":
         # hls4ml 1.3.0 keeps the quantizer after a global pooling as a linear activation of its type:
         # the average rounds to that type here, and the activation then copies it unchanged
         q = fixed_of(readers[0].get_output_variable().type.precision)
-    if hm_io(layer) != "io_stream":
+    if hm.config.get_config_value("IOType") != "io_stream":
         raise HwcnnError(f"{where}: hwcnn computes a global average over {n} positions exactly in io_stream only")
     if not is_quantizer(q):
         raise HwcnnError(f"{where}: the average of {n} values (not a power of two) has no exact fixed-point value; "
@@ -142,10 +142,6 @@ def _rounded_average(layer, x: Interval, n: int, where: str) -> rules.Choice:
            f"1/{n} as {rec.type.hls4ml()} ({rec.m}/2^{rec.k}) plus half an lsb, floored; equal to the QAT model's "
            f"rounded average on all {rec.sums_checked} sums the input can reach")
     return rules.Choice(Interval(lo, hi, q), {"accum": acc, "result": q}, why)
-
-
-def hm_io(layer) -> str:
-    return layer.model.config.get_config_value("IOType")
 
 
 def _set_weight(layer, name: str, raw: np.ndarray, t: FixedType) -> None:
@@ -235,7 +231,7 @@ def _choose(kind: Kind, layer, ins: list[Interval], input_type: FixedType, hm, q
         n = h * w
         if n & (n - 1) == 0:
             return rules.average(ins[0], n, f"a global {h}x{w} map")
-        return _rounded_average(layer, ins[0], n, f"global average {layer.name} over {h}x{w}")
+        return _rounded_average(hm, layer, ins[0], n, f"global average {layer.name} over {h}x{w}")
     raise HwcnnError(f"layer {layer.name}: hls4ml layer type {kind.value} has no precision rule in hwcnn")
 
 

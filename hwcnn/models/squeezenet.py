@@ -180,7 +180,8 @@ class SqueezeNet(nn.Sequential):
             raise HwcnnError(f"unknown squeezenet variant {cfg.variant!r}; expected one of {', '.join(PRESETS)}")
         spec = PRESETS[cfg.variant]
         rows = table(spec)
-        if final_side(spec, rows) < 1:
+        side = final_side(spec, rows)
+        if side < 1:
             raise HwcnnError(f"squeezenet {cfg.variant}: the layers leave no pixels of a "
                              f"{spec.input_size}x{spec.input_size} input")
         q, bn, ws = cfg.quant, cfg.batch_norm, quant.weight_scale(cfg.quant)
@@ -212,7 +213,7 @@ class SqueezeNet(nn.Sequential):
         if spec.final_relu:
             layers["relu10"] = quant.relu(quant.layer_bits(q, final)[1])
         layers["avgpool"] = nn.AdaptiveAvgPool2d(1)   # [N, classes, H, W] -> [N, classes, 1, 1]
-        area = final_side(spec, rows) ** 2
+        area = side * side
         if area & (area - 1):  # not a power of two: the average is quantized (the hardware rounds it exactly)
             layers["avg_quant"] = quant.average_quant(None if q is None else AVERAGE_BITS)
         layers["flatten"] = nn.Flatten()              # -> [N, classes]
