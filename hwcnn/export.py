@@ -27,7 +27,8 @@ def qonnx_passes():
 
     from hwcnn.qonnx_ext import AveragePoolToChannelsLast
     from hwcnn.qonnx_transforms import (BipolarQuantToQuant, ChannelsLastConcat, ChannelsLastGlobalAveragePool, GemmZeroBias,
-                                        MoveQuantActivationBeforeConcat, PerChannelPow2WeightsToPerTensor)
+                                        MaxPoolCeilToPads, MoveQuantActivationBeforeConcat,
+                                        PerChannelPow2WeightsToPerTensor)
 
     return [
         # constant folding, shape inference, unique names: what every qonnx consumer expects
@@ -36,6 +37,8 @@ def qonnx_passes():
         ("bipolar_quant_to_quant", lambda m: m.transform(BipolarQuantToQuant())),
         # hls4ml takes one scale per weight tensor; per-channel powers of two fit one finer one exactly
         ("per_channel_pow2_weights", lambda m: m.transform(PerChannelPow2WeightsToPerTensor())),
+        # hls4ml sizes pools with the floor formula: ceil mode becomes the end padding it implies
+        ("maxpool_ceil_to_pads", lambda m: m.transform(MaxPoolCeilToPads())),
         # qonnx has no channels-last AveragePool and hls4ml takes no other (see qonnx_ext.py)
         ("avgpool_channels_last", lambda m: m.transform(AveragePoolToChannelsLast())),
         # hls4ml's QONNX frontend wants channels-last tensors (it streams pixels, channels innermost)

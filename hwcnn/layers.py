@@ -55,3 +55,13 @@ def macs_per_image(kind: Kind, attrs: dict, weight_size: int) -> int:
     if kind is Kind.DENSE:
         return weight_size
     return 0
+
+
+def pool_output_dim(size: int, k: int, stride: int, pad_begin: int, pad_end: int, ceil_mode: int = 0) -> int:
+    """ONNX's (and PyTorch's) pooled size: in ceil mode a last window that would start in the end
+    padding is dropped."""
+    span = size + pad_begin + pad_end - k
+    out = (-(-span // stride) if ceil_mode else span // stride) + 1
+    if ceil_mode and (out - 1) * stride >= size + pad_begin:
+        out -= 1
+    return out

@@ -1,18 +1,28 @@
-"""A channels-last AveragePool for qonnx, added through qonnx's own op registry.
+"""Channels-last pooling ops for qonnx, added through qonnx's own op registry.
+
+AveragePool:
 
 Works around an upstream gap: qonnx 1.0.0's ConvertToChannelsLastAndClean knows only Conv,
 MaxPool and BatchNormalization, so it leaves an AveragePool channels-first between two
 Transposes, and hls4ml 1.3.0's ONNX AveragePool handler refuses any pooling node outside the
 `qonnx.custom_op.channels_last` domain. Here AveragePool gets that domain (with the Transposes
 qonnx would insert for MaxPool), and qonnx's channels-last pass then cancels the Transposes.
+
+MaxPool: works around qonnx 1.0.0's channels-last MaxPool shape inference, which asserts equal
+padding at both ends and ignores ceil_mode. hwcnn writes a ceil-mode pool as explicit end padding
+(`qonnx_transforms.MaxPoolCeilToPads`, exact for a max), which is uneven; the classes here infer
+the shape the way ONNX defines it, for any padding, and take ceil_mode as ONNX does.
 """
 
 from __future__ import annotations
 
+import numpy as np
 from onnx import TensorProto, helper
 from qonnx.custom_op.channels_last.max_pool import MaxPool_v1
 from qonnx.custom_op.registry import add_op_to_domain
 from qonnx.transformation.base import Transformation
+
+from hwcnn.layers import pool_output_dim
 
 DOMAIN = "qonnx.custom_op.channels_last"
 TO_LAST = [0, 2, 3, 1]  # NCHW -> NHWC
@@ -31,6 +41,28 @@ class AveragePoolNHWC(MaxPool_v1):
 # op at that version, so register one per ONNX opset that changed AveragePool's attributes
 for _v in (1, 7, 10, 11, 19):
     add_op_to_domain(DOMAIN, type(f"AveragePool_v{_v}", (AveragePoolNHWC,), {}))
+
+
+class MaxPoolNHWC(MaxPool_v1):
+    """qonnx's channels-last MaxPool with ONNX's shape rule for uneven padding and ceil_mode."""
+
+    def get_nodeattr_types(self):
+        return {**super().get_nodeattr_types(), "ceil_mode": ("i", False, 0)}
+
+    def make_shape_compatible_op(self, model):
+        ishape = model.get_tensor_shape(self.onnx_node.input[0])
+        k, s, pads = self.get_nodeattr("kernel_shape"), self.get_nodeattr("strides"), self.get_nodeattr("pads")
+        nd = len(ishape) - 2
+        spatial = [pool_output_dim(ishape[1 + i], k[i], s[i], pads[i], pads[nd + i], self.get_nodeattr("ceil_mode"))
+                   for i in range(nd)]
+        shape = [1, *spatial, ishape[-1]]
+        return helper.make_node("Constant", [], [self.onnx_node.output[0]], name=self.onnx_node.name,
+                                value=helper.make_tensor("const_tensor", TensorProto.FLOAT, shape, [0.0] * int(np.prod(shape))))
+
+
+# the versions qonnx 1.0.0 defines (qonnx.custom_op.channels_last.MaxPool_v1, _v10), replaced
+for _v in (1, 10):
+    add_op_to_domain(DOMAIN, type(f"MaxPool_v{_v}", (MaxPoolNHWC,), {}))
 
 
 class AveragePoolToChannelsLast(Transformation):

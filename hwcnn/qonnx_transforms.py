@@ -12,6 +12,9 @@ from onnx import helper
 from qonnx.transformation.base import Transformation
 from qonnx.util.basic import get_by_name
 
+import hwcnn.qonnx_ext  # noqa: F401 - registers the channels-last ops whose shapes these passes rely on
+from hwcnn.layers import pool_output_dim
+
 # NCHW <-> NHWC
 TO_CHANNELS_FIRST = [0, 3, 1, 2]
 TO_CHANNELS_LAST = [0, 2, 3, 1]
@@ -171,6 +174,36 @@ class ChannelsLastGlobalAveragePool(Transformation):
                 out = mean_out
             mean = helper.make_node("ReduceMean", [tr.input[0], new_axes], [out], name=node.name, keepdims=0)
             _replace(model, node, [mean], tr, *removed)
+            return model, True
+        return model, False
+
+
+class MaxPoolCeilToPads(Transformation):
+    """MaxPool(ceil_mode=1) -> MaxPool(ceil_mode=0) with the extra end padding ceil mode implies.
+
+    Exact for a max: ONNX pads a MaxPool with -inf, so the padded windows are the clipped windows
+    of ceil mode (every window keeps at least one input: ONNX and PyTorch drop one that would start
+    in the end padding). Works around: hls4ml 1.3.0's ONNX pooling handler ignores ceil_mode and
+    sizes the layer with the floor formula (SqueezeNet 1.0's 54x54 map pools to 26 instead of 27,
+    and the layers after it are built for the wrong size). Channels-last nodes (a user's converted
+    graph) are taken too; their shapes are inferred by hwcnn's channels-last MaxPool (qonnx_ext).
+    """
+
+    def apply(self, model):
+        for node in model.graph.node:
+            if node.op_type != "MaxPool" or not node_attr(node, "ceil_mode", 0):
+                continue
+            shape = model.get_tensor_shape(node.input[0])
+            spatial = shape[1:-1] if node.domain == "qonnx.custom_op.channels_last" else shape[2:]
+            k, s = node_attr(node, "kernel_shape"), node_attr(node, "strides", [1] * len(spatial))
+            nd = len(spatial)
+            pads = list(node_attr(node, "pads", [0] * 2 * nd))
+            for i, size in enumerate(spatial):
+                out = pool_output_dim(size, k[i], s[i], pads[i], pads[nd + i], ceil_mode=1)
+                pads[nd + i] = (out - 1) * s[i] + k[i] - size - pads[i]
+            kept = [a for a in node.attribute if a.name not in ("ceil_mode", "pads")]
+            del node.attribute[:]
+            node.attribute.extend([*kept, helper.make_attribute("pads", pads)])
             return model, True
         return model, False
 

@@ -32,7 +32,7 @@ def random_qat_lenet(wbits: int, abits: int, seed: int = 0, variant: str = "mode
 
 
 SQUEEZENET_CHANNELS = {"squeezenet-mnist": 1, "squeezenet-cifar": 3, "squeezenet-seed": 1, "squeezenet1.1": 3,
-                       "squeezenet1.1-narrow": 3}  # input channels of each preset
+                       "squeezenet1.1-narrow": 3, "squeezenet1.0": 3, "squeezenet1.0-narrow": 3}  # input channels of each preset
 
 
 def random_qat_squeezenet(variant: str, wbits: int, abits: int, seed: int = 0, weight_scale: str = "max",

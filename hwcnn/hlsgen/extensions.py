@@ -116,18 +116,15 @@ def check_kernel_limits(hm) -> None:
 def check_stream_limits(hm) -> None:
     """Refuse what hls4ml's io_stream code asserts on at run time, before anything is compiled.
 
-    Works around: nnet_pooling_stream.h asserts no padding (and pool size == stride, which hwcnn's
-    window pooling lifts: hwcnn/hlsgen/pooling.py); a failed assert in C simulation aborts the whole
-    Python process that loaded the library."""
+    Works around: nnet_pooling_stream.h asserts no padding (and pool size == stride); hwcnn's 2-D
+    window pooling (hwcnn/hlsgen/pooling.py) lifts both, 1-D pooling keeps hls4ml's limits. A failed
+    assert in C simulation aborts the whole Python process that loaded the library."""
     if hm.config.get_config_value("IOType") != "io_stream":
         return
     for layer in hm.get_layers():
-        if layer.class_name not in ("Pooling2D", "Pooling1D"):
+        if layer.class_name != "Pooling1D":
             continue
-        a = layer.get_attr
-        pads = [a(k, 0) for k in ("pad_top", "pad_bottom", "pad_left", "pad_right")]
-        sizes = [(a("pool_height"), a("stride_height")), (a("pool_width"), a("stride_width"))]
+        pads = [layer.get_attr(k, 0) for k in ("pad_left", "pad_right")]
         if any(pads):
-            raise HwcnnError(f"layer {layer.name}: hwcnn's io_stream pooling takes no padding (got pool "
-                             f"{[p for p, _ in sizes]}, stride {[s for _, s in sizes]}, pads {pads}); pool without "
-                             "padding (MaxPool2d(3, 2) or MaxPool2d(2)) or use io_parallel")
+            raise HwcnnError(f"layer {layer.name}: hls4ml's io_stream 1-D pooling takes no padding (got pads "
+                             f"{pads}); pool without padding or use io_parallel")

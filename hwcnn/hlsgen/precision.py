@@ -213,9 +213,20 @@ def _choose(kind: Kind, layer, ins: list[Interval], input_type: FixedType, hm, q
     if kind is Kind.POOLING2D:
         h, w = a("pool_height"), a("pool_width")
         window = f"{h}x{w} window, stride {a('stride_height')}x{a('stride_width')}"
-        overlapping = (h, w) != (a("stride_height"), a("stride_width"))
-        if overlapping and hm.config.get_config_value("IOType") == "io_stream":
-            pooling.mark_window(layer)  # hwcnn's line-buffer kernel: hls4ml's asserts pool == stride
+        pads = [a(k, 0) for k in ("pad_top", "pad_bottom", "pad_left", "pad_right")]
+        if any(pads):
+            window += f", pads {pads} (top, bottom, left, right; ceil mode is end padding)"
+        stream = hm.config.get_config_value("IOType") == "io_stream"
+        if any(pads) and a("pool_op") != "Max":
+            raise HwcnnError(f"average pool {layer.name} ({window}): padding in an average is refused (PyTorch "
+                             "divides by the whole window, hls4ml by the part inside the image); average without "
+                             "padding, or max pool")
+        if any(pads) and not stream and not ins[0].type.signed:
+            raise HwcnnError(f"max pool {layer.name} ({window}): hls4ml 1.3.0's io_parallel pooling pads an "
+                             "unsigned input with its largest power of two (pad_val sets the top bit), not its "
+                             "minimum, so the padding can win the max; use io_stream (hwcnn's window pooling)")
+        if stream and (any(pads) or (h, w) != (a("stride_height"), a("stride_width"))):
+            pooling.mark_window(layer)  # hwcnn's line-buffer kernel: hls4ml's asserts pool == stride, no pads
             window += " (hwcnn's window pooling)"
         if a("pool_op") == "Max":
             return rules.max_pool(ins[0], f"a {window}")

@@ -32,6 +32,7 @@ from torch import nn
 
 from hwcnn.config import ModelConfig
 from hwcnn.errors import HwcnnError
+from hwcnn.layers import pool_output_dim
 from hwcnn.models import quant
 
 
@@ -55,6 +56,7 @@ class SqueezeNetSpec:
     pool_after: tuple[str, ...]     # a max pool after these layers (global average pool at the end)
     pool: int = 2                   # max pool size and stride: 2/2, or the paper's overlapping 3/2
     pool_stride: int = 2
+    ceil_mode: bool = False         # pooled side rounded up (PyTorch's SqueezeNets): 54 -> 27, not 26
     conv1_padding: int | None = None  # None: "same" (kernel // 2); 0: "valid" as the Keras seeds write it
     final_relu: bool = False        # a ReLU after conv10, before the global average (the Keras seeds have one)
     input_size: int = 32            # the side of the square input image
@@ -84,19 +86,31 @@ PRESETS = {
     "squeezenet-bigcats": SqueezeNetSpec(conv1_filters=48, conv1_kernel=3, conv1_stride=1, num_fire=6,
                                          base_e=32, incr_e=32, freq=2, pct_3x3=0.5, sr=0.5,
                                          pool_after=("conv1", "fire3", "fire5"), pool=3, pool_stride=2),
+    # SqueezeNet 1.0 (the paper's) at 224x224: conv1 96@7x7/2 valid (-> 109), max pools 3x3/2 in ceil mode
+    # after conv1, fire4, fire8 (-> 54, 27, 13: ceil mode makes 27 of 54), fire2..fire9 squeeze 16/32/48/64 with
+    # expands 4x that, dropout, conv10, ReLU, global average over 13x13 = 169
+    "squeezenet1.0": SqueezeNetSpec(conv1_filters=96, conv1_kernel=7, conv1_stride=2, num_fire=8,
+                                    base_e=128, incr_e=128, freq=2, pct_3x3=0.5, sr=0.125,
+                                    pool_after=("conv1", "fire4", "fire8"), pool=3, pool_stride=2, ceil_mode=True,
+                                    conv1_padding=0, final_relu=True, input_size=224),
     # SqueezeNet 1.1 (the reference implementation's, 2.4x fewer MACs than 1.0) at 224x224: conv1 64@3x3/2 valid
-    # (-> 111), max pools 3x3/2 after conv1, fire3, fire5 (-> 55, 27, 13), fire2..fire9 squeeze 16/32/48/64 with
-    # expands 4x that, conv10, ReLU, global average over 13x13 = 169. Its pools need no ceil mode at 224.
+    # (-> 111), max pools 3x3/2 (ceil mode, as written; no effect at 224) after conv1, fire3, fire5 (-> 55, 27,
+    # 13), fire2..fire9 as in 1.0, conv10, ReLU, global average over 13x13 = 169
     "squeezenet1.1": SqueezeNetSpec(conv1_filters=64, conv1_kernel=3, conv1_stride=2, num_fire=8,
                                     base_e=128, incr_e=128, freq=2, pct_3x3=0.5, sr=0.125,
-                                    pool_after=("conv1", "fire3", "fire5"), pool=3, pool_stride=2, conv1_padding=0,
-                                    final_relu=True, input_size=224),
+                                    pool_after=("conv1", "fire3", "fire5"), pool=3, pool_stride=2, ceil_mode=True,
+                                    conv1_padding=0, final_relu=True, input_size=224),
     # the same topology at 1/8 of the widths (squeeze 2..8, expands 8..32 per branch): CI's check of the
     # 224x224 flow
     "squeezenet1.1-narrow": SqueezeNetSpec(conv1_filters=8, conv1_kernel=3, conv1_stride=2, num_fire=8,
                                            base_e=16, incr_e=16, freq=2, pct_3x3=0.5, sr=0.125,
                                            pool_after=("conv1", "fire3", "fire5"), pool=3, pool_stride=2,
-                                           conv1_padding=0, final_relu=True, input_size=224),
+                                           ceil_mode=True, conv1_padding=0, final_relu=True, input_size=224),
+    # SqueezeNet 1.0 at 1/8 of the widths: CI's check of ceil-mode pooling at 224x224
+    "squeezenet1.0-narrow": SqueezeNetSpec(conv1_filters=12, conv1_kernel=7, conv1_stride=2, num_fire=8,
+                                           base_e=16, incr_e=16, freq=2, pct_3x3=0.5, sr=0.125,
+                                           pool_after=("conv1", "fire4", "fire8"), pool=3, pool_stride=2,
+                                           ceil_mode=True, conv1_padding=0, final_relu=True, input_size=224),
     "squeezenet-cifar": SqueezeNetSpec(conv1_filters=48, conv1_kernel=3, conv1_stride=1, num_fire=4,
                                        base_e=48, incr_e=48, freq=2, pct_3x3=0.5, sr=0.25,
                                        pool_after=("conv1", "fire3")),
@@ -146,7 +160,7 @@ def final_side(spec: SqueezeNetSpec, rows: list) -> int:
         if isinstance(row, Conv):
             side = (side + 2 * row.padding - row.kernel) // row.stride + 1
         elif isinstance(row, Pool):
-            side = (side - spec.pool) // spec.pool_stride + 1
+            side = pool_output_dim(side, spec.pool, spec.pool_stride, 0, 0, ceil_mode=int(spec.ceil_mode))
     return side
 
 
@@ -190,7 +204,7 @@ class SqueezeNet(nn.Sequential):
         channels = cfg.in_channels
         for row in rows:
             if isinstance(row, Pool):
-                layers[row.name] = nn.MaxPool2d(spec.pool, spec.pool_stride)
+                layers[row.name] = nn.MaxPool2d(spec.pool, spec.pool_stride, ceil_mode=spec.ceil_mode)
             elif isinstance(row, Conv):
                 w, a = quant.layer_bits(q, row.name)
                 layers[row.name] = quant.conv2d(channels, row.out_channels, row.kernel, stride=row.stride,

@@ -211,11 +211,14 @@ def _conv2d(sim, layer, types, ins):
 def _pooling2d(sim, layer, types, ins):
     (x,) = ins
     a = layer["attrs"]
-    if a.get("pad_top") or a.get("pad_bottom") or a.get("pad_left") or a.get("pad_right"):
-        raise HwcnnError(f"simulator: padded pooling (layer {layer['name']}) is not supported by hls4ml io_stream")
+    pads = [a.get(k, 0) for k in ("pad_top", "pad_bottom", "pad_left", "pad_right")]
+    if any(pads) and a["pool_op"] != "Max":
+        raise HwcnnError(f"simulator: padded average pooling (layer {layer['name']}) is not built by hwcnn")
     acc_t = types["accum"]
     xa, n_over = ops.cast_to(x, acc_t)  # pool_window[i] = kernel_data[...] (accum_t)
-    vals = ops.pool_windows(xa.raw, a["pool_height"], a["pool_width"], a["stride_height"], a["stride_width"])
+    # a max never takes the padding (hwcnn's window kernel skips it; hls4ml pads a signed input with its minimum)
+    xp = ops.pad_hw(xa.raw, *pads, value=acc_t.min_raw)
+    vals = ops.pool_windows(xp, a["pool_height"], a["pool_width"], a["stride_height"], a["stride_width"])
     if a["pool_op"] == "Max":
         r, o = ops.tree_reduce(vals, np.maximum, acc_t)  # Op_max: a >= b ? a : b
     else:

@@ -182,9 +182,9 @@ def pool_windows(x: np.ndarray, fh: int, fw: int, sh: int, sw: int) -> list[np.n
     return [x[:, i : i + sh * (oh - 1) + 1 : sh, j : j + sw * (ow - 1) + 1 : sw, :] for i in range(fh) for j in range(fw)]
 
 
-def pad_hw(x: np.ndarray, top: int, bottom: int, left: int, right: int) -> np.ndarray:
+def pad_hw(x: np.ndarray, top: int, bottom: int, left: int, right: int, value: int = 0) -> np.ndarray:
     if top or bottom or left or right:
-        return np.pad(x, ((0, 0), (top, bottom), (left, right), (0, 0)))
+        return np.pad(x, ((0, 0), (top, bottom), (left, right), (0, 0)), constant_values=value)
     return x
 
 

@@ -1,5 +1,6 @@
-"""hwcnn's io_stream pooling (hwcnn/hlsgen/pooling.py): overlapping windows and global averages over
-areas that are not powers of two, exact against the QAT model (PyTorch) and hls4ml's C simulation."""
+"""hwcnn's io_stream pooling (hwcnn/hlsgen/pooling.py): overlapping windows, padded and ceil-mode max
+pools, and global averages over areas that are not powers of two, exact against the QAT model (PyTorch)
+and hls4ml's C simulation."""
 
 from __future__ import annotations
 
@@ -50,9 +51,26 @@ def model_for(area: int, seed: int = 0, average_bits: int | None = 16):
     return calibrated(layers + [torch.nn.Flatten()], seed)
 
 
+def padded_pools_model(activation: str = "relu"):
+    """Three max pools the padding or ceil mode reshapes: 3x3/2 in ceil mode (30 -> 15, floor: 14),
+    3x3/1 padded 1 on every side (two windows end on the last row and column), 2x2/2 in ceil mode
+    (15 -> 8, floor: 7); then conv 1x1, ReLU and a global average over 8x8 (an exact shift)."""
+    act = quant.relu(4) if activation == "relu" else quant.tanh(4)  # tanh: a signed input to the pools
+    layers = [quant.input_quant(8), quant.conv2d(1, 6, 3, weight_bits=4), act,
+              torch.nn.MaxPool2d(3, 2, ceil_mode=True), torch.nn.MaxPool2d(3, 1, padding=1),
+              torch.nn.MaxPool2d(2, 2, ceil_mode=True),
+              quant.conv2d(6, 10, 1, weight_bits=4), quant.relu(4), torch.nn.AdaptiveAvgPool2d(1), Plain(),
+              torch.nn.Flatten()]
+    return calibrated(layers, seed=3)
+
+
 @pytest.fixture(scope="module")
 def projects(tmp_path_factory):
     def make(key, path):
+        if key[0] == "padded":
+            model = padded_pools_model(key[1])
+            io = "io_stream" if key[1] == "relu" else "io_parallel"
+            return model, once(path, lambda p: compiled(make_project(model, p, io_type=io)))
         area, bits = key
         model = model_for(area, seed=area + bits, average_bits=bits)
         return model, once(path, lambda p: compiled(make_project(model, p)))
@@ -96,6 +114,44 @@ def test_overlapping_max_pool_equals_pytorch(projects):
     want = torch.nn.functional.max_pool2d(torch.from_numpy(before).permute(0, 3, 1, 2), 3, 2).permute(0, 2, 3, 1)
     assert_array_equal(traces[pool["name"]].to_float(), want.numpy())
     assert_array_equal(run_csim(project, x, progress=False), sim.run(x).output.to_float())
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh"], ids=["io_stream-unsigned", "io_parallel-signed"])
+def test_padded_and_ceil_mode_max_pools_equal_pytorch(projects, activation):
+    """Each padded or ceil-mode pool's output equals PyTorch's max_pool2d of the layer before it (with
+    its padding and ceil mode), and sim == csim == QAT on every value: in io_stream by hwcnn's window
+    kernel, in io_parallel (signed input only) by hls4ml's pooling."""
+    model, project = projects[("padded", activation)]
+    x = grid_inputs(100)
+    sim = load_simulator(project)
+    run = sim.run(x, trace=True)
+    pools = [layer for layer in sim.layers if layer["kind"] == "Pooling2D"]
+    torch_pools = [m for m in model if isinstance(m, torch.nn.MaxPool2d)]
+    assert [p["attrs"]["out_height"] for p in pools] == [15, 15, 8]
+    for pool, tp in zip(pools, torch_pools):
+        (before,) = [layer for layer in sim.layers if layer["output"] == pool["inputs"][0]]
+        y = torch.from_numpy(run.traces[before["name"]].to_float()).permute(0, 3, 1, 2)
+        want = torch.nn.functional.max_pool2d(y, tp.kernel_size, tp.stride, tp.padding, ceil_mode=tp.ceil_mode)
+        assert_array_equal(run.traces[pool["name"]].to_float(), want.permute(0, 2, 3, 1).numpy())
+    csim = run_csim(project, x, progress=False)
+    assert_array_equal(run.output.to_float(), csim)
+    assert_array_equal(csim, qat(model, x))
+    assert np.unique(csim).size > 20
+    cpp = (project / "firmware" / "myproject.cpp").read_text()
+    assert cpp.count("nnet::pooling2d_window_cl<") == (3 if activation == "relu" else 0)
+
+
+def test_padded_max_pool_of_unsigned_input_is_refused_in_io_parallel(tmp_path):
+    with pytest.raises(HwcnnError, match="pads an unsigned input with its largest power of two"):
+        make_project(padded_pools_model("relu"), tmp_path / "p", io_type="io_parallel")
+
+
+def test_padded_average_pool_is_refused(tmp_path):
+    layers = [quant.input_quant(8), quant.conv2d(1, 4, 3, weight_bits=4), quant.relu(4),
+              torch.nn.AvgPool2d(2, 2, padding=1), quant.conv2d(4, 10, 1, weight_bits=4), quant.relu(4),
+              torch.nn.AdaptiveAvgPool2d(1), Plain(), torch.nn.Flatten()]
+    with pytest.raises(HwcnnError, match="padding in an average is refused"):
+        make_project(calibrated(layers, seed=4), tmp_path / "p")
 
 
 def test_average_without_quantizer_is_refused(tmp_path):

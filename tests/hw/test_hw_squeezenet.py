@@ -174,9 +174,3 @@ def _tiny_qat(pool: torch.nn.Module, batch_norm: bool = False):
     layers += [quant.relu(4), pool, quant.conv2d(4, 10, 1, weight_bits=4), torch.nn.AdaptiveAvgPool2d(1),
                torch.nn.Flatten()]
     return torch.nn.Sequential(*layers).eval()
-
-
-def test_padded_stream_pool_is_refused_before_csim(tmp_path):
-    """hls4ml's io_stream pooling asserts no padding; that assert would abort the process."""
-    with pytest.raises(HwcnnError, match="takes no padding"):
-        make_project(_tiny_qat(torch.nn.MaxPool2d(2, 2, padding=1)), tmp_path / "p")

@@ -60,11 +60,37 @@ def test_squeezenet_table_follows_metaparameters():
     fire4 = rows[5]
     assert (fire4.squeeze, fire4.expand1x1, fire4.expand3x3) == (16, 32, 32)  # e = base_e + incr_e
     sizes = {preset: sum(p.numel() for p in build_model(ModelConfig("squeezenet", preset, in_channels=3,
-                                                                    num_classes=1000 if "1.1" in preset else 10)
+                                                                    num_classes=1000 if imagenet(preset) else 10)
                                                         ).parameters()) for preset in PRESETS}
-    assert sizes["squeezenet1.1"] == 1_235_496  # the reference implementation's SqueezeNet 1.1
+    assert sizes["squeezenet1.0"] == 1_248_424  # the reference implementation's SqueezeNet 1.0
+    assert sizes["squeezenet1.1"] == 1_235_496  # and 1.1
     for preset, n in sizes.items():
-        assert 10_000 < n < 200_000 or preset == "squeezenet1.1", (preset, n)
+        assert 10_000 < n < 200_000 or preset in ("squeezenet1.0", "squeezenet1.1"), (preset, n)
+
+
+def imagenet(preset: str) -> bool:
+    return preset.startswith("squeezenet1.")
+
+
+def test_squeezenet10_is_the_papers_at_224():
+    """conv1 96@7x7/2, max pools 3x3/2 in ceil mode after conv1, fire4, fire8: 224 -> 109 -> 54 -> 27 -> 13."""
+    from hwcnn.models.squeezenet import final_side
+
+    spec = PRESETS["squeezenet1.0"]
+    rows = table(spec)
+    assert [r.name for r in rows] == ["conv1", "pool1", "fire2", "fire3", "fire4", "pool4", "fire5", "fire6", "fire7",
+                                      "fire8", "pool8", "fire9"]
+    assert [(r.squeeze, r.expand1x1 + r.expand3x3) for r in rows if hasattr(r, "squeeze")] == [
+        (16, 128), (16, 128), (32, 256), (32, 256), (48, 384), (48, 384), (64, 512), (64, 512)]
+    assert final_side(spec, rows) == 13
+    model = build_model(ModelConfig("squeezenet", "squeezenet1.0", in_channels=3, num_classes=1000))
+    sides = []
+    for m in model.modules():
+        if isinstance(m, torch.nn.MaxPool2d):
+            m.register_forward_hook(lambda m, i, o: sides.append(o.shape[-1]))
+    with torch.no_grad():
+        assert model(torch.zeros(1, 3, 224, 224)).shape == (1, 1000)
+    assert sides == [54, 27, 13]
 
 
 def test_the_seeds_squeezenet_is_as_written():

@@ -10,7 +10,8 @@ from qonnx.core.onnx_exec import execute_onnx
 from qonnx.transformation.infer_shapes import InferShapes
 from qonnx.util.basic import qonnx_make_model
 
-from hwcnn.qonnx_transforms import (ChannelsLastConcat, ChannelsLastGlobalAveragePool,
+from hwcnn.layers import pool_output_dim
+from hwcnn.qonnx_transforms import (ChannelsLastConcat, ChannelsLastGlobalAveragePool, MaxPoolCeilToPads,
                                     MoveQuantActivationBeforeConcat, PerChannelPow2WeightsToPerTensor)
 
 NHWC = [1, 4, 4, 3]
@@ -19,7 +20,8 @@ NHWC = [1, 4, 4, 3]
 def _model(nodes, inputs, output, inits=()):
     graph = helper.make_graph(nodes, "g", [helper.make_tensor_value_info(n, TensorProto.FLOAT, s) for n, s in inputs],
                               [helper.make_tensor_value_info(*output)], initializer=list(inits))
-    model = ModelWrapper(qonnx_make_model(graph, opset_imports=[helper.make_opsetid("", 20)]))
+    domains = {"", *(n.domain for n in nodes if n.domain == "qonnx.custom_op.channels_last")}  # wrapped ops run at 20
+    model = ModelWrapper(qonnx_make_model(graph, opset_imports=[helper.make_opsetid(d, 20) for d in sorted(domains)]))
     return model.transform(InferShapes())
 
 
@@ -88,3 +90,34 @@ def test_per_channel_power_of_two_weight_scales_become_one_finer_scale_exactly()
         assert float(model.get_initializer("bits")) == 3 + 4  # the scales span 2^-4 .. 2^0
         assert_array_equal(_run(model, feed), before)
         assert len(np.unique(before)) > 3
+
+
+def test_pool_output_dim_is_pytorchs():
+    import torch
+
+    for size in range(3, 20):
+        for k, s, pad in ((2, 2, 0), (3, 2, 0), (3, 2, 1), (3, 1, 1), (5, 3, 2), (3, 3, 1)):
+            for ceil in (False, True):
+                want = torch.nn.functional.max_pool2d(torch.zeros(1, 1, size, size), k, s, pad, ceil_mode=ceil).shape[-1]
+                assert pool_output_dim(size, k, s, pad, pad, int(ceil)) == want, (size, k, s, pad, ceil)
+
+
+def test_ceil_mode_max_pool_becomes_end_padding_with_the_same_values():
+    """NCHW and channels-last (hwcnn's channels-last MaxPool infers the uneven padding's shape)."""
+    rng = np.random.default_rng(2)
+    for size, k, s, pad in ((54, 3, 2, 0), (15, 2, 2, 0), (10, 3, 2, 1), (7, 3, 3, 0)):
+        out = pool_output_dim(size, k, s, pad, pad, 1)
+        for domain, shape_in, shape_out in (("", [1, 3, size, size], [1, 3, out, out]),
+                                            ("qonnx.custom_op.channels_last", [1, size, size, 3], [1, out, out, 3])):
+            node = helper.make_node("MaxPool", ["x"], ["y"], domain=domain, kernel_shape=[k, k], strides=[s, s],
+                                    pads=[pad] * 4, ceil_mode=1)
+            model = _model([node], [("x", shape_in)], ("y", TensorProto.FLOAT, shape_out))
+            feed = {"x": rng.normal(0, 1, shape_in).astype(np.float32)}
+            before = _run(model, feed)
+            model = model.transform(MaxPoolCeilToPads()).transform(InferShapes())
+            (node,) = model.graph.node
+            attrs = {a.name: helper.get_attribute_value(a) for a in node.attribute}
+            assert "ceil_mode" not in attrs and attrs["pads"][:2] == [pad, pad] and attrs["pads"][2:] >= [pad, pad]
+            assert model.get_tensor_shape("y") == shape_out
+            assert before.shape == tuple(shape_out)
+            assert_array_equal(_run(model, feed), before)

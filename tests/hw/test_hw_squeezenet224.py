@@ -1,5 +1,6 @@
-"""SqueezeNet 1.1's topology at ImageNet size (224x224x3, 1,000 classes, 3x3/2 pools, a global average
-over 13x13) through the whole flow, at 1/8 of its widths (the full model: scripts/bench_squeezenet11.py)."""
+"""SqueezeNet 1.1's and 1.0's topologies at ImageNet size (224x224x3, 1,000 classes, 3x3/2 pools, in ceil
+mode for 1.0's 54 -> 27, a global average over 13x13) through the whole flow, at 1/8 of their widths (the
+full models: scripts/bench_squeezenet224.py)."""
 
 from __future__ import annotations
 
@@ -14,8 +15,10 @@ from hwcnn.sim import load_simulator
 pytestmark = pytest.mark.slow
 
 
-def test_narrow_squeezenet11_at_224_is_exact(tmp_path):
-    model = random_qat_squeezenet("squeezenet1.1-narrow", 4, 4, seed=0, num_classes=1000, calibration_images=8)
+@pytest.mark.parametrize("variant", ["squeezenet1.1-narrow",
+                                     pytest.param("squeezenet1.0-narrow", marks=pytest.mark.extended)])
+def test_narrow_squeezenet_at_224_is_exact(tmp_path, variant):
+    model = random_qat_squeezenet(variant, 4, 4, seed=0, num_classes=1000, calibration_images=8)
     project = compiled(make_project(model, tmp_path / "p", channels=3, side=224))
     x = grid_inputs(3, 3, side=224)
     sim = load_simulator(project)

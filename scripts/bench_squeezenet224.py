@@ -1,4 +1,4 @@
-"""SqueezeNet 1.1 at ImageNet size (224x224x3, 1,000 classes, 4-bit) through hwcnn's whole flow.
+"""SqueezeNet 1.1 or 1.0 at ImageNet size (224x224x3, 1,000 classes, 4-bit) through hwcnn's whole flow.
 
 No ImageNet here: the weights are seeded random ones shaped like a trained model's (a float model
 with batch norm of random statistics, folded, its activation quantizers calibrated on random
@@ -7,7 +7,7 @@ conversion, the g++ build of the C simulation, and sim == csim == QAT (float64) 
 the input grid; wall time and peak memory of each phase, images/s of the simulator and the C
 simulation.
 
-    .venv/bin/python scripts/bench_squeezenet11.py [--variant squeezenet1.1] [--images 8] [--out DIR] [--json F]
+    .venv/bin/python scripts/bench_squeezenet224.py [--variant squeezenet1.1] [--images 8] [--out DIR] [--json F]
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ def peak_mib(who: int) -> float:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--variant", default="squeezenet1.1", help="squeezenet1.1 or squeezenet1.1-narrow")
+    ap.add_argument("--variant", default="squeezenet1.1", help="squeezenet1.1, squeezenet1.0 or their -narrow versions")
     ap.add_argument("--images", type=int, default=8)
     ap.add_argument("--out", type=Path, default=None, help="project directory (default: a temporary one)")
     ap.add_argument("--json", type=Path, default=None)
