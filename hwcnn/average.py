@@ -51,10 +51,15 @@ def rounded_average(s: np.ndarray, n: int, sum_frac: int, out: FixedType) -> np.
 
 def apply_reciprocal(s: np.ndarray, rec: Reciprocal, out: FixedType) -> np.ndarray:
     """What the hardware computes (the C++ in hwcnn_pooling.h), for raw sums s (any shape)."""
+    return np.clip(unsaturated(s, rec), out.min_raw, out.max_raw)
+
+
+def unsaturated(s: np.ndarray, rec: Reciprocal) -> np.ndarray:
+    """floor(s * m / 2^k + half an lsb) on the result's grid, before it saturates."""
     s = np.asarray(s, dtype=np.int64)
     big = int(np.abs(s).max(initial=0)) * rec.m >= 2**62
     total = (s.astype(object) if big else s) * rec.m + (1 << (rec.shift - 1))
-    return np.clip(np.asarray(total >> rec.shift).astype(np.int64), out.min_raw, out.max_raw)
+    return np.asarray(total >> rec.shift).astype(np.int64)
 
 
 def fit_reciprocal(n: int, s_lo: int, s_hi: int, sum_frac: int, out: FixedType, where: str) -> Reciprocal:

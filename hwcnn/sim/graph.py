@@ -102,8 +102,7 @@ class Simulator:
             for name in layer.get("outputs", [layer["output"]]):
                 values[name] = y
             if n_over:
-                bucket = result.clipped if (kind is Kind.ACTIVATION and is_quantizer(types["result"])) \
-                    else result.overflow
+                bucket = result.clipped if _ends_in_quantizer(kind, layer, types) else result.overflow
                 bucket[layer["name"]] = bucket.get(layer["name"], 0) + n_over
             if trace:
                 result.traces[layer["name"]] = y
@@ -208,6 +207,14 @@ def _conv2d(sim, layer, types, ins):
     return y, n_over + n_res
 
 
+def _ends_in_quantizer(kind: Kind, layer: dict, types: dict) -> bool:
+    """A layer whose saturation is a Brevitas quantizer's clipping (the model's), not an overflow: an
+    activation of the quantizer's type, or the rounded average onto its quantizer (whose sum is exact)."""
+    if kind is Kind.ACTIVATION:
+        return is_quantizer(types["result"])
+    return kind is Kind.GLOBAL_POOLING2D and average.reciprocal_of(layer["attrs"]) is not None
+
+
 def _pooling2d(sim, layer, types, ins):
     (x,) = ins
     a = layer["attrs"]
@@ -249,7 +256,10 @@ def _global_pooling2d(sim, layer, types, ins):
         n_over += int(np.count_nonzero(o1)) + int(np.count_nonzero(o2))
     rec = average.reciprocal_of(layer["attrs"])
     if rec is not None:  # hwcnn's rounded average: sum * m / 2^k + half an lsb, floored, saturated
-        return Fx(average.apply_reciprocal(acc, rec, types["result"]), types["result"]), n_over
+        t = types["result"]
+        raw = average.unsaturated(acc, rec)
+        y = np.clip(raw, t.min_raw, t.max_raw)
+        return Fx(y, t), n_over + int(np.count_nonzero(y != raw))
     if layer["attrs"]["pool_op"] != "Max":
         acc, o3 = cast(ops.trunc_div(acc, pixels.shape[1]), acc_t.frac, acc_t)
         n_over += int(np.count_nonzero(o3))

@@ -10,7 +10,9 @@ import torch
 from numpy.testing import assert_array_equal
 
 from hwkit import Shared, compiled, grid_inputs, make_project, once
+from hwcnn import average
 from hwcnn.errors import HwcnnError
+from hwcnn.fixed import FixedType
 from hwcnn.hlsgen.csim import run_csim
 from hwcnn.models import quant
 from hwcnn.sim import load_simulator
@@ -92,11 +94,20 @@ def test_core_equals_qat_model(projects, key):
     (and an overlapping 3x3/2 max pool before the 49)."""
     model, project = projects[key]
     x = grid_inputs(300)
-    res = load_simulator(project).run(x)
+    sim = load_simulator(project)
+    res = sim.run(x, trace=True)
     csim = run_csim(project, x, progress=False)
     assert_array_equal(res.output.to_float(), csim)
     assert_array_equal(csim, qat(model, x))
     assert np.unique(csim).size > 20  # the averages vary (a constant output would pass trivially)
+    # the quantizer's saturation of the largest means is counted as its clipping (the model's), not overflow
+    (gap,) = [layer for layer in sim.layers if layer["kind"] == "GlobalPooling2D"]
+    (before,) = [layer for layer in sim.layers if layer["output"] == gap["inputs"][0]]
+    xin, out = res.traces[before["name"]], FixedType.parse(gap["types"]["result"])
+    wide = FixedType(out.width + 40, out.integer + 40, out.signed)
+    rounded = average.rounded_average(xin.raw.sum(axis=(1, 2)), key[0], xin.type.frac, wide)
+    assert res.clipped.get(gap["name"], 0) == np.count_nonzero((rounded > out.max_raw) | (rounded < out.min_raw))
+    assert gap["name"] not in res.overflow
     cpp = (project / "firmware" / "myproject.cpp").read_text()
     assert "nnet::global_pooling2d_rounded_cl<" in cpp
     assert ("nnet::pooling2d_window_cl<" in cpp) == (key[0] == 49)
