@@ -152,6 +152,20 @@ def _logic_luts(layer: dict, kind: Kind, result: FixedType) -> int:
     return 0  # transposes, reshapes, copies, padding and concatenation are wiring
 
 
+def window_pool_timing(a: dict) -> tuple[int, int]:
+    """hwcnn's window pooling (hls/nnet_utils/hwcnn_pooling.h): one input pixel a cycle, plus a cycle for
+    each output that the end padding clips past the last column (RowTail) or the last row (ImageTail)."""
+    def first_at_end(n, k, s, pad):  # the first output whose window ends on the last input
+        return 0 if n + pad <= k else -(-(n + pad - k) // s)
+
+    oh, ow = a["out_height"], a["out_width"]
+    last_oh = first_at_end(a["in_height"], a["pool_height"], a["stride_height"], a.get("pad_top", 0))
+    last_ow = first_at_end(a["in_width"], a["pool_width"], a["stride_width"], a.get("pad_left", 0))
+    row_tail, image_tail = max(ow - 1 - last_ow, 0), max(oh - 1 - last_oh, 0)
+    ii = a["in_height"] * a["in_width"] + min(oh, last_oh + 1) * row_tail + image_tail * ow
+    return ii, (a["pool_height"] - 1 - a.get("pad_top", 0)) * a["in_width"] + a["pool_width"] - a.get("pad_left", 0)
+
+
 def _stream_timing(layer: dict, kind: Kind, rf: int) -> tuple[int, int]:
     """(ii, fill) of an io_stream layer in cycles: how long it takes per image, and how long after its
     first input its first output appears (hls4ml's line buffers: one pixel per reuse-factor cycles)."""
@@ -160,6 +174,8 @@ def _stream_timing(layer: dict, kind: Kind, rf: int) -> tuple[int, int]:
         ii = a["in_height"] * a["in_width"] * rf
         return ii, ((a["filt_height"] - 1) * a["in_width"] + a["filt_width"]) * rf + math.ceil(
             math.log2(max(2, a["filt_height"] * a["filt_width"] * a["n_chan"])))
+    if kind is Kind.POOLING2D and a.get("hwcnn_window"):
+        return window_pool_timing(a)
     if kind is Kind.POOLING2D:
         return a["in_height"] * a["in_width"], (a["pool_height"] - 1) * a["in_width"] + a["pool_width"]
     if kind is Kind.GLOBAL_POOLING2D:
@@ -223,8 +239,9 @@ def layer_costs(desc: dict, weights: dict[str, np.ndarray], hls: dict | None = N
             a = layer["attrs"]
             if kind.is_conv or kind is Kind.POOLING2D:  # (rows - 1) line buffers of in_width pixels, per channel
                 fh = a.get("filt_height", a.get("pool_height", 1))
+                kept = fh if a.get("hwcnn_window") else max(fh - 1, 1)  # hwcnn's window pooling keeps fh rows
                 chans = a.get("n_chan", a.get("n_filt"))
-                lutram += max(fh - 1, 1) * chans * in_type.width * math.ceil(a["in_width"] / SRL_DEPTH)
+                lutram += kept * chans * in_type.width * math.ceil(a["in_width"] / SRL_DEPTH)
         if lutram or bram or regs or "bram18" in row:
             row["bram18"] = fig(row.get("bram18", {"value": 0})["value"] + bram, "model")
             row["lutram"] = fig(lutram, "model")

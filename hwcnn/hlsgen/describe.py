@@ -24,7 +24,7 @@ ATTRS: dict[Kind, list[str]] = {
     Kind.DENSE: ["n_in", "n_out"] + _KERNEL,
     Kind.POOLING2D: ["in_height", "in_width", "n_filt", "pool_height", "pool_width", "stride_height", "stride_width",
                      "pad_top", "pad_bottom", "pad_left", "pad_right", "out_height", "out_width", "pool_op",
-                     "count_pad"],
+                     "count_pad", "hwcnn_window"],
     Kind.GLOBAL_POOLING2D: ["in_height", "in_width", "n_filt", "pool_op", "reciprocal_m", "reciprocal_k",
                             "reciprocal_shift"],
     Kind.ACTIVATION: ["activation", "n_in", "table_size"],

@@ -132,3 +132,49 @@ def test_da4ml_lut_replaces_the_model_only_where_the_kernel_is_unrolled():
     assert _row(unrolled, "fc")["lut"] == cost.fig(17.0, "da4ml")
     shared = cost.layer_costs(desc, w, {"strategy": "Latency", "reuse_factor": 2}, da4ml_luts={"fc": 17.0})
     assert _row(shared, "fc")["lut"]["source"] == "model"
+
+
+def _window_kernel_writes(a: dict) -> tuple[list[tuple[int, int]], int]:
+    """The outputs hls/nnet_utils/hwcnn_pooling.h writes, in order, and its loop iterations, by its own loop
+    conditions (main pass, RowTail, ImageTail)."""
+    H, W, ph, pw, sh, sw = (a[k] for k in ("in_height", "in_width", "pool_height", "pool_width", "stride_height",
+                                            "stride_width"))
+    OH, OW, pt, pl = a["out_height"], a["out_width"], a["pad_top"], a["pad_left"]
+    last_oh = 0 if H + pt <= ph else -(-(H + pt - ph) // sh)
+    last_ow = 0 if W + pl <= pw else -(-(W + pl - pw) // sw)
+    writes, steps = [], 0
+    for h in range(H):
+        t = h + 1 + pt - ph
+        oh = last_oh if h + 1 == H else (t // sh if t >= 0 and t % sh == 0 else -1)
+        row_ends = 0 <= oh < OH
+        for w in range(W):
+            steps += 1
+            u = w + 1 + pl - pw
+            ow = last_ow if w + 1 == W else (u // sw if u >= 0 and u % sw == 0 else -1)
+            if row_ends and 0 <= ow < OW:
+                writes.append((oh, ow))
+        if row_ends:
+            for ow in range(last_ow + 1, OW):
+                steps += 1
+                writes.append((oh, ow))
+    for oh in range(last_oh + 1, OH):
+        for ow in range(OW):
+            steps += 1
+            writes.append((oh, ow))
+    return writes, steps
+
+
+@pytest.mark.parametrize("size,k,s,pad,ceil", [(30, 3, 2, 0, True), (15, 3, 1, 1, False), (15, 2, 2, 0, True),
+                                               (16, 3, 2, 0, False), (54, 3, 2, 0, True), (13, 3, 2, 1, True),
+                                               (9, 5, 2, 2, False)])
+def test_window_pooling_writes_every_output_once_in_raster_order_and_its_cycles(size, k, s, pad, ceil):
+    from hwcnn.layers import pool_output_dim
+
+    out = pool_output_dim(size, k, s, pad, pad, int(ceil))
+    end_pad = (out - 1) * s + k - size - pad  # ceil mode as end padding (hwcnn.qonnx_transforms.MaxPoolCeilToPads)
+    a = {"in_height": size, "in_width": size, "pool_height": k, "pool_width": k, "stride_height": s,
+         "stride_width": s, "out_height": out, "out_width": out, "pad_top": pad, "pad_left": pad,
+         "pad_bottom": end_pad, "pad_right": end_pad, "hwcnn_window": True}
+    writes, steps = _window_kernel_writes(a)
+    assert writes == [(i, j) for i in range(out) for j in range(out)]
+    assert cost.window_pool_timing(a)[0] == steps
