@@ -125,13 +125,15 @@ def tanh(act_bits: int | None) -> nn.Module:
     return QuantTanh(act_quant=TanhQuant, bit_width=act_bits, return_quant_tensor=True)
 
 
-def average_quant(act_bits: int | None) -> nn.Module:
+def average_quant(act_bits: int | None, signed: bool = True) -> nn.Module:
     """A quantizer after a global average over an area that is not a power of two (7x7 = 49): the
     float average S / 49 has no fixed-point value; rounded to this quantizer's grid it is a defined
-    integer function of the sum S, which the hardware computes exactly (hwcnn/average.py)."""
+    integer function of the sum S, which the hardware computes exactly (hwcnn/average.py). Unsigned
+    after a ReLU (the sign bit would be spent on nothing)."""
     if act_bits is None:
         return nn.Identity()
-    return QuantIdentity(act_quant=Int8ActPerTensorFixedPoint, bit_width=act_bits, return_quant_tensor=False)
+    recipe = Int8ActPerTensorFixedPoint if signed else Uint8ActPerTensorFixedPoint
+    return QuantIdentity(act_quant=recipe, bit_width=act_bits, return_quant_tensor=False)
 
 
 def plain(x):

@@ -229,7 +229,7 @@ class SqueezeNet(nn.Sequential):
         layers["avgpool"] = nn.AdaptiveAvgPool2d(1)   # [N, classes, H, W] -> [N, classes, 1, 1]
         area = side * side
         if area & (area - 1):  # not a power of two: the average is quantized (the hardware rounds it exactly)
-            layers["avg_quant"] = quant.average_quant(None if q is None else AVERAGE_BITS)
+            layers["avg_quant"] = quant.average_quant(None if q is None else AVERAGE_BITS, signed=not spec.final_relu)
         layers["flatten"] = nn.Flatten()              # -> [N, classes]
         super().__init__(layers)
         self.layer_names = tuple(names + [final])

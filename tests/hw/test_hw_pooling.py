@@ -38,10 +38,10 @@ class Plain(torch.nn.Module):
         return quant.plain(x)
 
 
-def model_for(area: int, seed: int = 0, average_bits: int | None = 16):
+def model_for(area: int, seed: int = 0, average_bits: int | None = 16, signed: bool = True):
     """A map of 7x7 (conv 2x2/2, max pool 3x3/2: 32 -> 16 -> 7, its last row and column in no window) or
     13x13 (conv 8x8/2: 32 -> 13),
-    then conv 1x1 to 10 channels, ReLU, the global average and its quantizer (as squeezenet-seed)."""
+    then conv 1x1 to 10 channels, ReLU, the global average and its quantizer (signed, or unsigned as squeezenet-seed's)."""
     torch.manual_seed(seed)
     if area == 49:
         front = [quant.conv2d(1, 6, 2, stride=2, weight_bits=4), quant.relu(4), torch.nn.MaxPool2d(3, 2)]
@@ -49,7 +49,7 @@ def model_for(area: int, seed: int = 0, average_bits: int | None = 16):
         front = [quant.conv2d(1, 6, 8, stride=2, weight_bits=4), quant.relu(4)]
     layers = [quant.input_quant(8), *front, quant.conv2d(6, 10, 1, weight_bits=4), quant.relu(4),
               torch.nn.AdaptiveAvgPool2d(1)]
-    layers += [quant.average_quant(average_bits)] if average_bits else [Plain()]
+    layers += [quant.average_quant(average_bits, signed)] if average_bits else [Plain()]
     return calibrated(layers + [torch.nn.Flatten()], seed)
 
 
@@ -74,7 +74,7 @@ def projects(tmp_path_factory):
             io = "io_stream" if key[1] == "relu" else "io_parallel"
             return model, once(path, lambda p: compiled(make_project(model, p, io_type=io)))
         area, bits = key
-        model = model_for(area, seed=area + bits, average_bits=bits)
+        model = model_for(area, seed=area + bits, average_bits=bits, signed=area != 49)  # 49: unsigned, as squeezenet-seed
         return model, once(path, lambda p: compiled(make_project(model, p)))
 
     return Shared(tmp_path_factory, "pooling", make)
