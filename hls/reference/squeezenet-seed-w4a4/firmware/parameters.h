@@ -89,7 +89,7 @@ struct config258_mult : nnet::dense_config {
     static const unsigned n_out = 64;
     static const unsigned reuse_factor = 1;
     static const unsigned strategy = nnet::latency;
-    static const unsigned n_zeros = 46;
+    static const unsigned n_zeros = 49;
     static const unsigned multiplier_limit = DIV_ROUNDUP(n_in * n_out, reuse_factor) - n_zeros / reuse_factor;
     typedef Conv2D_Conv_0_accum_t accum_t;
     typedef bias258_t bias_t;
@@ -117,7 +117,7 @@ struct config258 : nnet::conv2d_config {
     static const unsigned out_height = 15;
     static const unsigned out_width = 15;
     static const unsigned reuse_factor = 1;
-    static const unsigned n_zeros = 46;
+    static const unsigned n_zeros = 49;
     static const unsigned multiplier_limit =
         DIV_ROUNDUP(kernel_size * n_chan * n_filt, reuse_factor) - n_zeros / reuse_factor;
     static const bool store_weights_in_bram = false;
@@ -183,7 +183,7 @@ struct config280_mult : nnet::dense_config {
     static const unsigned n_out = 16;
     static const unsigned reuse_factor = 1;
     static const unsigned strategy = nnet::latency;
-    static const unsigned n_zeros = 138;
+    static const unsigned n_zeros = 139;
     static const unsigned multiplier_limit = DIV_ROUNDUP(n_in * n_out, reuse_factor) - n_zeros / reuse_factor;
     typedef Conv2D_Conv_1_accum_t accum_t;
     typedef bias259_t bias_t;
@@ -211,7 +211,7 @@ struct config280 : nnet::conv2d_config {
     static const unsigned out_height = 7;
     static const unsigned out_width = 7;
     static const unsigned reuse_factor = 1;
-    static const unsigned n_zeros = 138;
+    static const unsigned n_zeros = 139;
     static const unsigned multiplier_limit =
         DIV_ROUNDUP(kernel_size * n_chan * n_filt, reuse_factor) - n_zeros / reuse_factor;
     static const bool store_weights_in_bram = false;
@@ -263,7 +263,7 @@ struct config281_mult : nnet::dense_config {
     static const unsigned n_out = 64;
     static const unsigned reuse_factor = 1;
     static const unsigned strategy = nnet::latency;
-    static const unsigned n_zeros = 101;
+    static const unsigned n_zeros = 108;
     static const unsigned multiplier_limit = DIV_ROUNDUP(n_in * n_out, reuse_factor) - n_zeros / reuse_factor;
     typedef Conv2D_Conv_2_accum_t accum_t;
     typedef bias260_t bias_t;
@@ -291,7 +291,7 @@ struct config281 : nnet::conv2d_config {
     static const unsigned out_height = 7;
     static const unsigned out_width = 7;
     static const unsigned reuse_factor = 1;
-    static const unsigned n_zeros = 101;
+    static const unsigned n_zeros = 108;
     static const unsigned multiplier_limit =
         DIV_ROUNDUP(kernel_size * n_chan * n_filt, reuse_factor) - n_zeros / reuse_factor;
     static const bool store_weights_in_bram = false;
@@ -321,7 +321,7 @@ struct config261_mult : nnet::dense_config {
     static const unsigned n_out = 64;
     static const unsigned reuse_factor = 1;
     static const unsigned strategy = nnet::latency;
-    static const unsigned n_zeros = 1135;
+    static const unsigned n_zeros = 1122;
     static const unsigned multiplier_limit = DIV_ROUNDUP(n_in * n_out, reuse_factor) - n_zeros / reuse_factor;
     typedef Conv2D_Conv_3_accum_t accum_t;
     typedef bias261_t bias_t;
@@ -349,7 +349,7 @@ struct config261 : nnet::conv2d_config {
     static const unsigned out_height = 7;
     static const unsigned out_width = 7;
     static const unsigned reuse_factor = 1;
-    static const unsigned n_zeros = 1135;
+    static const unsigned n_zeros = 1122;
     static const unsigned multiplier_limit =
         DIV_ROUNDUP(kernel_size * n_chan * n_filt, reuse_factor) - n_zeros / reuse_factor;
     static const bool store_weights_in_bram = false;
@@ -409,7 +409,7 @@ struct config282_mult : nnet::dense_config {
     static const unsigned n_out = 16;
     static const unsigned reuse_factor = 1;
     static const unsigned strategy = nnet::latency;
-    static const unsigned n_zeros = 284;
+    static const unsigned n_zeros = 277;
     static const unsigned multiplier_limit = DIV_ROUNDUP(n_in * n_out, reuse_factor) - n_zeros / reuse_factor;
     typedef Conv2D_Conv_4_accum_t accum_t;
     typedef bias262_t bias_t;
@@ -437,7 +437,7 @@ struct config282 : nnet::conv2d_config {
     static const unsigned out_height = 7;
     static const unsigned out_width = 7;
     static const unsigned reuse_factor = 1;
-    static const unsigned n_zeros = 284;
+    static const unsigned n_zeros = 277;
     static const unsigned multiplier_limit =
         DIV_ROUNDUP(kernel_size * n_chan * n_filt, reuse_factor) - n_zeros / reuse_factor;
     static const bool store_weights_in_bram = false;
@@ -489,7 +489,7 @@ struct config283_mult : nnet::dense_config {
     static const unsigned n_out = 64;
     static const unsigned reuse_factor = 1;
     static const unsigned strategy = nnet::latency;
-    static const unsigned n_zeros = 83;
+    static const unsigned n_zeros = 82;
     static const unsigned multiplier_limit = DIV_ROUNDUP(n_in * n_out, reuse_factor) - n_zeros / reuse_factor;
     typedef Conv2D_Conv_5_accum_t accum_t;
     typedef bias263_t bias_t;
@@ -517,7 +517,7 @@ struct config283 : nnet::conv2d_config {
     static const unsigned out_height = 7;
     static const unsigned out_width = 7;
     static const unsigned reuse_factor = 1;
-    static const unsigned n_zeros = 83;
+    static const unsigned n_zeros = 82;
     static const unsigned multiplier_limit =
         DIV_ROUNDUP(kernel_size * n_chan * n_filt, reuse_factor) - n_zeros / reuse_factor;
     static const bool store_weights_in_bram = false;
@@ -547,7 +547,7 @@ struct config264_mult : nnet::dense_config {
     static const unsigned n_out = 64;
     static const unsigned reuse_factor = 1;
     static const unsigned strategy = nnet::latency;
-    static const unsigned n_zeros = 1829;
+    static const unsigned n_zeros = 1752;
     static const unsigned multiplier_limit = DIV_ROUNDUP(n_in * n_out, reuse_factor) - n_zeros / reuse_factor;
     typedef Conv2D_Conv_6_accum_t accum_t;
     typedef bias264_t bias_t;
@@ -575,7 +575,7 @@ struct config264 : nnet::conv2d_config {
     static const unsigned out_height = 7;
     static const unsigned out_width = 7;
     static const unsigned reuse_factor = 1;
-    static const unsigned n_zeros = 1829;
+    static const unsigned n_zeros = 1752;
     static const unsigned multiplier_limit =
         DIV_ROUNDUP(kernel_size * n_chan * n_filt, reuse_factor) - n_zeros / reuse_factor;
     static const bool store_weights_in_bram = false;
@@ -635,7 +635,7 @@ struct config284_mult : nnet::dense_config {
     static const unsigned n_out = 32;
     static const unsigned reuse_factor = 1;
     static const unsigned strategy = nnet::latency;
-    static const unsigned n_zeros = 549;
+    static const unsigned n_zeros = 535;
     static const unsigned multiplier_limit = DIV_ROUNDUP(n_in * n_out, reuse_factor) - n_zeros / reuse_factor;
     typedef Conv2D_Conv_7_accum_t accum_t;
     typedef bias265_t bias_t;
@@ -663,7 +663,7 @@ struct config284 : nnet::conv2d_config {
     static const unsigned out_height = 7;
     static const unsigned out_width = 7;
     static const unsigned reuse_factor = 1;
-    static const unsigned n_zeros = 549;
+    static const unsigned n_zeros = 535;
     static const unsigned multiplier_limit =
         DIV_ROUNDUP(kernel_size * n_chan * n_filt, reuse_factor) - n_zeros / reuse_factor;
     static const bool store_weights_in_bram = false;
@@ -715,7 +715,7 @@ struct config285_mult : nnet::dense_config {
     static const unsigned n_out = 128;
     static const unsigned reuse_factor = 1;
     static const unsigned strategy = nnet::latency;
-    static const unsigned n_zeros = 418;
+    static const unsigned n_zeros = 507;
     static const unsigned multiplier_limit = DIV_ROUNDUP(n_in * n_out, reuse_factor) - n_zeros / reuse_factor;
     typedef Conv2D_Conv_8_accum_t accum_t;
     typedef bias266_t bias_t;
@@ -743,7 +743,7 @@ struct config285 : nnet::conv2d_config {
     static const unsigned out_height = 7;
     static const unsigned out_width = 7;
     static const unsigned reuse_factor = 1;
-    static const unsigned n_zeros = 418;
+    static const unsigned n_zeros = 507;
     static const unsigned multiplier_limit =
         DIV_ROUNDUP(kernel_size * n_chan * n_filt, reuse_factor) - n_zeros / reuse_factor;
     static const bool store_weights_in_bram = false;
@@ -773,7 +773,7 @@ struct config267_mult : nnet::dense_config {
     static const unsigned n_out = 128;
     static const unsigned reuse_factor = 1;
     static const unsigned strategy = nnet::latency;
-    static const unsigned n_zeros = 4587;
+    static const unsigned n_zeros = 7731;
     static const unsigned multiplier_limit = DIV_ROUNDUP(n_in * n_out, reuse_factor) - n_zeros / reuse_factor;
     typedef Conv2D_Conv_9_accum_t accum_t;
     typedef bias267_t bias_t;
@@ -801,7 +801,7 @@ struct config267 : nnet::conv2d_config {
     static const unsigned out_height = 7;
     static const unsigned out_width = 7;
     static const unsigned reuse_factor = 1;
-    static const unsigned n_zeros = 4587;
+    static const unsigned n_zeros = 7731;
     static const unsigned multiplier_limit =
         DIV_ROUNDUP(kernel_size * n_chan * n_filt, reuse_factor) - n_zeros / reuse_factor;
     static const bool store_weights_in_bram = false;
@@ -861,7 +861,7 @@ struct config286_mult : nnet::dense_config {
     static const unsigned n_out = 32;
     static const unsigned reuse_factor = 1;
     static const unsigned strategy = nnet::latency;
-    static const unsigned n_zeros = 1366;
+    static const unsigned n_zeros = 1193;
     static const unsigned multiplier_limit = DIV_ROUNDUP(n_in * n_out, reuse_factor) - n_zeros / reuse_factor;
     typedef Conv2D_Conv_10_accum_t accum_t;
     typedef bias268_t bias_t;
@@ -889,7 +889,7 @@ struct config286 : nnet::conv2d_config {
     static const unsigned out_height = 7;
     static const unsigned out_width = 7;
     static const unsigned reuse_factor = 1;
-    static const unsigned n_zeros = 1366;
+    static const unsigned n_zeros = 1193;
     static const unsigned multiplier_limit =
         DIV_ROUNDUP(kernel_size * n_chan * n_filt, reuse_factor) - n_zeros / reuse_factor;
     static const bool store_weights_in_bram = false;
@@ -941,7 +941,7 @@ struct config287_mult : nnet::dense_config {
     static const unsigned n_out = 128;
     static const unsigned reuse_factor = 1;
     static const unsigned strategy = nnet::latency;
-    static const unsigned n_zeros = 519;
+    static const unsigned n_zeros = 599;
     static const unsigned multiplier_limit = DIV_ROUNDUP(n_in * n_out, reuse_factor) - n_zeros / reuse_factor;
     typedef Conv2D_Conv_11_accum_t accum_t;
     typedef bias269_t bias_t;
@@ -969,7 +969,7 @@ struct config287 : nnet::conv2d_config {
     static const unsigned out_height = 7;
     static const unsigned out_width = 7;
     static const unsigned reuse_factor = 1;
-    static const unsigned n_zeros = 519;
+    static const unsigned n_zeros = 599;
     static const unsigned multiplier_limit =
         DIV_ROUNDUP(kernel_size * n_chan * n_filt, reuse_factor) - n_zeros / reuse_factor;
     static const bool store_weights_in_bram = false;
@@ -999,7 +999,7 @@ struct config270_mult : nnet::dense_config {
     static const unsigned n_out = 128;
     static const unsigned reuse_factor = 1;
     static const unsigned strategy = nnet::latency;
-    static const unsigned n_zeros = 7439;
+    static const unsigned n_zeros = 6171;
     static const unsigned multiplier_limit = DIV_ROUNDUP(n_in * n_out, reuse_factor) - n_zeros / reuse_factor;
     typedef Conv2D_Conv_12_accum_t accum_t;
     typedef bias270_t bias_t;
@@ -1027,7 +1027,7 @@ struct config270 : nnet::conv2d_config {
     static const unsigned out_height = 7;
     static const unsigned out_width = 7;
     static const unsigned reuse_factor = 1;
-    static const unsigned n_zeros = 7439;
+    static const unsigned n_zeros = 6171;
     static const unsigned multiplier_limit =
         DIV_ROUNDUP(kernel_size * n_chan * n_filt, reuse_factor) - n_zeros / reuse_factor;
     static const bool store_weights_in_bram = false;
@@ -1087,7 +1087,7 @@ struct config288_mult : nnet::dense_config {
     static const unsigned n_out = 10;
     static const unsigned reuse_factor = 1;
     static const unsigned strategy = nnet::latency;
-    static const unsigned n_zeros = 395;
+    static const unsigned n_zeros = 324;
     static const unsigned multiplier_limit = DIV_ROUNDUP(n_in * n_out, reuse_factor) - n_zeros / reuse_factor;
     typedef Conv2D_Conv_13_accum_t accum_t;
     typedef bias271_t bias_t;
@@ -1115,7 +1115,7 @@ struct config288 : nnet::conv2d_config {
     static const unsigned out_height = 7;
     static const unsigned out_width = 7;
     static const unsigned reuse_factor = 1;
-    static const unsigned n_zeros = 395;
+    static const unsigned n_zeros = 324;
     static const unsigned multiplier_limit =
         DIV_ROUNDUP(kernel_size * n_chan * n_filt, reuse_factor) - n_zeros / reuse_factor;
     static const bool store_weights_in_bram = false;
@@ -1156,14 +1156,14 @@ struct config240 : nnet::pooling2d_config {
     static const nnet::Pool_Op pool_op = nnet::Average;
     static const unsigned reuse_factor = 1;
     typedef reducemean_0_accum_t accum_t;
-    typedef ap_ufixed<21,-5> reciprocal_t;
-    typedef ap_ufixed<1,-10> half_t;
-    typedef ap_fixed<16,6,AP_TRN,AP_SAT> floor_t;
+    typedef ap_ufixed<22,-5> reciprocal_t;
+    typedef ap_ufixed<1,-11> half_t;
+    typedef ap_ufixed<16,5,AP_TRN,AP_SAT> floor_t;
     static const reciprocal_t reciprocal;
     static const half_t half;
 };
-const config240::reciprocal_t config240::reciprocal = 0.02040816843509674;
-const config240::half_t config240::half = 0.00048828125;
+const config240::reciprocal_t config240::reciprocal = 0.020408160984516144;
+const config240::half_t config240::half = 0.000244140625;
 
 // Quant_43_act
 struct linear_config257 : nnet::activ_config {
