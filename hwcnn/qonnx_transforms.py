@@ -200,7 +200,9 @@ class MaxPoolCeilToPads(Transformation):
             pads = list(node_attr(node, "pads", [0] * 2 * nd))
             for i, size in enumerate(spatial):
                 out = pool_output_dim(size, k[i], s[i], pads[i], pads[nd + i], ceil_mode=1)
-                pads[nd + i] = (out - 1) * s[i] + k[i] - size - pads[i]
+                # the input rows the last window covers past the end; none where a kernel smaller than
+                # its stride leaves the last rows out (MaxPool2d(1, 2, ceil_mode=True) of 32: 16 outputs)
+                pads[nd + i] = max((out - 1) * s[i] + k[i] - size - pads[i], 0)
             kept = [a for a in node.attribute if a.name not in ("ceil_mode", "pads")]
             del node.attribute[:]
             node.attribute.extend([*kept, helper.make_attribute("pads", pads)])

@@ -172,7 +172,8 @@ def main(argv=None) -> int:
         from hwcnn.outputs import write_json
 
         write_json(args.json, results, force=True)
-    return 0
+    agree = all(r["csim_outputs_identical"] and r["simulator_equals_csim"] for r in results["models"])
+    return 0 if agree else 1  # a benchmark of disagreeing outputs measures nothing
 
 
 if __name__ == "__main__":

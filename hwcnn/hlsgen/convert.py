@@ -51,6 +51,10 @@ def check_supported(qmodel) -> None:
         listed = "; ".join(f"{op} (node {_names(names)})" for op, names in bad.items())
         reasons.append(f"unsupported operation{'s' if len(bad) > 1 else ''} {listed}; hwcnn supports "
                        f"{', '.join(sorted(SUPPORTED_OPS))}")
+    for node in qmodel.graph.node:  # hls4ml sizes pools by the floor formula; a max pool's ceil mode is padding
+        if node.op_type == "AveragePool" and node_attr(node, "ceil_mode", 0):
+            reasons.append(f"average pool {node.name} in ceil mode (hls4ml ignores ceil_mode and its windows past "
+                           "the edge divide by another count than PyTorch's); use ceil_mode=False or max pooling")
     for node in qmodel.graph.node:  # a batch norm or constant arithmetic must lead to a quantizer
         if _is_affine(qmodel, node) and not _is_affine(qmodel, qmodel.find_producer(node.input[0])):
             try:

@@ -117,7 +117,8 @@ def check_stream_limits(hm) -> None:
     """Refuse what hls4ml's io_stream code asserts on at run time, before anything is compiled.
 
     Works around: nnet_pooling_stream.h asserts no padding (and pool size == stride); hwcnn's 2-D
-    window pooling (hwcnn/hlsgen/pooling.py) lifts both, 1-D pooling keeps hls4ml's limits. A failed
+    window pooling (hwcnn/hlsgen/pooling.py) lifts both for max pools (a padded average is refused in
+    the precision pass), 1-D pooling keeps hls4ml's limits. A failed
     assert in C simulation aborts the whole Python process that loaded the library."""
     if hm.config.get_config_value("IOType") != "io_stream":
         return

@@ -1,7 +1,8 @@
 """io_stream pooling hls4ml 1.3.0 lacks, as hls4ml templates of hwcnn's C++ (hls/nnet_utils/hwcnn_pooling.h).
 
-- Windows whose stride differs from their size (SqueezeNet's overlapping 3x3/2 max pools). Works
-  around: nnet_pooling_stream.h asserts pool size == stride.
+- Windows whose stride differs from their size (SqueezeNet's overlapping 3x3/2 max pools), and
+  padded max pools (ceil mode arrives as end padding: qonnx_transforms.MaxPoolCeilToPads). Works
+  around: nnet_pooling_stream.h asserts pool size == stride and no padding.
 - A global average over an area that is not a power of two, followed by its quantizer. Works around:
   hls4ml divides in accum_t (truncating) and the quantizer rounds again, so the result is not the QAT
   model's round(S / n). hwcnn multiplies the sum by a reciprocal (hwcnn/average.py) proven on every

@@ -54,13 +54,14 @@ def model_for(area: int, seed: int = 0, average_bits: int | None = 16, signed: b
 
 
 def padded_pools_model(activation: str = "relu"):
-    """Three max pools the padding or ceil mode reshapes: 3x3/2 in ceil mode (30 -> 15, floor: 14),
-    3x3/1 padded 1 on every side (two windows end on the last row and column), 2x2/2 in ceil mode
-    (15 -> 8, floor: 7); then conv 1x1, ReLU and a global average over 8x8 (an exact shift)."""
+    """Four max pools the padding or ceil mode reshapes: 3x3/2 in ceil mode (30 -> 15, floor: 14),
+    2x2/2 in ceil mode (15 -> 8, floor: 7), 3x3/2 padded 1 (8 -> 4, a window starting above the image),
+    3x3/1 padded 1 on every side (two windows end on the last row and column); then conv 1x1, ReLU and
+    a global average over 4x4 (an exact shift)."""
     act = quant.relu(4) if activation == "relu" else quant.tanh(4)  # tanh: a signed input to the pools
     layers = [quant.input_quant(8), quant.conv2d(1, 6, 3, weight_bits=4), act,
-              torch.nn.MaxPool2d(3, 2, ceil_mode=True), torch.nn.MaxPool2d(3, 1, padding=1),
-              torch.nn.MaxPool2d(2, 2, ceil_mode=True),
+              torch.nn.MaxPool2d(3, 2, ceil_mode=True), torch.nn.MaxPool2d(2, 2, ceil_mode=True),
+              torch.nn.MaxPool2d(3, 2, padding=1), torch.nn.MaxPool2d(3, 1, padding=1),
               quant.conv2d(6, 10, 1, weight_bits=4), quant.relu(4), torch.nn.AdaptiveAvgPool2d(1), Plain(),
               torch.nn.Flatten()]
     return calibrated(layers, seed=3)
@@ -138,7 +139,7 @@ def test_padded_and_ceil_mode_max_pools_equal_pytorch(projects, activation):
     run = sim.run(x, trace=True)
     pools = [layer for layer in sim.layers if layer["kind"] == "Pooling2D"]
     torch_pools = [m for m in model if isinstance(m, torch.nn.MaxPool2d)]
-    assert [p["attrs"]["out_height"] for p in pools] == [15, 15, 8]
+    assert [p["attrs"]["out_height"] for p in pools] == [15, 8, 4, 4]
     for pool, tp in zip(pools, torch_pools):
         (before,) = [layer for layer in sim.layers if layer["output"] == pool["inputs"][0]]
         y = torch.from_numpy(run.traces[before["name"]].to_float()).permute(0, 3, 1, 2)
@@ -149,7 +150,7 @@ def test_padded_and_ceil_mode_max_pools_equal_pytorch(projects, activation):
     assert_array_equal(csim, qat(model, x))
     assert np.unique(csim).size > 20
     cpp = (project / "firmware" / "myproject.cpp").read_text()
-    assert cpp.count("nnet::pooling2d_window_cl<") == (3 if activation == "relu" else 0)
+    assert cpp.count("nnet::pooling2d_window_cl<") == (4 if activation == "relu" else 0)
 
 
 def test_padded_max_pool_of_unsigned_input_is_refused_in_io_parallel(tmp_path):
@@ -157,12 +158,15 @@ def test_padded_max_pool_of_unsigned_input_is_refused_in_io_parallel(tmp_path):
         make_project(padded_pools_model("relu"), tmp_path / "p", io_type="io_parallel")
 
 
-def test_padded_average_pool_is_refused(tmp_path):
+def test_padded_or_ceil_mode_average_pool_is_refused(tmp_path):
     layers = [quant.input_quant(8), quant.conv2d(1, 4, 3, weight_bits=4), quant.relu(4),
               torch.nn.AvgPool2d(2, 2, padding=1), quant.conv2d(4, 10, 1, weight_bits=4), quant.relu(4),
               torch.nn.AdaptiveAvgPool2d(1), Plain(), torch.nn.Flatten()]
     with pytest.raises(HwcnnError, match="padding in an average is refused"):
         make_project(calibrated(layers, seed=4), tmp_path / "p")
+    layers[3] = torch.nn.AvgPool2d(2, 2, ceil_mode=True)  # 30 -> 15 either way: refused for what it could do
+    with pytest.raises(HwcnnError, match="average pool .* in ceil mode"):
+        make_project(calibrated(layers, seed=4), tmp_path / "q")
 
 
 def test_average_without_quantizer_is_refused(tmp_path):

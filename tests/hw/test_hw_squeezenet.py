@@ -163,14 +163,3 @@ def test_equalize_keeps_the_function_and_balances_every_channel_across_each_relu
     with pytest.raises(HwcnnError, match="float SqueezeNet"):
         equalize(build_model(ModelConfig(arch="squeezenet", variant="squeezenet-mnist", quant=QuantConfig(4, 4))))
 
-
-def _tiny_qat(pool: torch.nn.Module, batch_norm: bool = False):
-    """conv -> [BN] -> relu -> pool -> conv -> global average: the smallest graph with the feature at hand."""
-    from hwcnn.models import quant
-
-    torch.manual_seed(0)
-    layers = [quant.input_quant(8), quant.conv2d(1, 4, 3, weight_bits=4, bias=not batch_norm)]
-    layers += [torch.nn.BatchNorm2d(4)] if batch_norm else []
-    layers += [quant.relu(4), pool, quant.conv2d(4, 10, 1, weight_bits=4), torch.nn.AdaptiveAvgPool2d(1),
-               torch.nn.Flatten()]
-    return torch.nn.Sequential(*layers).eval()
