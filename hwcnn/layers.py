@@ -7,6 +7,7 @@ listed here is refused by name wherever a layer is read, so no stage skips one s
 
 from __future__ import annotations
 
+import math
 from enum import Enum
 
 from hwcnn.errors import HwcnnError
@@ -55,6 +56,16 @@ def macs_per_image(kind: Kind, attrs: dict, weight_size: int) -> int:
     if kind is Kind.DENSE:
         return weight_size
     return 0
+
+
+def layer_macs(layer: dict) -> int:
+    """Multiply-accumulates per image of a layer of the hardware description (hwcnn.hwdesc), from its
+    weight shape as the description records it."""
+    kind = Kind.of(layer["kind"])
+    w = layer["weights"].get("weight")
+    if not (w and kind.has_macs):
+        return 0
+    return macs_per_image(kind, layer["attrs"], math.prod(int(d) for d in w["shape"]))
 
 
 def pool_output_dim(size: int, k: int, stride: int, pad_begin: int, pad_end: int, ceil_mode: int = 0) -> int:

@@ -39,13 +39,6 @@ def dgemm_gmac_per_s(repeat: int, n: int = 2048) -> float:
     return n**3 / median_seconds(lambda: a @ b, repeat) / 1e9
 
 
-def layer_macs(layer: dict) -> int:
-    from hwcnn.layers import Kind, macs_per_image
-
-    kind = Kind.of(layer["kind"])
-    w = layer["weights"].get("weight")
-    return macs_per_image(kind, layer["attrs"], int(np.prod(w["shape"]))) if w and kind.has_macs else 0
-
 
 def hls4ml_default_csim(project: Path, x: np.ndarray) -> tuple[float, np.ndarray]:
     """hls4ml's own C simulation of the project, as its users run it: a copy linked as a
@@ -93,6 +86,7 @@ def bench_model(model_dir: Path, args) -> dict:
     from hwcnn.data import DataSource
     from hwcnn.data.encoding import to_float
     from hwcnn.hlsgen.csim import build, run_csim
+    from hwcnn.layers import layer_macs
     from hwcnn.models import load_model_dir
     from hwcnn.sim import load_simulator
 

@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT / "tests"))  # the seeded random models of the tests
 from hwkit import grid_inputs, make_project, random_qat_squeezenet  # noqa: E402
 
 from hwcnn.hlsgen.csim import build, run_csim  # noqa: E402
+from hwcnn.layers import layer_macs  # noqa: E402
 from hwcnn.sim import load_simulator  # noqa: E402
 
 
@@ -81,13 +82,6 @@ def main() -> None:
     if figures["sim_equals_csim"] != 1.0 or figures["qat_equals_csim"] != 1.0:
         sys.exit(1)
 
-
-def layer_macs(layer: dict) -> int:
-    from hwcnn.layers import Kind, macs_per_image
-
-    kind = Kind.of(layer["kind"])
-    w = layer["weights"].get("weight")
-    return macs_per_image(kind, layer["attrs"], int(np.prod(w["shape"]))) if w and kind.has_macs else 0
 
 
 if __name__ == "__main__":

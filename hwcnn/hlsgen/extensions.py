@@ -118,8 +118,8 @@ def check_stream_limits(hm) -> None:
 
     Works around: nnet_pooling_stream.h asserts no padding (and pool size == stride); hwcnn's 2-D
     window pooling (hwcnn/hlsgen/pooling.py) lifts both for max pools (a padded average is refused in
-    the precision pass), 1-D pooling keeps hls4ml's limits. A failed
-    assert in C simulation aborts the whole Python process that loaded the library."""
+    the precision pass), 1-D pooling keeps hls4ml's limits. A failed assert in C simulation aborts
+    the whole Python process that loaded the library."""
     if hm.config.get_config_value("IOType") != "io_stream":
         return
     for layer in hm.get_layers():
