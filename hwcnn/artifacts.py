@@ -6,8 +6,10 @@ a run directory. Every file name of theirs is written here and nowhere else.
                               hwcnn_project.json (the manifest: what it was made from, and how),
                               hwcnn_model.json + hwcnn_weights.npz (the hardware description the
                               simulator reads), hwcnn_precision.json/.md (every type and why),
-                              README_hwcnn.md, the testbench arrays, the build stamp
+                              README_hwcnn.md, the testbench arrays
     runs/<name>/              RunDir: model.qonnx.onnx, hls/ (a Project), report/, run.json
+    ~/.cache/hwcnn/csim/<key>/ CsimBuild: a copy of a project's firmware, compiled by its build
+                              script, and build.json (written last: the build is complete)
 """
 
 from __future__ import annotations
@@ -123,10 +125,6 @@ class Project:
         return self.path / "tb_output.npy"
 
     @property
-    def build_stamp_path(self) -> Path:
-        return self.path / ".hwcnn_build.json"
-
-    @property
     def report_dir(self) -> Path:
         return self.path / "report"
 
@@ -239,6 +237,33 @@ class RunDir:
     @property
     def summary_path(self) -> Path:
         return self.path / "run.json"
+
+
+def build_cache_dir() -> Path:
+    """Where compiled C simulations are kept: $HWCNN_BUILD_CACHE, else csim/ in hwcnn's cache
+    ($HWCNN_CACHE or ~/.cache/hwcnn, beside the datasets)."""
+    if os.environ.get("HWCNN_BUILD_CACHE"):
+        return Path(os.environ["HWCNN_BUILD_CACHE"])
+    from hwcnn.data import default_cache
+
+    return default_cache() / "csim"
+
+
+@dataclass(frozen=True)
+class CsimBuild:
+    """One compiled C simulation in the cache, named by the content of the firmware it was built from
+    (so every project with that firmware shares it): the sources as copied from the project, hls4ml's
+    build products, and a stamp written when the build completed."""
+
+    key: str
+
+    @property
+    def path(self) -> Path:
+        return build_cache_dir() / self.key[:32]
+
+    @property
+    def stamp_path(self) -> Path:
+        return self.path / "build.json"
 
 
 def qat_model_dirs(root: Path) -> list[ModelDir]:

@@ -6,11 +6,26 @@ kind: unit/, hw/ (HLS projects, C simulation), cli/ (the command line, bad input
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
 from hwkit import ROOT, Shared, compiled, make_project, once, random_qat_lenet
+
+
+def pytest_configure(config):
+    """One C-simulation build cache per test run, shared by its xdist workers (they inherit the
+    environment): tests neither read nor fill the user's ~/.cache/hwcnn/csim, and a run measures cold builds."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        config._hwcnn_builds = tempfile.mkdtemp(prefix="hwcnn-test-builds-")
+        os.environ["HWCNN_BUILD_CACHE"] = config._hwcnn_builds
+
+
+def pytest_unconfigure(config):
+    if getattr(config, "_hwcnn_builds", None):
+        shutil.rmtree(config._hwcnn_builds, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -1,17 +1,19 @@
 """C simulation of an HLS project: compile hls4ml's C++ with g++ and run it on images.
 
 The project's own build script (written by hls4ml) compiles the firmware and hls4ml's ctypes
-bridge into a shared library. hwcnn rebuilds only when a source changed (a hash of the sources
-and the project's location, which the library embeds), and spreads a batch over worker
-processes, each with its own copy of the library (the HLS code keeps static state).
+bridge into a shared library. That library reads its weights at run time from a directory whose
+absolute path is compiled into it, so hwcnn builds it in a cache entry that holds a copy of the
+firmware, named by the firmware's content: any project with the same firmware (a re-conversion, a
+new run directory, a read-only reference project) reuses it and compiles nothing. Batches are
+spread over worker processes, each with its own copy of the library (the HLS code keeps static state).
 """
 
 from __future__ import annotations
 
 import ctypes
 import hashlib
-import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -22,78 +24,98 @@ from pathlib import Path
 import numpy as np
 
 from hwcnn import hwdesc
-from hwcnn.artifacts import Project
+from hwcnn.artifacts import CsimBuild, Project, build_cache_dir
 from hwcnn.errors import HwcnnError
-from hwcnn.outputs import lock, replace_json
+from hwcnn.outputs import lock, read_json, replace_json
+
+KEEP_BUILDS = 32  # cached libraries kept, the least recently used go first
+
+# hls4ml names each library with a fresh random stamp (to reload it in one process); it is not content
+_LIB_STAMP = re.compile(rb"^LIB_STAMP=.*$", re.MULTILINE)
 
 
-def _sources_hash(p: Project) -> str:
-    h = hashlib.sha256(str(p.path.resolve()).encode())
+def _compiler() -> str:
+    if shutil.which("g++") is None:
+        raise HwcnnError("g++ not found: install a C++ compiler (e.g. `apt-get install g++`) to run the C simulation")
+    if shutil.which("bash") is None:
+        raise HwcnnError("bash not found on PATH: hls4ml's build script needs it")
+    out = subprocess.run(["g++", "--version"], capture_output=True, text=True).stdout
+    return out.splitlines()[0] if out else "g++"
+
+
+def _firmware_key(p: Project, compiler: str) -> str:
+    """sha256 of what the library is made from: the sources (by path in the project), the build script
+    and the compiler; not where the project lies."""
+    h = hashlib.sha256(compiler.encode())
     for f in p.firmware_sources():
         if f.is_file():
-            h.update(str(f.relative_to(p.path)).encode())
-            h.update(f.read_bytes())
+            data = f.read_bytes()
+            if f == p.build_script_path:
+                data = _LIB_STAMP.sub(b"LIB_STAMP=hwcnn", data)
+            h.update(str(f.relative_to(p.path)).encode() + b"\0" + hashlib.sha256(data).digest())
     return h.hexdigest()
 
 
-def _stamp(p: Project) -> dict:
+def _built_lib(b: CsimBuild) -> Path | None:
     try:
-        info = json.loads(p.build_stamp_path.read_text())
-    except (OSError, ValueError):
-        return {}  # missing or damaged: rebuild
-    return info if isinstance(info, dict) else {}
+        lib = b.path / read_json(b.stamp_path)["lib"]
+    except (HwcnnError, KeyError, TypeError):
+        return None  # not built, or a build that did not complete
+    return lib if lib.is_file() else None
 
 
 def build(project: Path, quiet: bool = False) -> Path:
-    """Compile the project's C simulation library unless an up-to-date one exists; return its path.
-    One process compiles a project at a time (the build script writes its objects in the project)."""
+    """The project's C simulation library: the cached build of its firmware, compiled first if no
+    project with this firmware was compiled before. Concurrent builds of one firmware wait for the first."""
     p = Project(Path(project).resolve())
     if not p.build_script_path.exists():
         raise HwcnnError(f"{p.path} is not an hls4ml project ({p.build_script_path.name} missing)")
-    current = _current_lib(p, _sources_hash(p))
-    if current is not None:  # no lock needed to read (a read-only project runs too)
-        return current
-    with lock(p.build_stamp_path, wait=True):  # a second process waits for the first one's build
-        return _build(p, quiet)
+    b = CsimBuild(_firmware_key(p, _compiler()))
+    lib = _built_lib(b)
+    if lib is None:
+        with lock(b.path, wait=True):
+            lib = _built_lib(b) or _compile(p, b, quiet)
+        _prune(keep=b)
+    os.utime(b.stamp_path)  # recently used
+    return lib
 
 
-def _current_lib(p: Project, digest: str) -> Path | None:
-    info = _stamp(p)
-    if info.get("hash") == digest and isinstance(info.get("lib"), str) and (p.path / info["lib"]).is_file():
-        return p.path / info["lib"]
-    return None
-
-
-def _build(p: Project, quiet: bool) -> Path:
-    project = p.path
-    if not p.build_script_path.exists():
-        raise HwcnnError(f"{project} is not an hls4ml project ({p.build_script_path.name} missing)")
-    digest = _sources_hash(p)
-    info = _stamp(p)
-    if info.get("hash") == digest and isinstance(info.get("lib"), str):
-        lib = project / info["lib"]
-        if lib.is_file():
-            return lib
-    if shutil.which("g++") is None:
-        raise HwcnnError("g++ not found: install a C++ compiler (e.g. `apt-get install g++`) to run the C simulation")
+def _compile(p: Project, b: CsimBuild, quiet: bool) -> Path:
+    """Copy the firmware into the cache entry and run hls4ml's build script there, unchanged: the
+    library it makes reads its weights from the entry's copy."""
     t0 = time.perf_counter()
     if not quiet:
-        print(f"compiling {project.name} with g++ ...", flush=True)
-    if shutil.which("bash") is None:
-        raise HwcnnError("bash not found on PATH: hls4ml's build script needs it")
-    proc = subprocess.run(["bash", p.build_script_path.name], cwd=project, capture_output=True, text=True)
+        print(f"compiling {p.path.name} with g++ ...", flush=True)
+    shutil.rmtree(b.path, ignore_errors=True)  # what an interrupted build left
+    for f in p.firmware_sources():
+        if f.is_file():
+            dest = b.path / f.relative_to(p.path)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(f, dest)
+    proc = subprocess.run(["bash", p.build_script_path.name], cwd=b.path, capture_output=True, text=True)
     if proc.returncode != 0:
+        shutil.rmtree(b.path, ignore_errors=True)
         err = [line for line in proc.stderr.splitlines() if "error" in line] or proc.stderr.splitlines() or ["?"]
-        raise HwcnnError(f"g++ failed on {project.name} (exit {proc.returncode}): {err[0].strip()}")
-    libs = sorted(p.firmware_dir.glob("*.so"), key=lambda f: f.stat().st_mtime)
+        raise HwcnnError(f"g++ failed on {p.path.name} (exit {proc.returncode}): {err[0].strip()}")
+    libs = sorted((b.path / "firmware").glob("*.so"))
     if not libs:
+        shutil.rmtree(b.path, ignore_errors=True)
         raise HwcnnError(f"{p.build_script_path.name} succeeded but produced no library in {p.firmware_dir}")
-    lib = libs[-1]
-    replace_json(p.build_stamp_path, {"hash": digest, "lib": str(lib.relative_to(project)),
-                                      "seconds": round(time.perf_counter() - t0, 1)})
+    seconds = round(time.perf_counter() - t0, 1)
+    replace_json(b.stamp_path, {"lib": str(libs[0].relative_to(b.path)), "seconds": seconds,
+                                "first_built_from": str(p.path)})
     if not quiet:
-        print(f"compiled in {time.perf_counter() - t0:.1f} s", flush=True)
-    return lib
+        print(f"compiled in {seconds:.1f} s", flush=True)
+    return libs[0]
+
+
+def _prune(keep: CsimBuild) -> None:
+    """Remove all but the KEEP_BUILDS most recently used builds (never `keep`)."""
+    builds = [CsimBuild(d.name) for d in build_cache_dir().iterdir() if d.is_dir()]
+    builds = [x for x in builds if x.stamp_path.is_file() and x.path != keep.path]
+    builds.sort(key=lambda x: x.stamp_path.stat().st_mtime, reverse=True)
+    for old in builds[KEEP_BUILDS - 1:]:
+        shutil.rmtree(old.path, ignore_errors=True)
 
 
 class CsimLibrary:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from hwcnn.artifacts import ModelDir, Project, RunDir
+from hwcnn.artifacts import CsimBuild, ModelDir, Project, RunDir
 from hwkit import ROOT
 
 PACKAGE = ROOT / "hwcnn"
@@ -58,7 +58,7 @@ def _artifact_file_names() -> list[str]:
     md, p, rd = ModelDir(Path("m")), Project(Path("p")), RunDir(Path("r"))
     paths = [md.config_path, md.weights_path, md.metrics_path, md.curve_path, p.manifest_path,
              p.description_path, p.description_weights_path, p.precision_json_path, p.precision_md_path,
-             p.readme_path, p.tb_input_path, p.tb_output_path, p.build_stamp_path, rd.qonnx_path,
+             p.readme_path, p.tb_input_path, p.tb_output_path, CsimBuild("k").stamp_path, rd.qonnx_path,
              rd.summary_path]
     return [q.name for q in paths]
 
