@@ -239,13 +239,16 @@ class RunDir:
         return self.path / "run.json"
 
 
+def default_cache() -> Path:
+    """hwcnn's cache (datasets, compiled C simulations): $HWCNN_CACHE or ~/.cache/hwcnn, read when
+    asked (not when hwcnn is imported)."""
+    return Path(os.environ.get("HWCNN_CACHE", Path.home() / ".cache" / "hwcnn"))
+
+
 def build_cache_dir() -> Path:
-    """Where compiled C simulations are kept: $HWCNN_BUILD_CACHE, else csim/ in hwcnn's cache
-    ($HWCNN_CACHE or ~/.cache/hwcnn, beside the datasets)."""
+    """Where compiled C simulations are kept: $HWCNN_BUILD_CACHE, else csim/ in hwcnn's cache."""
     if os.environ.get("HWCNN_BUILD_CACHE"):
         return Path(os.environ["HWCNN_BUILD_CACHE"])
-    from hwcnn.data import default_cache
-
     return default_cache() / "csim"
 
 

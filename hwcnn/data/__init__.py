@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import io
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
+from hwcnn.artifacts import default_cache  # where datasets are cached unless a command says otherwise
 from hwcnn.data import sources
 from hwcnn.data.encoding import pad_to_32, to_float
 from hwcnn.errors import HwcnnError
@@ -24,10 +24,6 @@ from hwcnn.outputs import replace_bytes
 __all__ = ["DATASETS", "default_cache", "SPLITS", "DataSource", "DatasetInfo", "Split", "dataset_info", "load_split",
            "load_splits", "prepare", "to_float"]
 
-# where datasets are cached unless a command says otherwise (`--cache-dir`)
-def default_cache() -> Path:
-    """$HWCNN_CACHE or ~/.cache/hwcnn, read when asked (not when hwcnn is imported)."""
-    return Path(os.environ.get("HWCNN_CACHE", Path.home() / ".cache" / "hwcnn"))
 
 SPLITS = ("train", "valid", "test")
 ARRAYS_FILE = "arrays.npz"  # decoded splits in the cache, so loading skips unzipping and unpickling
