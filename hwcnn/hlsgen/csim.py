@@ -76,7 +76,10 @@ def build(project: Path, quiet: bool = False) -> Path:
         with lock(b.path, wait=True):
             lib = _built_lib(b) or _compile(p, b, quiet)
         _prune(keep=b)
-    os.utime(b.stamp_path)  # recently used
+    try:
+        os.utime(b.stamp_path)  # recently used (only pruning reads it)
+    except OSError:
+        pass  # a read-only shared cache: use its build as it is
     return lib
 
 
@@ -100,7 +103,7 @@ def _compile(p: Project, b: CsimBuild, quiet: bool) -> Path:
     libs = sorted((b.path / "firmware").glob("*.so"))
     if not libs:
         shutil.rmtree(b.path, ignore_errors=True)
-        raise HwcnnError(f"{p.build_script_path.name} succeeded but produced no library in {p.firmware_dir}")
+        raise HwcnnError(f"{p.build_script_path.name} succeeded but produced no library in {b.path / 'firmware'}")
     seconds = round(time.perf_counter() - t0, 1)
     replace_json(b.stamp_path, {"lib": str(libs[0].relative_to(b.path)), "seconds": seconds,
                                 "first_built_from": str(p.path)})
