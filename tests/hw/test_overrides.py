@@ -55,7 +55,9 @@ def test_the_draws_name_real_layers_and_most_are_accepted():
     assert accepted >= 6
 
 
-@pytest.mark.parametrize("override", _draws(8))
+# the default run checks the first 4 draws; `pytest -m extended` all 8
+@pytest.mark.parametrize("override", [pytest.param(o, marks=() if i < 4 else pytest.mark.extended)
+                                      for i, o in enumerate(_draws(8))])
 def test_an_override_is_exact_or_refused(tmp_path, override):
     try:
         hls = HlsConfig(overrides=parse_overrides([override]))
