@@ -21,9 +21,6 @@ from hwcnn.layers import Kind
 from hwcnn.sim import ops
 from hwcnn.sim.ops import Fx
 
-# row-Toeplitz convolution does input_width/filter_width times more (BLAS) multiplications than
-# im2col but copies filter_width times less data; it wins while that ratio stays small
-TOEPLITZ_MAX_RATIO = 8
 # images per vectorised pass: small enough that a layer's data stays in the L2/L3 caches
 # (scripts/bench_sim.py measures the rate; README lists what chunk sizes gave)
 DEFAULT_CHUNK = 128
@@ -50,7 +47,7 @@ class Simulator:
         self.kinds = [Kind.of(layer["kind"], f"simulator: layer {layer['name']}") for layer in self.layers]
         self.input_shape = tuple(desc["inputs"][0]["shape"])
         self.threads = os.cpu_count() or 1
-        self.cache: dict = {}  # per-layer matrices derived from the weights (row_toeplitz)
+        self.cache: dict = {}  # per-layer values derived from the weights (block_toeplitz, bounds)
 
     @property
     def layer_names(self) -> list[str]:
@@ -98,7 +95,7 @@ class Simulator:
             if kind is Kind.INPUT:
                 ins = [x]
             y, n_over = _KERNELS[kind](self, layer, types, ins)
-            y = Fx(y.raw.reshape(len(x), *layer["shape"]), y.type)
+            y = y.relayout(lambda a: a.reshape(len(x), *layer["shape"]))
             for name in layer.get("outputs", [layer["output"]]):
                 values[name] = y
             if n_over:
@@ -121,6 +118,11 @@ class Simulator:
 def _input(sim, layer, types, ins):
     (x,) = ins
     t = types["result"]
+    if ops.type_bound(t) < ops.FLOAT32_EXACT:
+        scaled = np.ldexp(x, t.frac)  # exact: a power-of-two scaling
+        if scaled.size and t.min_raw <= scaled.min() and scaled.max() <= t.max_raw and \
+                np.array_equal(scaled, np.floor(scaled)):  # pixels on the input grid: handed on in float32
+            return Fx.exact32(scaled.astype(np.float32), t), 0
     raw = from_float(x, t)  # the bridge assigns double -> input_t
     over = int(np.count_nonzero((raw * t.lsb) != x))  # inputs off the input grid or out of range
     return Fx(raw, t), over
@@ -129,13 +131,12 @@ def _input(sim, layer, types, ins):
 def _transpose(sim, layer, types, ins):
     (x,) = ins
     perm = [0] + [p + 1 for p in layer["attrs"]["perm"]]
-    y = Fx(np.ascontiguousarray(x.raw.transpose(perm)), x.type)
-    return ops.cast_to(y, types["result"])
+    return ops.cast_to(x.relayout(lambda a: np.ascontiguousarray(a.transpose(perm))), types["result"])
 
 
 def _reshape(sim, layer, types, ins):
     (x,) = ins
-    return ops.cast_to(Fx(x.raw.reshape(len(x.raw), -1), x.type), types["result"])
+    return ops.cast_to(x.relayout(lambda a: a.reshape(len(a), -1)), types["result"])
 
 
 def _activation(sim, layer, types, ins):
@@ -178,10 +179,33 @@ def _dense(sim, layer, types, ins):
     (x,) = ins
     w, wt = sim.weight(layer, "weight")
     b, bt = sim.weight(layer, "bias") if "bias" in layer["weights"] else (None, None)
-    flat = x.raw.reshape(len(x.raw), -1)
-    acc, n_over = ops.mac(flat, x.type, w.reshape(flat.shape[1], -1), wt, b, bt, types["accum"])
-    y, n_res = ops.cast_to(Fx(acc, types["accum"]), types["result"])
+    k = (x.f32 if x.f32 is not None else x.raw)[0].size
+    w2 = w.reshape(k, -1)
+    src, dt, bound = _exact_operand(sim, layer, x, w2)
+    flat = src.reshape(len(src), -1)
+    acc, n_over = ops.mac(flat, x.type, w2, wt, b, bt, types["accum"], dt, bound)
+    y, n_res = ops.cast_to(acc, types["result"])
     return y, n_over + n_res
+
+
+def _exact_operand(sim, layer, x: Fx, w2: np.ndarray):
+    """(x's values as the product reads them, the product's exact dtype, the bound on its sums).
+
+    Every partial sum of output column f is at most max|x| * sum_k |w[k, f]|; max|x| comes from
+    x's type (no pass over the data) unless only the data's own maximum proves a float type exact."""
+    key = ("column bound", layer["name"])
+    if key not in sim.cache:
+        sim.cache[key] = int(np.abs(w2).sum(axis=0).max(initial=0))
+    w_col = sim.cache[key]
+    src = x.f32 if x.f32 is not None else x.raw
+    x_max = ops.type_bound(x.type)
+    dt = ops.exact_dtype(x_max, w_col, 1)
+    if dt != np.float32:
+        x_max = int(np.abs(src).max(initial=0))
+        dt = ops.exact_dtype(x_max, w_col, 1)
+    if x.f32 is not None and dt != np.float32:
+        src = x.raw
+    return src, dt, x_max * w_col
 
 
 def _conv2d(sim, layer, types, ins):
@@ -189,21 +213,26 @@ def _conv2d(sim, layer, types, ins):
     a = layer["attrs"]
     w, wt = sim.weight(layer, "weight")  # [fh, fw, C, F]
     b, bt = sim.weight(layer, "bias") if "bias" in layer["weights"] else (None, None)
-    xp = ops.pad_hw(x.raw, a["pad_top"], a["pad_bottom"], a["pad_left"], a["pad_right"])
     w2 = w.reshape(-1, w.shape[-1])
-    dt = ops.exact_dtype(int(np.abs(xp).max(initial=0)), int(np.abs(w2).max(initial=0)), w2.shape[0])
-    n, oh, ow, fw = len(x.raw), a["out_height"], a["out_width"], a["filt_width"]
-    if ops.sums_modularly(x.type, wt, types["accum"]) and dt != np.int64 and xp.shape[2] <= TOEPLITZ_MAX_RATIO * fw:
-        key = (layer["name"], xp.shape[2], dt)
+    src, dt, bound = _exact_operand(sim, layer, x, w2)
+    xp = ops.pad_hw(src, a["pad_top"], a["pad_bottom"], a["pad_left"], a["pad_right"])
+    n, oh, ow, fw = len(xp), a["out_height"], a["out_width"], a["filt_width"]
+    fh, sh, sw = a["filt_height"], a["stride_height"], a["stride_width"]
+    bw = ops.toeplitz_block(ow, fw)
+    if ops.sums_modularly(x.type, wt, types["accum"]) and dt != np.int64 and bw:
+        key = (layer["name"], bw, dt)
         if key not in sim.cache:
-            sim.cache[key] = ops.row_toeplitz(w, xp.shape[2], a["stride_width"], ow, dt)
-        rows = ops.stacked_rows(xp.astype(dt, copy=False), a["filt_height"], a["stride_height"], oh, dt)
-        total = (rows @ sim.cache[key]).astype(np.int64).reshape(n * oh * ow, -1)
-        acc, n_over = ops.finish_sum(total, x.type, wt, b, bt, types["accum"])
+            sim.cache[key] = ops.block_toeplitz(w, bw, sw, dt)
+        rows = ops.block_rows(xp.astype(dt, copy=False), fh, fw, sh, sw, oh, ow, bw, dt)
+        total = (rows @ sim.cache[key]).reshape(n * oh * ow, -1)
+        if dt != np.float32:
+            total = total.astype(np.int64)
+        acc, n_over = ops.finish_sum(total, x.type, wt, b, bt, types["accum"], bound)
     else:
-        cols = ops.im2col(xp.astype(dt, copy=False), a["filt_height"], fw, a["stride_height"], a["stride_width"], dt)
-        acc, n_over = ops.mac(cols, x.type, w2, wt, b, bt, types["accum"], dtype=dt)
-    y, n_res = ops.cast_to(Fx(acc.reshape(n, a["out_height"], a["out_width"], -1), types["accum"]), types["result"])
+        cols = ops.im2col(xp.astype(dt, copy=False), fh, fw, sh, sw, dt)
+        acc, n_over = ops.mac(cols, x.type, w2, wt, b, bt, types["accum"], dt, bound)
+    acc = acc.relayout(lambda r: r.reshape(n, oh, ow, -1))
+    y, n_res = ops.cast_to(acc, types["result"])
     return y, n_over + n_res
 
 
@@ -223,15 +252,20 @@ def _pooling2d(sim, layer, types, ins):
         raise HwcnnError(f"simulator: padded average pooling (layer {layer['name']}) is not built by hwcnn")
     acc_t = types["accum"]
     xa, n_over = ops.cast_to(x, acc_t)  # pool_window[i] = kernel_data[...] (accum_t)
-    # a max never takes the padding (hwcnn's window kernel skips it; hls4ml pads a signed input with its minimum)
+    if a["pool_op"] == "Max":
+        # float32 holds the padding value too, or the int64 values are read
+        src = xa.f32 if xa.f32 is not None and ops.type_bound(acc_t) < ops.FLOAT32_EXACT else xa.raw
+        # a max never takes the padding (hwcnn's window kernel skips it; hls4ml pads a signed input with its minimum)
+        xp = ops.pad_hw(src, *pads, value=acc_t.min_raw)
+        r = ops.max_pool(xp, a["pool_height"], a["pool_width"], a["stride_height"], a["stride_width"])
+        y = Fx.exact32(r, acc_t) if r.dtype == np.float32 else Fx(r, acc_t)
+        y, n_res = ops.cast_to(y, types["result"])  # Op_max: a >= b ? a : b; no cast changes a max
+        return y, n_over + n_res
     xp = ops.pad_hw(xa.raw, *pads, value=acc_t.min_raw)
     vals = ops.pool_windows(xp, a["pool_height"], a["pool_width"], a["stride_height"], a["stride_width"])
-    if a["pool_op"] == "Max":
-        r, o = ops.tree_reduce(vals, np.maximum, acc_t)  # Op_max: a >= b ? a : b
-    else:
-        s, o = ops.tree_reduce(vals, np.add, acc_t)
-        r, o2 = cast(ops.trunc_div(s, len(vals)), acc_t.frac, acc_t)
-        o += int(np.count_nonzero(o2))
+    s, o = ops.tree_reduce(vals, np.add, acc_t)
+    r, o2 = cast(ops.trunc_div(s, len(vals)), acc_t.frac, acc_t)
+    o += int(np.count_nonzero(o2))
     y, n_res = ops.cast_to(Fx(r, acc_t), types["result"])
     return y, n_over + o + n_res
 
@@ -269,13 +303,13 @@ def _global_pooling2d(sim, layer, types, ins):
 
 def _concatenate(sim, layer, types, ins):
     t = types["result"]
-    parts, n_over = [], 0
-    for x in ins:
-        raw, over = cast(x.raw, x.type.frac, t)
-        parts.append(raw)
-        n_over += int(np.count_nonzero(over))
+    parts = [ops.cast_to(x, t) for x in ins]
+    n_over = sum(n for _, n in parts)
     # hls4ml's axis counts the batch dimension (Concatenate.initialize subtracts 1), as numpy's does here
-    return Fx(np.concatenate(parts, axis=layer["attrs"].get("axis", -1)), t), n_over
+    axis = layer["attrs"].get("axis", -1)
+    if all(y.f32 is not None for y, _ in parts):
+        return Fx.exact32(np.concatenate([y.f32 for y, _ in parts], axis=axis), t), n_over
+    return Fx(np.concatenate([y.raw for y, _ in parts], axis=axis), t), n_over
 
 
 def _merge(sim, layer, types, ins):
@@ -294,7 +328,7 @@ def _zero_padding2d(sim, layer, types, ins):
     (x,) = ins
     a = layer["attrs"]
     y, n_over = ops.cast_to(x, types["result"])
-    return Fx(ops.pad_hw(y.raw, a["pad_top"], a["pad_bottom"], a["pad_left"], a["pad_right"]), y.type), n_over
+    return y.relayout(lambda r: ops.pad_hw(r, a["pad_top"], a["pad_bottom"], a["pad_left"], a["pad_right"])), n_over
 
 
 def _clone(sim, layer, types, ins):

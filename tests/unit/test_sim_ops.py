@@ -64,5 +64,5 @@ def test_finish_sum_adds_the_bias_to_every_row(rows):
     bias = rng.integers(b_t.min_raw, b_t.max_raw + 1, size=6)
     got, n_over = ops.finish_sum(total.copy(), x_t, w_t, bias, b_t, acc_t)
     expected, over = cast(total + cast(bias, b_t.frac, acc_t)[0], acc_t.frac, acc_t)  # wraps beyond +-4
-    assert_array_equal(got, expected)
+    assert_array_equal(got.raw, expected)
     assert n_over == int(np.count_nonzero(over))
