@@ -3,7 +3,9 @@
 one run: hwcnn's simulator, hwcnn's C simulation, hls4ml's own C simulation path (FilesystemModelGraph
 compile + predict) of the same project, qonnx's execute_onnx (the golden model FINN and QONNX users
 run, image by image), the float and QAT PyTorch models, and a float64 matmul as the machine's reference
-rate. Medians of repeated runs (machines are noisy); compiles are outside the clocks.
+rate. Medians of repeated runs (machines are noisy); the simulator, PyTorch and the matmul take turns
+within each round, and their ratios are medians of ratios within a round (like compared with like on a
+machine whose speed drifts); compiles are outside the clocks.
 
     python scripts/bench_sim.py [--model models/lenet5-w4a4 --model models/squeezenet-w4a4] [--json PATH]
 """
@@ -31,12 +33,25 @@ def median_seconds(fn, repeat: int) -> float:
     return statistics.median(times)
 
 
-def dgemm_gmac_per_s(repeat: int, n: int = 2048) -> float:
-    """float64 matmul of two n x n matrices (n^3 multiply-accumulates), all cores, median."""
+def interleaved_seconds(fns: dict, repeat: int) -> dict[str, list[float]]:
+    """Seconds of each function in each round, the functions taking turns within a round."""
+    times = {k: [] for k in fns}
+    for _ in range(repeat):
+        for k, fn in fns.items():
+            t = time.perf_counter()
+            fn()
+            times[k].append(time.perf_counter() - t)
+    return times
+
+
+DGEMM_N = 2048  # float64 matmul of two n x n matrices: n^3 multiply-accumulates, all cores
+
+
+def dgemm_fn():
     rng = np.random.default_rng(0)
-    a, b = rng.random((n, n)), rng.random((n, n))
+    a, b = rng.random((DGEMM_N, DGEMM_N)), rng.random((DGEMM_N, DGEMM_N))
     a @ b  # warm up BLAS threads
-    return n**3 / median_seconds(lambda: a @ b, repeat) / 1e9
+    return lambda: a @ b
 
 
 
@@ -110,16 +125,22 @@ def bench_model(model_dir: Path, args) -> dict:
     def hwcnn_csim():
         csim_out["y"] = run_csim(project, xc, progress=False)
 
-    rates = {
-        "simulator": len(x) / median_seconds(lambda: sim.run(x), args.repeat),
-        "csim": len(xc) / median_seconds(hwcnn_csim, args.repeat_csim),
-        "float_torch": len(x) / median_seconds(lambda: torch_run(float_model), args.repeat),
-        "qat_torch": len(x) / median_seconds(lambda: torch_run(model), args.repeat),
-    }
+    sim.run(x[:1000])  # warm up: the simulator's per-layer matrices, BLAS threads
+    rounds = interleaved_seconds({"simulator": lambda: sim.run(x), "float_torch": lambda: torch_run(float_model),
+                                  "qat_torch": lambda: torch_run(model), "dgemm": dgemm_fn()}, args.repeat)
+    rates = {k: len(x) / statistics.median(rounds[k]) for k in ("simulator", "float_torch", "qat_torch")}
+    rates["csim"] = len(xc) / median_seconds(hwcnn_csim, args.repeat_csim)
     rates["csim_hls4ml_default"], y_default = hls4ml_default_csim(project, xc)
     rates["qonnx"] = qonnx_rate(model, xq)
     macs = int(sum(layer_macs(layer) for layer in sim.layers))
+    dgemm = [DGEMM_N**3 / t / 1e9 for t in rounds["dgemm"]]
+    in_rounds = {  # ratios of what ran in the same round
+        "simulator_over_float_torch": statistics.median(f / s for s, f in zip(rounds["simulator"], rounds["float_torch"])),
+        "simulator_mac_rate_over_dgemm": statistics.median(len(x) * macs / s / 1e9 / g
+                                                           for s, g in zip(rounds["simulator"], dgemm)),
+    }
     return {"model": str(model_dir), "n": len(x), "n_csim": len(xc), "n_qonnx": len(xq), "macs_per_image": macs,
+            "dgemm_gmac_per_s": statistics.median(dgemm), "ratios_in_rounds": in_rounds,
             "images_per_second": rates,
             "csim_outputs_identical": bool(np.array_equal(csim_out["y"], y_default)),
             "simulator_equals_csim": bool(np.array_equal(sim.run(xc).output.to_float(), csim_out["y"]))}
@@ -132,7 +153,7 @@ def main(argv=None) -> int:
     p.add_argument("--n", type=int, default=10000, help="images for simulator, QAT and float (default: %(default)s)")
     p.add_argument("--n-csim", type=int, default=1000, help="images for each C simulation (default: %(default)s)")
     p.add_argument("--n-qonnx", type=int, default=50, help="images for qonnx's execute_onnx (default: %(default)s)")
-    p.add_argument("--repeat", type=int, default=3)
+    p.add_argument("--repeat", type=int, default=5, help="rounds of simulator, PyTorch and matmul (default: %(default)s)")
     p.add_argument("--repeat-csim", type=int, default=1)
     p.add_argument("--json", type=Path, default=None)
     args = p.parse_args(argv)
@@ -140,14 +161,12 @@ def main(argv=None) -> int:
     import torch
 
     torch.set_num_threads(os.cpu_count() or 1)
-    results = {"cores": os.cpu_count(), "dgemm_gmac_per_s": dgemm_gmac_per_s(args.repeat), "models": []}
+    results = {"cores": os.cpu_count(), "models": []}
     for model_dir in args.model or [Path("models/lenet5-w4a4"), Path("models/squeezenet-w4a4")]:
         r = bench_model(model_dir, args)
         rates = r["images_per_second"]
         r["ratios"] = {
-            "simulator_over_float_torch": rates["simulator"] / rates["float_torch"],
-            "simulator_mac_rate_over_dgemm": rates["simulator"] * r["macs_per_image"] / 1e9
-            / results["dgemm_gmac_per_s"],
+            **r.pop("ratios_in_rounds"),
             "csim_over_csim_hls4ml_default": rates["csim"] / rates["csim_hls4ml_default"],
             "simulator_over_csim": rates["simulator"] / rates["csim"],
             "simulator_over_qonnx": rates["simulator"] / rates["qonnx"],
@@ -161,6 +180,7 @@ def main(argv=None) -> int:
             print(f"  {k:32s} {v:8.2f}")
         print(f"  C simulations' outputs identical: {r['csim_outputs_identical']}; "
               f"simulator == C simulation: {r['simulator_equals_csim']}")
+    results["dgemm_gmac_per_s"] = statistics.median(r["dgemm_gmac_per_s"] for r in results["models"])
     print(f"float64 matmul: {results['dgemm_gmac_per_s']:.1f} G multiply-accumulates/s")
     if args.json:
         from hwcnn.outputs import write_json
