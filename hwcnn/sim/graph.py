@@ -21,9 +21,17 @@ from hwcnn.layers import Kind
 from hwcnn.sim import ops
 from hwcnn.sim.ops import Fx
 
-# images per vectorised pass: small enough that a layer's data stays in the L2/L3 caches
-# (scripts/bench_sim.py measures the rate; README lists what chunk sizes gave)
-DEFAULT_CHUNK = 128
+# images per vectorised pass: as many as keep the largest layer's values (float32) within about
+# CHUNK_BYTES, so that a layer's data stays in the caches while Python's per-layer cost is shared by
+# many images (README lists what chunk sizes gave)
+CHUNK_BYTES = 8 << 20
+MIN_CHUNK, MAX_CHUNK = 16, 256
+
+
+def default_chunk(layers: list[dict]) -> int:
+    largest = max((int(np.prod(layer["shape"])) for layer in layers), default=1)
+    chunk = 1 << max(0, (CHUNK_BYTES // (4 * largest)).bit_length() - 1)  # a power of two below the budget
+    return min(MAX_CHUNK, max(MIN_CHUNK, chunk))
 
 
 @dataclass
@@ -47,14 +55,17 @@ class Simulator:
         self.kinds = [Kind.of(layer["kind"], f"simulator: layer {layer['name']}") for layer in self.layers]
         self.input_shape = tuple(desc["inputs"][0]["shape"])
         self.threads = os.cpu_count() or 1
+        self.chunk = default_chunk(self.layers)
         self.cache: dict = {}  # per-layer values derived from the weights (block_toeplitz, bounds)
 
     @property
     def layer_names(self) -> list[str]:
         return [layer["name"] for layer in self.layers]
 
-    def run(self, x: np.ndarray, trace: bool = False, chunk: int = DEFAULT_CHUNK) -> SimResult:
-        """Simulate inputs x (float, NCHW as fed to the HLS top function) in chunks of images."""
+    def run(self, x: np.ndarray, trace: bool = False, chunk: int | None = None) -> SimResult:
+        """Simulate inputs x (float, NCHW as fed to the HLS top function) in chunks of images
+        (`self.chunk` unless given)."""
+        chunk = chunk or self.chunk
         x = np.asarray(x, dtype=np.float64)
         if x.shape[1:] != self.input_shape and x.reshape(len(x), -1).shape[1] != int(np.prod(self.input_shape)):
             raise HwcnnError(f"simulator: input shape {x.shape[1:]} does not match the model's {self.input_shape}")
@@ -181,15 +192,16 @@ def _dense(sim, layer, types, ins):
     b, bt = sim.weight(layer, "bias") if "bias" in layer["weights"] else (None, None)
     k = (x.f32 if x.f32 is not None else x.raw)[0].size
     w2 = w.reshape(k, -1)
-    src, dt, bound = _exact_operand(sim, layer, x, w2)
+    src, dt, bound, sums = _exact_operand(sim, layer, x, w2)
     flat = src.reshape(len(src), -1)
-    acc, n_over = ops.mac(flat, x.type, w2, wt, b, bt, types["accum"], dt, bound)
+    acc, n_over = ops.mac(flat, x.type, w2, wt, b, bt, types["accum"], dt, bound, sums)
     y, n_res = ops.cast_to(acc, types["result"])
     return y, n_over + n_res
 
 
 def _exact_operand(sim, layer, x: Fx, w2: np.ndarray):
-    """(x's values as the product reads them, the product's exact dtype, the bound on its sums).
+    """(x's values as the product reads them, the product's exact dtype, the bound on its sums,
+    and for a float32 product the range of each column's sum over x's type, or None).
 
     Every partial sum of output column f is at most max|x| * sum_k |w[k, f]|; max|x| comes from
     x's type (no pass over the data) unless only the data's own maximum proves a float type exact."""
@@ -205,7 +217,14 @@ def _exact_operand(sim, layer, x: Fx, w2: np.ndarray):
         dt = ops.exact_dtype(x_max, w_col, 1)
     if x.f32 is not None and dt != np.float32:
         src = x.raw
-    return src, dt, x_max * w_col
+    sums = None
+    if dt == np.float32:  # every product below 2^24: int64 holds the sums
+        key = ("column sums", layer["name"], x.type)
+        if key not in sim.cache:
+            lo, hi = w2 * x.type.min_raw, w2 * x.type.max_raw
+            sim.cache[key] = np.minimum(lo, hi).sum(axis=0), np.maximum(lo, hi).sum(axis=0)
+        sums = sim.cache[key]
+    return src, dt, x_max * w_col, sums
 
 
 def _conv2d(sim, layer, types, ins):
@@ -214,7 +233,7 @@ def _conv2d(sim, layer, types, ins):
     w, wt = sim.weight(layer, "weight")  # [fh, fw, C, F]
     b, bt = sim.weight(layer, "bias") if "bias" in layer["weights"] else (None, None)
     w2 = w.reshape(-1, w.shape[-1])
-    src, dt, bound = _exact_operand(sim, layer, x, w2)
+    src, dt, bound, sums = _exact_operand(sim, layer, x, w2)
     xp = ops.pad_hw(src, a["pad_top"], a["pad_bottom"], a["pad_left"], a["pad_right"])
     n, oh, ow, fw = len(xp), a["out_height"], a["out_width"], a["filt_width"]
     fh, sh, sw = a["filt_height"], a["stride_height"], a["stride_width"]
@@ -227,10 +246,10 @@ def _conv2d(sim, layer, types, ins):
         total = (rows @ sim.cache[key]).reshape(n * oh * ow, -1)
         if dt != np.float32:
             total = total.astype(np.int64)
-        acc, n_over = ops.finish_sum(total, x.type, wt, b, bt, types["accum"], bound)
+        acc, n_over = ops.finish_sum(total, x.type, wt, b, bt, types["accum"], bound, sums)
     else:
         cols = ops.im2col(xp.astype(dt, copy=False), fh, fw, sh, sw, dt)
-        acc, n_over = ops.mac(cols, x.type, w2, wt, b, bt, types["accum"], dt, bound)
+        acc, n_over = ops.mac(cols, x.type, w2, wt, b, bt, types["accum"], dt, bound, sums)
     acc = acc.relayout(lambda r: r.reshape(n, oh, ow, -1))
     y, n_res = ops.cast_to(acc, types["result"])
     return y, n_over + n_res

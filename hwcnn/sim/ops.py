@@ -215,11 +215,14 @@ def sums_modularly(x_type: FixedType, w_type: FixedType, acc_t: FixedType) -> bo
 
 
 def finish_sum(total: np.ndarray, x_type: FixedType, w_type: FixedType, bias: np.ndarray | None,
-               b_type: FixedType | None, acc_t: FixedType, bound: int | None = None) -> tuple[Fx, int]:
+               b_type: FixedType | None, acc_t: FixedType, bound: int | None = None,
+               sums: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[Fx, int]:
     """The exact sum of products (raw at input+weight frac) plus the bias, wrapped into acc_t.
 
     A float32 `total` whose magnitudes stay below `bound` is finished in float32 when the shifted
-    sum plus the bias stays exact there, and kept so when nothing wraps (hwcnn's lossless types)."""
+    sum plus the bias stays exact there, and kept so when nothing wraps (hwcnn's lossless types).
+    `sums`: the least and greatest sum each column can take; when they prove that nothing wraps,
+    the values are not scanned for it."""
     total = np.ascontiguousarray(total)
     shift = acc_t.frac - (x_type.frac + w_type.frac)
     b = None if bias is None else cast(bias, b_type.frac, acc_t)[0]
@@ -230,6 +233,10 @@ def finish_sum(total: np.ndarray, x_type: FixedType, w_type: FixedType, bias: np
                 total *= np.float32(2**shift)
             if b is not None:
                 _add_row(total, b.astype(np.float32))
+            if sums is not None:
+                lo, hi = ((s << shift) + (0 if b is None else b) for s in sums)
+                if acc_t.min_raw <= lo.min(initial=0) and hi.max(initial=0) <= acc_t.max_raw:
+                    return Fx.exact32(total, acc_t), 0
             if total.size == 0 or (acc_t.min_raw <= total.min() and total.max() <= acc_t.max_raw):
                 return Fx.exact32(total, acc_t), 0
             acc, over = cast(total.astype(np.int64), acc_t.frac, acc_t)
@@ -287,17 +294,18 @@ def block_rows(x: np.ndarray, fh: int, fw: int, sh: int, sw: int, oh: int, ow: i
 
 
 def mac(x: np.ndarray, x_type: FixedType, w: np.ndarray, w_type: FixedType, bias: np.ndarray | None,
-        b_type: FixedType | None, acc_t: FixedType, dtype=None, bound: int | None = None) -> tuple[Fx, int]:
+        b_type: FixedType | None, acc_t: FixedType, dtype=None, bound: int | None = None,
+        sums: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[Fx, int]:
     """dense_latency: acc = (accum_t)bias; acc += (accum_t)(x[i] * w[i, :]) for i in order.
 
     x: [M, K] raw, w: [K, F] raw -> the accumulator [M, F] (of acc_t), and the overflow count.
-    `dtype`, `bound`: the proven-exact type of the product and the bound of its magnitudes
-    (see exact_dtype); a float32 product is finished in float32 (finish_sum).
+    `dtype`, `bound`, `sums`: the proven-exact type of the product, the bound of its magnitudes
+    (see exact_dtype) and its range per column; a float32 product is finished in float32 (finish_sum).
     """
     if sums_modularly(x_type, w_type, acc_t):
         if dtype == np.float32 and bound is not None:
             total = x.astype(dtype, copy=False) @ w.astype(dtype)
-            return finish_sum(total, x_type, w_type, bias, b_type, acc_t, bound)
+            return finish_sum(total, x_type, w_type, bias, b_type, acc_t, bound, sums)
         return finish_sum(exact_dot(x, w, dtype), x_type, w_type, bias, b_type, acc_t)
     # General case (saturating or rounding accumulator): the C++ order, input by input.
     prod_frac = x_type.frac + w_type.frac

@@ -147,7 +147,8 @@ def test_float32_finish_sum_equals_the_int64_one(wraps):
     total = rng.integers(-5000, 5000, size=(130, 6))
     bias = rng.integers(b_t.min_raw, b_t.max_raw + 1, size=6)
     expected, n_expected = ops.finish_sum(total.copy(), x_t, w_t, bias, b_t, acc_t)
-    got, n_got = ops.finish_sum(total.astype(np.float32), x_t, w_t, bias, b_t, acc_t, bound=5000)
-    assert_array_equal(got.raw, expected.raw)
-    assert n_got == n_expected and (n_got > 0) == wraps
-    assert (got.f32 is not None) == (not wraps)  # kept in float32 when nothing wrapped
+    for sums in (None, (total.min(axis=0), total.max(axis=0))):  # the columns' ranges, proving no wrap or not
+        got, n_got = ops.finish_sum(total.astype(np.float32), x_t, w_t, bias, b_t, acc_t, bound=5000, sums=sums)
+        assert_array_equal(got.raw, expected.raw)
+        assert n_got == n_expected and (n_got > 0) == wraps
+        assert (got.f32 is not None) == (not wraps)  # kept in float32 when nothing wrapped
