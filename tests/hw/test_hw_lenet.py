@@ -23,9 +23,9 @@ def inputs():
     return grid_inputs(N_INPUTS)
 
 
-# the default run covers every width on the diagonal, and the two most lopsided pairs (2-8, 8-2);
-# `pytest -m extended` the other pairs
-COVERING = {(w, w) for w in WIDTHS} | {(min(WIDTHS), max(WIDTHS)), (max(WIDTHS), min(WIDTHS))}
+# the default run covers every width, as weights and as activations: the two most lopsided pairs
+# (2-8, 8-2), and 3-3 and 4-4 (which other tests use); `pytest -m extended` the other pairs
+COVERING = {(3, 3), (4, 4), (min(WIDTHS), max(WIDTHS)), (max(WIDTHS), min(WIDTHS))}
 GRID = [pytest.param(w, a, marks=() if (w, a) in COVERING else pytest.mark.extended, id=f"{w}-{a}")
         for a in WIDTHS for w in WIDTHS]
 

@@ -15,7 +15,8 @@ from hwcnn.sim import load_simulator
 pytestmark = pytest.mark.slow
 
 
-@pytest.mark.parametrize("variant", ["squeezenet1.1-narrow",
+# both behind `pytest -m extended` (about 80 s each, nearly all g++); the default run's SqueezeNets are 32x32
+@pytest.mark.parametrize("variant", [pytest.param("squeezenet1.1-narrow", marks=pytest.mark.extended),
                                      pytest.param("squeezenet1.0-narrow", marks=pytest.mark.extended)])
 def test_narrow_squeezenet_at_224_is_exact(tmp_path, variant):
     model = random_qat_squeezenet(variant, 4, 4, seed=0, num_classes=1000, calibration_images=8)
