@@ -190,16 +190,25 @@ def cast(raw, frac_in: int, t: FixedType) -> tuple[np.ndarray, np.ndarray]:
     return _cast(_as_int64(raw), np.int64(int(frac_in) - t.frac), t)
 
 
+def on_grid(x: np.ndarray, t: FixedType) -> np.ndarray | None:
+    """x * 2^t.frac (float64) when every value of x is already a value of t (on its grid, in its
+    range: nothing to round or wrap), else None."""
+    with np.errstate(over="ignore"):  # huge values become inf and fail the checks
+        scaled = np.ldexp(x, t.frac)  # exact: a power-of-two scaling
+    if (x.size and np.abs(scaled).max() < 2.0**53 and np.array_equal(scaled, np.floor(scaled))
+            and scaled.min() >= t.min_raw and scaled.max() <= t.max_raw):
+        return scaled
+    return None
+
+
 def from_float(x, t: FixedType) -> np.ndarray:
     """Raw values of t for float64 values, as the ap_fixed / ap_int constructor from double."""
     x = np.asarray(x, dtype=np.float64)
     if not np.isfinite(x).all():
         raise ValueError("NaN or infinity has no fixed-point value")
-    with np.errstate(over="ignore"):  # huge values become inf and take the general path below
-        scaled = np.ldexp(x, t.frac)  # exact: a power-of-two scaling
-    if (x.size and np.abs(scaled).max() < 2.0**53 and np.array_equal(scaled, np.floor(scaled))
-            and scaled.min() >= t.min_raw and scaled.max() <= t.max_raw):
-        return scaled.astype(np.int64)  # values already on t's grid and in range: nothing to round or wrap
+    scaled = on_grid(x, t)
+    if scaled is not None:
+        return scaled.astype(np.int64)
     mantissa, exponent = np.frexp(x)  # x = mantissa * 2**exponent, 0.5 <= |mantissa| < 1
     raw = np.ldexp(mantissa, 53).astype(np.int64)  # exact: a double has 53 significant bits
     out, _ = _cast(raw, (53 - exponent.astype(np.int64)) - t.frac, t)

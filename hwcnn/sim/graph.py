@@ -130,9 +130,8 @@ def _input(sim, layer, types, ins):
     (x,) = ins
     t = types["result"]
     if ops.type_bound(t) < ops.FLOAT32_EXACT:
-        scaled = np.ldexp(x, t.frac)  # exact: a power-of-two scaling
-        if scaled.size and t.min_raw <= scaled.min() and scaled.max() <= t.max_raw and \
-                np.array_equal(scaled, np.floor(scaled)):  # pixels on the input grid: handed on in float32
+        scaled = fixed.on_grid(x, t)
+        if scaled is not None:  # pixels on the input grid: handed on in float32
             return Fx.exact32(scaled.astype(np.float32), t), 0
     raw = from_float(x, t)  # the bridge assigns double -> input_t
     over = int(np.count_nonzero((raw * t.lsb) != x))  # inputs off the input grid or out of range
@@ -190,7 +189,7 @@ def _dense(sim, layer, types, ins):
     (x,) = ins
     w, wt = sim.weight(layer, "weight")
     b, bt = sim.weight(layer, "bias") if "bias" in layer["weights"] else (None, None)
-    k = (x.f32 if x.f32 is not None else x.raw)[0].size
+    k = int(np.prod((x.f32 if x.f32 is not None else x.raw).shape[1:]))
     w2 = w.reshape(k, -1)
     src, dt, bound, sums = _exact_operand(sim, layer, x, w2)
     flat = src.reshape(len(src), -1)
@@ -209,14 +208,12 @@ def _exact_operand(sim, layer, x: Fx, w2: np.ndarray):
     if key not in sim.cache:
         sim.cache[key] = int(np.abs(w2).sum(axis=0).max(initial=0))
     w_col = sim.cache[key]
-    src = x.f32 if x.f32 is not None else x.raw
     x_max = ops.type_bound(x.type)
     dt = ops.exact_dtype(x_max, w_col, 1)
     if dt != np.float32:
-        x_max = int(np.abs(src).max(initial=0))
+        x_max = int(np.abs(x.raw).max(initial=0))
         dt = ops.exact_dtype(x_max, w_col, 1)
-    if x.f32 is not None and dt != np.float32:
-        src = x.raw
+    src = x.f32 if x.f32 is not None and dt == np.float32 else x.raw
     sums = None
     if dt == np.float32:  # every product below 2^24: int64 holds the sums
         key = ("column sums", layer["name"], x.type)
@@ -244,8 +241,6 @@ def _conv2d(sim, layer, types, ins):
             sim.cache[key] = ops.block_toeplitz(w, bw, sw, dt)
         rows = ops.block_rows(xp.astype(dt, copy=False), fh, fw, sh, sw, oh, ow, bw, dt)
         total = (rows @ sim.cache[key]).reshape(n * oh * ow, -1)
-        if dt != np.float32:
-            total = total.astype(np.int64)
         acc, n_over = ops.finish_sum(total, x.type, wt, b, bt, types["accum"], bound, sums)
     else:
         cols = ops.im2col(xp.astype(dt, copy=False), fh, fw, sh, sw, dt)

@@ -120,14 +120,12 @@ def _cast_exact32(x: Fx, t: FixedType, fn: str) -> tuple[Fx, int] | None:
     Scaling by a power of two is exact in float32; floor, trunc and rint are exact; adding half an
     lsb is exact while the value's bits and that half fit in float32's 24 (checked)."""
     s = x.type
-    if t.is_int or t.overflow == Overflow.SAT_ZERO or t.rounding not in _ROUND32:
+    if fn not in ("identity", "relu") or t.is_int or t.overflow == Overflow.SAT_ZERO or t.rounding not in _ROUND32:
         return None
     if type_bound(s) >= FLOAT32_EXACT >> 1 or type_bound(t) >= FLOAT32_EXACT >> 1:
         return None
     shift = s.frac - t.frac  # right shift: v = raw * 2^-shift
     if shift > 0 and max(type_bound(s).bit_length(), shift) + 1 > 24:
-        return None
-    if fn not in ("identity", "relu"):
         return None
     src = x.f32
     v = src * np.float32(2.0**-shift) if shift else src
@@ -137,7 +135,7 @@ def _cast_exact32(x: Fx, t: FixedType, fn: str) -> tuple[Fx, int] | None:
     if fn == "relu":
         # rounding is monotone and keeps 0, so t(relu(x)) = clip(round(x), 0, hi) as lo <= 0; only
         # values above hi overflow (the negative ones became 0)
-        above = int(np.count_nonzero(v > hi)) if v.size else 0
+        above = int(np.count_nonzero(v > hi))
         if above and t.overflow == Overflow.WRAP:
             return None
         return Fx.exact32(np.clip(v, np.float32(0), np.float32(hi), out=None if v is src else v), t), above
@@ -217,7 +215,8 @@ def sums_modularly(x_type: FixedType, w_type: FixedType, acc_t: FixedType) -> bo
 def finish_sum(total: np.ndarray, x_type: FixedType, w_type: FixedType, bias: np.ndarray | None,
                b_type: FixedType | None, acc_t: FixedType, bound: int | None = None,
                sums: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[Fx, int]:
-    """The exact sum of products (raw at input+weight frac) plus the bias, wrapped into acc_t.
+    """The exact sum of products (raw at input+weight frac, integers in any dtype) plus the bias,
+    wrapped into acc_t.
 
     A float32 `total` whose magnitudes stay below `bound` is finished in float32 when the shifted
     sum plus the bias stays exact there, and kept so when nothing wraps (hwcnn's lossless types).
@@ -226,22 +225,21 @@ def finish_sum(total: np.ndarray, x_type: FixedType, w_type: FixedType, bias: np
     total = np.ascontiguousarray(total)
     shift = acc_t.frac - (x_type.frac + w_type.frac)
     b = None if bias is None else cast(bias, b_type.frac, acc_t)[0]
-    if total.dtype == np.float32:
-        b_max = 0 if b is None else int(np.abs(b).max(initial=0))
-        if bound is not None and (bound << shift) + b_max < FLOAT32_EXACT:
-            if shift:
-                total *= np.float32(2**shift)
-            if b is not None:
-                _add_row(total, b.astype(np.float32))
-            if sums is not None:
-                lo, hi = ((s << shift) + (0 if b is None else b) for s in sums)
-                if acc_t.min_raw <= lo.min(initial=0) and hi.max(initial=0) <= acc_t.max_raw:
-                    return Fx.exact32(total, acc_t), 0
-            if total.size == 0 or (acc_t.min_raw <= total.min() and total.max() <= acc_t.max_raw):
+    b_max = 0 if b is None else int(np.abs(b).max(initial=0))
+    if total.dtype == np.float32 and bound is not None and (bound << shift) + b_max < FLOAT32_EXACT:
+        if shift:
+            total *= np.float32(2**shift)
+        if b is not None:
+            _add_row(total, b.astype(np.float32))
+        if sums is not None:
+            lo, hi = ((s << shift) + (0 if b is None else b) for s in sums)
+            if acc_t.min_raw <= lo.min(initial=0) and hi.max(initial=0) <= acc_t.max_raw:
                 return Fx.exact32(total, acc_t), 0
-            acc, over = cast(total.astype(np.int64), acc_t.frac, acc_t)
-            return Fx(acc, acc_t), int(np.count_nonzero(over))
-        total = total.astype(np.int64)
+        if total.size == 0 or (acc_t.min_raw <= total.min() and total.max() <= acc_t.max_raw):
+            return Fx.exact32(total, acc_t), 0
+        acc, over = cast(total.astype(np.int64), acc_t.frac, acc_t)
+        return Fx(acc, acc_t), int(np.count_nonzero(over))
+    total = total.astype(np.int64, copy=False)
     if shift:
         total <<= shift
     if b is not None:
