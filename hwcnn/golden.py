@@ -52,18 +52,19 @@ def read_golden(path: Path) -> tuple[np.ndarray, np.ndarray, dict]:
         raise HwcnnError(f"{path}: corrupt golden vectors ({err})") from None
 
 
-def update_golden(model_dir: Path, project: Path, golden_dir: Path, data) -> Path:
+def update_golden(model_dir: Path, project, golden_dir: Path, data) -> Path:
     """Rewrite the model's golden vectors from the C simulation of `project` (data: a DataSource)."""
     from hwcnn.artifacts import ModelDir
     from hwcnn.data.encoding import to_float
     from hwcnn.hlsgen.csim import run_csim
-    from hwcnn.sim import load_simulator
+    from hwcnn.project import BuiltProject
 
+    project = BuiltProject.of(project)
     md = ModelDir(model_dir)
     cfg = md.config().model
     images = golden_images(data.split(cfg.dataset, "test").images)
     x = to_float(images)
-    out_type = load_simulator(project).run(x[:1]).output.type
+    out_type = project.simulator.run(x[:1]).output.type
     path = golden_path(model_dir, golden_dir)
     write_golden(path, images, run_csim(project, x, progress=False), out_type,
                  {"model": md.name, "model_sha256": md.digest(), "dataset": cfg.dataset})

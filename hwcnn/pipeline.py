@@ -5,10 +5,14 @@ its time; `run(cfg, start, stop)` runs a slice of `STEPS`. `hwcnn run`, `verify`
 `simulate`, `convert`, `study`, the benchmark and the test fixtures all go through here, so the
 chain "model -> QONNX -> testbench -> project" exists once.
 
-A step whose input is not in the state reads it from its artifact: `csim` and `simulate` start
-from a built project, `convert` from a QONNX file. "Convert unless the project is current" lives
-in the convert step: a project whose manifest names this model (by digest) and these settings
-is reused.
+Steps pass artifacts, not paths: the source with its digest, the QONNX graph, the test split and
+the built project (hwcnn/project.py) are each made or read once, and a step whose input is not in
+the state reads it from its artifact (`csim` and `simulate` start from a built project, `convert`
+from a QONNX file). The checks are steps too: the convert step checks the project's simulator
+against QONNX before the project is put in place, csim and simulate each run their own number of
+images, verify compares (hwcnn/verify.py `verdict` judges). "Convert unless the project is current"
+lives in the convert step: a project whose manifest names this model (by digest) and these
+settings is reused.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from hwcnn.data import DataSource
 from hwcnn.errors import HwcnnError
 from hwcnn.hlsgen.config import HlsConfig
 from hwcnn.outputs import output_dir, replace_json
+from hwcnn.project import BuiltProject
 
 
 @dataclass
@@ -36,10 +41,12 @@ class RunConfig:
     qonnx: Path | None = None           # a QONNX file to convert, instead of a model
     qonnx_out: Path | None = None       # where export writes the graph, inside an output being built (None: not kept)
     hls: HlsConfig = field(default_factory=HlsConfig)
-    n_images: int = 1000                # test images for the C simulation, the simulator and the comparison
+    csim_images: int = 1000             # test images the C simulation runs (the first of the simulator's)
+    sim_images: int | None = None       # test images the simulator runs (None: as many as the C simulation)
     tb_images: int = 16                 # test images written into the project as testbench data
     jobs: int | None = None             # C-simulation worker processes (None: all cores)
     report_dir: Path | None = None      # the verify step's report (None: PROJECT/report)
+    report: bool = True                 # the verify step writes its report (a study point keeps only the result)
     inputs: Path | None = None          # a .npy of inputs for csim, simulate and verify (None: the dataset's)
     force: bool = False                 # replace a project (or --report) that exists but is not this one
     replace_stale: bool = False         # a stale project at this place is hwcnn's own cache: replace it
@@ -47,6 +54,11 @@ class RunConfig:
     data: DataSource = field(default_factory=DataSource)
     progress: bool = True
     shown_as: tuple[Path, Path] | None = None  # (temporary, final) prefix of paths recorded in results
+
+    @property
+    def n_images(self) -> int:
+        """Test images the checks load: those the simulator runs, of which the C simulation runs the first."""
+        return max(self.csim_images, self.sim_images or 0)
 
     def shown(self, path: Path) -> str:
         """A path as users will find it once the output being built is in place."""
@@ -59,26 +71,63 @@ class RunConfig:
         return str(path)
 
 
+@dataclass(frozen=True)
+class Source:
+    """What a project is converted from, with its digest computed once (None: a model given in
+    memory, whose project is never current)."""
+
+    label: str
+    digest: str | None
+
+    @classmethod
+    def of(cls, cfg: "RunConfig") -> "Source":
+        import hashlib
+
+        if cfg.model_dir is not None:
+            return cls(str(cfg.model_dir), ModelDir(cfg.model_dir).digest())
+        if cfg.qonnx is not None:
+            return cls(str(cfg.qonnx), hashlib.sha256(Path(cfg.qonnx).read_bytes()).hexdigest())
+        return cls("a model in memory", None)
+
+
 @dataclass
 class RunState:
-    """What the steps have made so far."""
+    """What the steps have made so far: artifacts, each made or read once."""
 
     model: Any = None                   # the Brevitas QAT model
     input_shape: tuple[int, ...] | None = None
     dataset: str | None = None
+    source: Source | None = None        # the project's source and its digest
     qmodel: Any = None                  # the QONNX graph (qonnx ModelWrapper)
     tb_x: np.ndarray | None = None      # testbench inputs (float32 NCHW) and the QONNX graph's outputs on them
     tb_y: np.ndarray | None = None
-    converted: bool | None = None       # False: the project was current and reused
+    test: Any = None                    # the dataset's test split (hwcnn.data.Split), loaded once
+    project: BuiltProject | None = None  # the built project: its description and simulator read once
     x: np.ndarray | None = None         # the test images the checks run on, their labels and provenance
     labels: np.ndarray | None = None
     provenance: dict | None = None
-    csim: np.ndarray | None = None      # C-simulation outputs on x
+    csim: np.ndarray | None = None      # C-simulation outputs on the first csim_images of x
     sim: Any = None                     # the simulator's SimResult on x
     result: dict | None = None          # the verify step's result
     fit: dict | None = None             # --fit: what was chosen for the board, and the estimate
     seconds: dict[str, float] = field(default_factory=dict)
     skipped: dict[str, str] = field(default_factory=dict)  # step -> why it had nothing to do
+
+    def built(self, cfg: "RunConfig") -> BuiltProject:
+        """The project the steps work on, read from its place the first time a step needs it."""
+        if self.project is None or self.project.path != Path(_project(cfg)):
+            self.project = BuiltProject.open(_project(cfg))
+        return self.project
+
+    def source_of(self, cfg: "RunConfig") -> Source:
+        if self.source is None:
+            self.source = Source.of(cfg)
+        return self.source
+
+    def test_split(self, cfg: "RunConfig", dataset: str):
+        if self.test is None or self.dataset != dataset:
+            self.test, self.dataset = cfg.data.split(dataset, "test"), dataset
+        return self.test
 
 
 @dataclass(frozen=True)
@@ -145,28 +194,17 @@ def _project(cfg: RunConfig) -> Path:
     return Path(cfg.project)
 
 
-def _source(cfg: RunConfig) -> tuple[str, str | None]:
-    """The project's source and its digest (None: a model given in memory, never current)."""
-    import hashlib
-
-    if cfg.model_dir is not None:
-        return str(cfg.model_dir), _model_dir(cfg).digest()
-    if cfg.qonnx is not None:
-        return str(cfg.qonnx), hashlib.sha256(Path(cfg.qonnx).read_bytes()).hexdigest()
-    return "a model in memory", None
-
-
-def _project_is_current(cfg: RunConfig) -> bool:
+def _project_is_current(cfg: RunConfig, st: RunState) -> bool:
     if cfg.project is None or not cfg.reuse:
         return False
-    _, digest = _source(cfg)
+    digest = st.source_of(cfg).digest
     return digest is not None and Project(cfg.project).is_current(digest, cfg.hls.to_dict(), cfg.tb_images)
 
 
-def check_project_place(cfg: RunConfig) -> None:
+def check_project_place(cfg: RunConfig, st: RunState) -> None:
     """The convert step may write its project: free, current, hwcnn's own stale cache, or --force."""
     project = Project(_project(cfg))
-    if not project.path.exists() or cfg.force or _project_is_current(cfg):
+    if not project.path.exists() or cfg.force or _project_is_current(cfg, st):
         return
     if cfg.replace_stale and project.exists():
         return
@@ -182,9 +220,9 @@ def load_test_images(cfg: RunConfig, st: RunState) -> None:
         return
     from hwcnn.data.encoding import to_float
 
-    if cfg.n_images < 1:
-        raise HwcnnError(f"--n must be at least 1, got {cfg.n_images}")
-    manifest = Project(_project(cfg)).manifest() if cfg.inputs is not None or st.dataset is None else None
+    if cfg.csim_images < 1 or (cfg.sim_images is not None and cfg.sim_images < 1):
+        raise HwcnnError(f"--n must be at least 1, got {min(cfg.csim_images, cfg.sim_images or 1)}")
+    manifest = st.built(cfg).manifest if cfg.inputs is not None or st.dataset is None else None
     if cfg.inputs is not None:
         st.x, st.labels, st.provenance = _inputs_file(cfg.inputs, manifest["input_shape"], manifest["input_type"],
                                                                  cfg.n_images), None, \
@@ -198,9 +236,9 @@ def load_test_images(cfg: RunConfig, st: RunState) -> None:
         st.x = random_inputs(FixedType.parse(manifest["input_type"]), manifest["input_shape"], cfg.n_images, seed=1)
         st.labels, st.provenance = None, {"inputs": "seeded random values on the input type's grid (seed 1)"}
         return
-    split = cfg.data.split(dataset, "test")
+    split = st.test_split(cfg, dataset)
     n = min(cfg.n_images, len(split.labels))
-    st.x, st.labels, st.provenance, st.dataset = to_float(split.images[:n]), split.labels[:n], split.provenance, dataset
+    st.x, st.labels, st.provenance = to_float(split.images[:n]), split.labels[:n], split.provenance
 
 
 # ---- the steps --------------------------------------------------------------------------------
@@ -211,7 +249,7 @@ def export(cfg: RunConfig, st: RunState) -> str | None:
 
     if cfg.qonnx is not None:
         return "the source is a QONNX file"
-    if cfg.qonnx_out is None and _project_is_current(cfg):
+    if cfg.qonnx_out is None and _project_is_current(cfg, st):
         return "the project is current (the graph is needed only to convert)"
     _load_model(cfg, st)
     if st.tb_x is None:
@@ -219,7 +257,7 @@ def export(cfg: RunConfig, st: RunState) -> str | None:
             raise HwcnnError(f"--tb-images must be at least 1, got {cfg.tb_images}")
         from hwcnn.data.encoding import to_float
 
-        st.tb_x = to_float(cfg.data.split(st.dataset, "test").images[: cfg.tb_images])
+        st.tb_x = to_float(st.test_split(cfg, st.dataset).images[: cfg.tb_images])
     st.qmodel, st.tb_y = export_checked(st.model, st.tb_x)
     if cfg.qonnx_out is not None:
         save_qonnx(st.qmodel, cfg.qonnx_out, inside_output=True)
@@ -227,14 +265,14 @@ def export(cfg: RunConfig, st: RunState) -> str | None:
 
 
 def convert(cfg: RunConfig, st: RunState) -> str | None:
-    """QONNX -> hls4ml HLS project with lossless minimal types, unless the project is current."""
+    """QONNX -> hls4ml HLS project with lossless minimal types, checked == QONNX, unless the project is current."""
     from hwcnn.export import execute_qonnx, load_qonnx
     from hwcnn.hlsgen import convert as hls_convert
+    from hwcnn.verify import check_against_qonnx
 
     project = Project(_project(cfg))
-    source, digest = _source(cfg)
-    if _project_is_current(cfg):  # also when another hwcnn process made it while this one exported
-        st.converted = False
+    source = st.source_of(cfg)
+    if _project_is_current(cfg, st):  # also when another hwcnn process made it while this one exported
         return "the project is current: same source (sha256) and settings"
     if st.qmodel is None:
         if cfg.qonnx is None:
@@ -248,40 +286,39 @@ def convert(cfg: RunConfig, st: RunState) -> str | None:
                                             cfg.tb_images)
     if st.tb_y is None:
         st.tb_y = execute_qonnx(st.qmodel, st.tb_x)
-    from hwcnn.verify import check_against_qonnx
-
-    def check(p: Project) -> dict:
-        return check_against_qonnx(p.path, st.qmodel, st.tb_x, st.tb_y, narrowed=bool(cfg.hls.overrides))
-
-    hls = cfg.hls
-    if hls.fit:
-        hls = _fit(cfg, st, source, digest)
-    hls_convert.convert(st.qmodel, project.path, hls, st.tb_x, st.tb_y, source=source,
-                        source_sha256=digest or "", dataset=st.dataset, check=check,
-                        replaceable=lambda: check_project_place(cfg), extra={"fit": st.fit} if st.fit else None,
-                        requested=cfg.hls)
-    st.converted = True
+    hls = _fit(cfg, st) if cfg.hls.fit else cfg.hls
+    # the project is built aside and checked before it is put in place: a failed check leaves nothing
+    with output_dir(project.path, cfg.force, lambda: check_project_place(cfg, st)) as tmp:
+        summary = hls_convert.write_project(st.qmodel, tmp, hls, st.tb_x, st.tb_y, source=source.label,
+                                            dataset=st.dataset, extra={"fit": st.fit} if st.fit else None)
+        built = BuiltProject.open(tmp)
+        summary["check"] = check_against_qonnx(built, st.qmodel, st.tb_x, st.tb_y, narrowed=bool(cfg.hls.overrides))
+        hls_convert.write_records(st.qmodel, tmp, summary, hls, source=source.label,
+                                  source_sha256=source.digest or "", dataset=st.dataset, tb_images=len(st.tb_x),
+                                  requested=cfg.hls)
+    st.project = built.moved_to(project.path)
     return None
 
 
-def _fit(cfg: RunConfig, st: RunState, source: str, digest: str | None) -> HlsConfig:
+def _fit(cfg: RunConfig, st: RunState) -> HlsConfig:
     """--fit: the per-layer strategies and reuse factors that fit the board on the cost model, chosen
     on a probe conversion with every kernel unrolled (hwcnn/fitting.py)."""
     import tempfile
     from dataclasses import replace
 
-    from hwcnn import fitting, hwdesc, rtl
+    from hwcnn import fitting, rtl
     from hwcnn.hlsgen import convert as hls_convert
     from hwcnn.hlsgen.config import targets
 
     probe = replace(cfg.hls, fit=False, layer_settings=(), reuse_factor=1, strategy="Latency")
     with tempfile.TemporaryDirectory(prefix="hwcnn-fit-") as tmp:
-        hls_convert.convert(st.qmodel, Path(tmp) / "probe", probe, st.tb_x[:1], st.tb_y[:1], source=source,
-                            source_sha256=digest or "", dataset=st.dataset)
-        desc, weights = hwdesc.load(Path(tmp) / "probe")
-    luts = rtl.da4ml_luts(desc, weights, probe.to_dict(), cfg.data.cache_dir, progress=cfg.progress)
+        source = st.source_of(cfg)
+        hls_convert.convert(st.qmodel, Path(tmp) / "probe", probe, st.tb_x[:1], st.tb_y[:1], source=source.label,
+                            source_sha256=source.digest or "", dataset=st.dataset)
+        built = BuiltProject.open(Path(tmp) / "probe")
+    luts = rtl.da4ml_luts(built.desc, built.weights, probe.to_dict(), cfg.data.cache_dir, progress=cfg.progress)
     board = targets()[cfg.hls.board]
-    found = fitting.fit(desc, weights, probe.to_dict(), board["resources"], cfg.hls.fit_margin, luts)
+    found = fitting.fit(built.desc, built.weights, probe.to_dict(), board["resources"], cfg.hls.fit_margin, luts)
     st.fit = {"board": cfg.hls.board, "margin": cfg.hls.fit_margin,
               "settings": {k: {"strategy": s, "reuse_factor": rf} for k, (s, rf) in found["settings"].items()},
               "estimate_share": found["share"], "estimate_ii": found["total"]["ii"]["value"],
@@ -296,17 +333,16 @@ def csim(cfg: RunConfig, st: RunState) -> str | None:
     from hwcnn.hlsgen.csim import build, run_csim
 
     load_test_images(cfg, st)
-    build(cfg.project, quiet=not cfg.progress)
-    st.csim = run_csim(cfg.project, st.x, jobs=cfg.jobs, progress=cfg.progress)
+    project = st.built(cfg)
+    build(project, quiet=not cfg.progress)
+    st.csim = run_csim(project, st.x[: cfg.csim_images], jobs=cfg.jobs, progress=cfg.progress)
     return None
 
 
 def simulate(cfg: RunConfig, st: RunState) -> str | None:
     """The bit-exact NumPy simulator on the test images, with overflow counts per layer."""
-    from hwcnn.sim import load_simulator
-
     load_test_images(cfg, st)
-    st.sim = load_simulator(cfg.project).run(st.x)
+    st.sim = st.built(cfg).simulator.run(st.x[: cfg.sim_images or cfg.csim_images])
     return None
 
 
@@ -316,7 +352,6 @@ def verify(cfg: RunConfig, st: RunState) -> str | None:
 
     from hwcnn.models import load_model_dir
     from hwcnn.report import write_verify_report
-    from hwcnn.sim import load_simulator
     from hwcnn.verify import Outputs, compare, first_divergent_layer, torch_logits, traced_images
 
     if st.csim is None or st.sim is None:
@@ -326,20 +361,26 @@ def verify(cfg: RunConfig, st: RunState) -> str | None:
     float_model, _ = load_model_dir(_float_twin(cfg).path)
     md = _model_dir(cfg)
     _load_model(cfg, st)
+    project = st.built(cfg)
+    x = st.x[: len(st.csim)]  # the images both implementations ran
     t = time.perf_counter()
-    qat = torch_logits(st.model, st.x, torch.float64)
+    qat = torch_logits(st.model, x, torch.float64)
     st.seconds["qat"] = time.perf_counter() - t
-    outs = Outputs(torch_logits(float_model, st.x, torch.float32), qat, st.csim, st.sim.output.to_float())
-    result = {"model": str(md.path), "dataset": st.dataset, "n_images": len(st.x), **compare(outs, st.labels),
+    outs = Outputs(torch_logits(float_model, x, torch.float32), qat, st.csim, st.sim.output.to_float()[: len(x)])
+    labels = st.labels[: len(x)]
+    result = {"model": str(md.path), "dataset": st.dataset, "n_images": len(x), **compare(outs, labels),
               "first_divergent_layer": None, "overflow": st.sim.overflow, "clipped_by_quantizers": st.sim.clipped,
-              "project": cfg.shown(cfg.project), "data_provenance": st.provenance}
+              "project": cfg.shown(project.path), "data_provenance": st.provenance}
     traced, mismatched = traced_images(outs.sim, outs.csim)
-    first, layer_rows = first_divergent_layer(cfg.project, load_simulator(cfg.project), st.x[traced])
-    result["first_divergent_layer"] = first if mismatched else None
-    result["first_divergent_layer_qat"] = _qat_divergence(cfg, st, outs)
-    report_dir, force = _report_place(cfg, st, result)
-    write_verify_report(report_dir, result, outs, st.labels, layer_rows, cfg.project, force=force)
+    layer_rows = []
+    if mismatched or cfg.report:  # traced for the report, or to locate a mismatch
+        first, layer_rows = first_divergent_layer(project, x[traced])
+        result["first_divergent_layer"] = first if mismatched else None
+    result["first_divergent_layer_qat"] = _qat_divergence(st, outs, x)
     st.result = result
+    if cfg.report:
+        report_dir, force = _report_place(cfg, st, result)
+        write_verify_report(report_dir, result, outs, labels, layer_rows, project, force=force)
     return None
 
 
@@ -353,18 +394,17 @@ def _report_place(cfg: RunConfig, st: RunState, result: dict) -> tuple[Path, boo
     return report_dir, cfg.force or cfg.report_dir is None
 
 
-def _qat_divergence(cfg: RunConfig, st: RunState, outs) -> str | None:
+def _qat_divergence(st: RunState, outs, x: np.ndarray) -> str | None:
     """Where the hardware first parts from the QAT model, on one image where they differ: the QONNX
     graph's tensors stand for Brevitas' (the export step checked them equal)."""
     from hwcnn.export import export_checked
-    from hwcnn.sim import load_simulator
     from hwcnn.verify import first_divergence_from_qonnx
 
     bad = np.flatnonzero(~np.all(outs.qat == outs.csim, axis=1))
     if not len(bad):
         return None
-    qmodel = st.qmodel if st.qmodel is not None else export_checked(st.model, st.x[:1])[0]
-    return first_divergence_from_qonnx(qmodel, load_simulator(cfg.project), st.x[bad[:1]])
+    qmodel = st.qmodel if st.qmodel is not None else export_checked(st.model, x[:1])[0]
+    return first_divergence_from_qonnx(qmodel, st.project.simulator, x[bad[:1]])
 
 
 def _float_twin(cfg: RunConfig) -> ModelDir:
@@ -386,25 +426,27 @@ def _verify_qonnx(cfg: RunConfig, st: RunState) -> None:
     """A QONNX file from anywhere: QONNX execution vs simulator vs C simulation, exactly."""
     from hwcnn.export import execute_qonnx, load_qonnx
     from hwcnn.report import write_qonnx_report
-    from hwcnn.sim import load_simulator
     from hwcnn.verify import compare_qonnx, first_divergent_layer, traced_images
 
     qmodel = st.qmodel or load_qonnx(cfg.qonnx)
+    project = st.built(cfg)
+    x = st.x[: len(st.csim)]
     t = time.perf_counter()
-    y = execute_qonnx(qmodel, st.x)
+    y = execute_qonnx(qmodel, x)
     st.seconds["qonnx"] = time.perf_counter() - t
-    sim_out = st.sim.output.to_float()
-    result = {"model": str(cfg.qonnx), "dataset": st.dataset, "n_images": len(st.x),
-              **compare_qonnx(y, st.csim, sim_out, st.labels), "first_divergent_layer": None,
-              "overflow": st.sim.overflow, "clipped_by_quantizers": st.sim.clipped, "project": cfg.shown(cfg.project),
+    sim_out = st.sim.output.to_float()[: len(x)]
+    labels = None if st.labels is None else st.labels[: len(x)]
+    result = {"model": str(cfg.qonnx), "dataset": st.dataset, "n_images": len(x),
+              **compare_qonnx(y, st.csim, sim_out, labels), "first_divergent_layer": None,
+              "overflow": st.sim.overflow, "clipped_by_quantizers": st.sim.clipped, "project": cfg.shown(project.path),
               "inputs": st.provenance}
     traced, mismatched = traced_images(sim_out, st.csim)
     if mismatched:
-        result["first_divergent_layer"], _ = first_divergent_layer(cfg.project, load_simulator(cfg.project),
-                                                                    st.x[traced])
-    report_dir, force = _report_place(cfg, st, result)
-    write_qonnx_report(report_dir, result, force=force)
+        result["first_divergent_layer"], _ = first_divergent_layer(project, x[traced])
     st.result = result
+    if cfg.report:
+        report_dir, force = _report_place(cfg, st, result)
+        write_qonnx_report(report_dir, result, project.check, force=force)
 
 
 STEPS: tuple[Step, ...] = tuple(Step(f.__name__, f.__doc__, f) for f in (export, convert, csim, simulate, verify))
@@ -423,7 +465,7 @@ def run(cfg: RunConfig, start: str = "export", stop: str = "verify", state: RunS
         raise HwcnnError(f"step {start} comes after {stop}; the steps are {', '.join(names)}")
     st = state or RunState()
     if i <= names.index("convert") <= j and st.qmodel is None:
-        check_project_place(cfg)  # before any work: a refusal never comes after a long export
+        check_project_place(cfg, st)  # before any work: a refusal never comes after a long export
     if j >= names.index("verify") and cfg.model_dir is not None:
         _float_twin(cfg)
     for k, step in enumerate(STEPS[i : j + 1], 1):
@@ -439,7 +481,8 @@ def run(cfg: RunConfig, start: str = "export", stop: str = "verify", state: RunS
     return st
 
 
-def run_dir(model_dir: Path, out: Path, cfg: RunConfig, stop: str = "verify", force: bool = False) -> dict:
+def run_dir(model_dir: Path, out: Path, cfg: RunConfig, stop: str = "verify",
+            force: bool = False) -> tuple[dict, RunState]:
     """`hwcnn run`: the steps up to `stop` into a run directory that appears only when complete
     (with --force, the old one is replaced only then)."""
     t0 = time.perf_counter()
@@ -453,4 +496,6 @@ def run_dir(model_dir: Path, out: Path, cfg: RunConfig, stop: str = "verify", fo
         summary["steps_seconds"] = {k: round(v, 1) for k, v in st.seconds.items() if k in STEP_NAMES}
         summary["steps_seconds"]["total"] = round(time.perf_counter() - t0, 1)
         replace_json(rd.summary_path, summary)
-    return summary
+    if st.project is not None:
+        st.project.moved_to(Path(out) / st.project.path.relative_to(tmp))
+    return summary, st

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import numpy as np
 
-from hwcnn import hwdesc
-from hwcnn.artifacts import Project
 from hwcnn.cost import COUNT_SOURCE, cost_markdown, layer_costs, totals
 from hwcnn.outputs import output_dir, read_json, replace_json
+from hwcnn.project import BuiltProject
+from hwcnn.verify import verdict
 
 
 def _plt():
@@ -71,12 +71,11 @@ def plot_layers(layer_rows: list[dict], overflow: dict, clipped: dict, names: li
     plt.close(fig)
 
 
-def write_qonnx_report(report_dir: Path, result: dict, force: bool) -> None:
+def write_qonnx_report(report_dir: Path, result: dict, check: dict, force: bool) -> None:
     """The report of `hwcnn verify FILE.onnx`: report.md and verify.json, all or nothing."""
     b, d = result["bit_exact"], result["max_abs_diff"]
-    verdict = "PASS" if b["sim_vs_csim"] == 1.0 and b["qonnx_vs_csim"] == 1.0 else "FAIL"
     lines = [f"# hwcnn verification: {result['model']}", "",
-             f"**{verdict}** on {result['n_images']} inputs ({result['inputs']}).", "",
+             f"**{verdict(b, check).word}** on {result['n_images']} inputs ({result['inputs']}).", "",
              "| comparison | identical outputs | max abs diff |", "|---|---|---|"]
     lines += [f"| {a} vs {c} | {b[f'{a}_vs_{c}']:.4f} | {d[f'{a}_vs_{c}']:g} |"
               for a, c in (("sim", "csim"), ("qonnx", "csim"), ("qonnx", "sim"))]
@@ -88,28 +87,28 @@ def write_qonnx_report(report_dir: Path, result: dict, force: bool) -> None:
 
 
 def write_verify_report(report_dir: Path, result: dict, outs, labels: np.ndarray, layer_rows: list[dict],
-                        project: Path, force: bool) -> None:
+                        project: BuiltProject, force: bool) -> None:
     """Write report.md, its plots and verify.json into `report_dir`, all or nothing."""
     with output_dir(Path(report_dir), force) as tmp:
-        _write(tmp, result, outs, labels, layer_rows, Project(project))
+        _write(tmp, result, outs, labels, layer_rows, project)
 
 
-def _write(report_dir: Path, result: dict, outs, labels: np.ndarray, layer_rows: list[dict], project: Project) -> None:
+def _write(report_dir: Path, result: dict, outs, labels: np.ndarray, layer_rows: list[dict],
+           project: BuiltProject) -> None:
     from hwcnn.hlsgen.convert import precision_table
 
-    desc, weights = hwdesc.load(project.path)
+    desc, weights = project.desc, project.weights
     names = [layer["name"] for layer in desc["layers"]]
     plot_confusion(outs.csim.argmax(1), labels, report_dir / "confusion_csim.png",
                    f"C simulation, {result['n_images']} images, accuracy {result['accuracy']['csim']:.4f}")
     plot_layers(layer_rows, result["overflow"], result["clipped_by_quantizers"], names, report_dir / "layers.png")
-    costs = layer_costs(desc, weights, project.manifest()["hls"])
+    costs = layer_costs(desc, weights, project.manifest["hls"])
     counted = ("macs", "nonzero_macs", "bops", "weight_bits", "multipliers")
     result["cost"] = {k: v for k, v in totals(costs).items() if k in counted}
     a, b, d = result["accuracy"], result["bit_exact"], result["max_abs_diff"]
-    verdict = "PASS" if b["sim_vs_csim"] == 1.0 else "FAIL"
     lines = [
         f"# hwcnn verification: {result['model']}", "",
-        f"**{verdict}**: simulator == C simulation on {b['sim_vs_csim']:.2%} of {result['n_images']} "
+        f"**{verdict(b, project.check).word}**: simulator == C simulation on {b['sim_vs_csim']:.2%} of {result['n_images']} "
         f"{result['dataset']} test images; Brevitas QAT == C simulation on {b['qat_vs_csim']:.2%}.", "",
         "| | float twin | Brevitas QAT | C simulation | simulator |", "|---|---|---|---|---|",
         f"| accuracy | {a['float']:.4f} | {a['qat']:.4f} | {a['csim']:.4f} | {a['sim']:.4f} |", "",
@@ -130,7 +129,8 @@ def _write(report_dir: Path, result: dict, outs, labels: np.ndarray, layer_rows:
         lines += ["## Per-layer comparison on traced images", "", "| layer | max abs diff | equal |", "|---|---|---|"]
         lines += [f"| {r['layer']} | {r['max_abs_diff']:g} | {r['equal']} |" for r in layer_rows]
         lines.append("")
-    lines += ["## Fixed-point types", "", precision_table(read_json(project.precision_json_path, "precision report"))]
+    lines += ["## Fixed-point types", "", precision_table(read_json(project.files.precision_json_path,
+                                                                    "precision report"))]
     lines += ["## Data", "", f"`{result['data_provenance']}`", ""]
     (report_dir / "report.md").write_text("\n".join(lines))
     replace_json(report_dir / "verify.json", result)

@@ -11,9 +11,10 @@ convert step does, hwcnn/pipeline.py).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
+
+from hwcnn.project import BuiltProject
 
 TRACE_IMAGES = 8  # images traced layer by layer to locate a divergence
 
@@ -43,10 +44,11 @@ def torch_logits(model, x: np.ndarray, dtype, batch: int = 1000) -> np.ndarray:
     return np.concatenate(outs).reshape(len(x), -1)
 
 
-def first_divergent_layer(project: Path, sim, x: np.ndarray) -> tuple[str | None, list[dict]]:
+def first_divergent_layer(project: BuiltProject, x: np.ndarray) -> tuple[str | None, list[dict]]:
     """Trace both implementations on x; the first layer (in order) whose outputs differ, and per-layer diffs."""
     from hwcnn.hlsgen.csim import trace_csim
 
+    sim = project.simulator
     c_tr = trace_csim(project, x)
     s_tr = sim.run(x, trace=True).traces
     first, rows = None, []
@@ -62,14 +64,13 @@ def first_divergent_layer(project: Path, sim, x: np.ndarray) -> tuple[str | None
     return first, rows
 
 
-def check_against_qonnx(project: Path, qmodel, x: np.ndarray, y_qonnx: np.ndarray, narrowed: bool) -> dict:
+def check_against_qonnx(project: BuiltProject, qmodel, x: np.ndarray, y_qonnx: np.ndarray, narrowed: bool) -> dict:
     """The conversion checks itself: the project's simulator on the testbench inputs x must give
     exactly the QONNX graph's outputs y_qonnx. A difference is an error naming the first layer
     where they part, unless the user narrowed types (`narrowed`): then it is the loss recorded."""
     from hwcnn.errors import HwcnnError
-    from hwcnn.sim import load_simulator
 
-    sim = load_simulator(project)
+    sim = project.simulator
     res = sim.run(x)
     got = res.output.to_float()
     want = np.asarray(y_qonnx, dtype=np.float64).reshape(got.shape)
@@ -126,6 +127,38 @@ def first_divergence_from_qonnx(qmodel, sim, x: np.ndarray) -> str | None:
     return sim.layers[-1]["name"]
 
 
+# the references a C simulation is compared with, beside the simulator: equal wherever the conversion
+# found the core exact (lossless types, no table that approximates a function)
+REFERENCES = ("qonnx_vs_csim", "qat_vs_csim", "testbench_vs_csim")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Whether a C simulation passes, and which comparisons failed it."""
+
+    ok: bool
+    failed: tuple[str, ...]
+
+    @property
+    def word(self) -> str:
+        return "PASS" if self.ok else "FAIL"
+
+
+def exact_by_construction(check: dict | None) -> bool:
+    """Whether the conversion's own check (`BuiltProject.check`) found the core equal to the QONNX
+    model; not where it recorded a loss (a narrowed --precision, a table that approximates)."""
+    return check is None or check.get("identical") == 1.0
+
+
+def verdict(bit_exact: dict, check: dict | None = None) -> Verdict:
+    """The one rule every caller applies (CLI, report, study): the simulator equals the C simulation
+    on every input, always; each reference present (QONNX, the QAT model, the testbench's QONNX
+    outputs) equals it too unless the conversion's check recorded a loss (narrowed --precision, tables)."""
+    required = ["sim_vs_csim"] + ([k for k in REFERENCES if k in bit_exact] if exact_by_construction(check) else [])
+    failed = tuple(k for k in required if bit_exact.get(k) != 1.0)
+    return Verdict(not failed, failed)
+
+
 def identical(a: np.ndarray, b: np.ndarray) -> float:
     """The fraction of inputs (rows) whose outputs are identical, value for value."""
     return float(np.mean(np.all(a == np.reshape(b, np.shape(a)), axis=1)))
@@ -175,3 +208,32 @@ def print_summary(r: dict) -> None:
           + (f"; hardware parts from QAT at {r['first_divergent_layer_qat']}" if r.get("first_divergent_layer_qat")
              else ""))
     print(f"  report     {r['report']}")
+
+
+def testbench(project: BuiltProject) -> tuple[np.ndarray, np.ndarray]:
+    """The project's testbench inputs and their QONNX outputs, checked to fit the core."""
+    from hwcnn.errors import HwcnnError
+    from hwcnn.outputs import read_array
+
+    p = project.files
+    tb_x = read_array(p.tb_input_path, "testbench inputs")
+    tb_y = read_array(p.tb_output_path, "testbench outputs")
+    n_in = int(np.prod(project.input_shape))
+    if tb_x.ndim != 2 or tb_x.shape[1] != n_in or tb_y.ndim != 2 or len(tb_y) != len(tb_x):
+        raise HwcnnError(f"{p.path}: testbench arrays {tb_x.shape} and {tb_y.shape} do not fit the core's input of "
+                         f"{n_in} values; convert the model again")
+    return tb_x.reshape(-1, *project.input_shape), tb_y
+
+
+def csim_checks(project: BuiltProject, x: np.ndarray, y: np.ndarray, tb: tuple[np.ndarray, np.ndarray],
+                jobs: int | None) -> dict:
+    """What a C simulation y of inputs x is checked against on the spot: the simulator on the same
+    inputs, and the QONNX outputs the project's testbench `tb` holds for its own inputs."""
+    from hwcnn.hlsgen.csim import run_csim
+
+    tb_x, tb_y = tb
+    tb_csim = run_csim(project, tb_x, jobs=jobs, progress=False)
+    bit_exact = {"sim_vs_csim": identical(project.simulator.run(x).output.to_float(), y),
+                 "testbench_vs_csim": identical(tb_csim, tb_y)}
+    return {"bit_exact": bit_exact, "testbench_inputs": len(tb_x),
+            "exact_by_construction": exact_by_construction(project.check)}

@@ -10,7 +10,7 @@ import json
 import os
 import tempfile
 import time
-from dataclasses import replace
+from dataclasses import fields, replace
 from pathlib import Path
 
 import numpy as np
@@ -27,24 +27,25 @@ def _data(args):
     return DataSource(args.data_dir, args.cache_dir)
 
 
+def _hls_given(args) -> dict:
+    """The HLS options given on the command line, one per HlsConfig field (hwcnn/cli/parser.py)."""
+    from hwcnn.hlsgen.config import HlsConfig
+
+    return {f.name: getattr(args, f.name) for f in fields(HlsConfig) if getattr(args, f.name, None) is not None
+            and f.name not in ("overrides", "layer_settings")}
+
+
 def _hls(args):
     from hwcnn.hlsgen.config import HlsConfig, parse_layer_settings, parse_overrides
 
-    settings = {k: getattr(args, k) for k in ("backend", "io_type", "strategy", "reuse_factor", "part",
-                                              "clock_period", "board", "fit", "fit_margin")
-                if getattr(args, k) is not None}
-    return HlsConfig.for_target(args.target, **settings, overrides=parse_overrides(args.precision),
+    return HlsConfig.for_target(args.target, **_hls_given(args), overrides=parse_overrides(args.precision),
                                 layer_settings=parse_layer_settings(args.layer_setting))
 
 
-def _positive(value: int | None, flag: str) -> None:
-    if value is not None and value < 1:
-        raise HwcnnError(f"{flag} must be at least 1, got {value}")
-
-
-def _json_out(args, result: dict) -> None:
+def _json_out(args, result: dict) -> int:
     if args.json is not None:
         write_json(args.json, result, force=args.force)
+    return 0
 
 
 # ---- data, train, evaluate ------------------------------------------------------------------
@@ -150,7 +151,6 @@ def evaluate(args) -> int:
     from hwcnn.models import load_model_dir
     from hwcnn.train import evaluate as evaluate_model, load_arrays
 
-    _positive(args.n, "--n")
     check_free(args.json, args.force)
     torch.set_num_threads(os.cpu_count() or 1)
     model, mc = load_model_dir(args.model_dir)
@@ -175,7 +175,6 @@ def export(args) -> int:
     out = Path(args.out) if args.out is not None else default_qonnx_path(ModelDir(args.model_dir))
     check_free(out, args.force)
     check_free(args.json, args.force)
-    _positive(args.tb_images, "--tb-images")
     cfg = pipeline.RunConfig(model_dir=args.model_dir, tb_images=args.tb_images, data=_data(args))
     st = pipeline.run(cfg, "export", "export")
     save_qonnx(st.qmodel, out, force=args.force)
@@ -184,42 +183,38 @@ def export(args) -> int:
               "seconds": round(st.seconds["export"], 2)}
     print(f"wrote {out} (QONNX execution == Brevitas on {len(st.tb_x)} test images; passes: "
           f"{', '.join(result['passes'])})")
-    _json_out(args, result)
-    return 0
+    return _json_out(args, result)
 
 
 def convert(args) -> int:
     """`hwcnn convert SOURCE --out DIR`: export (for a model directory) and convert."""
     from hwcnn import pipeline
-    from hwcnn.artifacts import Project
-
-    _positive(args.tb_images, "--tb-images")
-    hls = _hls(args)
-    check_free(args.out, args.force)
-    check_free(args.json, args.force)
-    source = Path(args.source)
-    cfg = pipeline.RunConfig(project=args.out, hls=hls, tb_images=args.tb_images, data=_data(args), force=args.force,
-                             reuse=False)
-    if source.is_dir():
-        cfg.model_dir = source
-        st = pipeline.run(cfg, "export", "convert")
-    elif source.is_file():
-        cfg.qonnx = source
-        st = pipeline.run(cfg, "convert", "convert")
-    else:
-        raise HwcnnError(f"{source} does not exist (give a model directory or a .onnx QONNX file)")
     from hwcnn.outputs import read_json
 
-    summary = read_json(Project(args.out).precision_json_path, "precision report")
+    check_free(args.out, args.force)
+    check_free(args.json, args.force)
+    cfg = pipeline.RunConfig(project=args.out, hls=_hls(args), tb_images=args.tb_images, data=_data(args),
+                             force=args.force, reuse=False, **_source(args.source))
+    st = pipeline.run(cfg, "export" if cfg.model_dir else "convert", "convert")
+    summary = read_json(st.project.files.precision_json_path, "precision report")
     print(f"wrote HLS project {args.out} ({len(summary['layers'])} layers, {st.seconds['convert']:.1f} s); "
-          f"types: {Project(args.out).precision_md_path}")
+          f"types: {st.project.files.precision_md_path}")
     if summary.get("fit"):
         print(_fit_line(summary["fit"]))
     if summary.get("reuse_factor_chosen_by_hls4ml"):
         print("hls4ml used the nearest reuse factor its kernel can use: " + ", ".join(
             f"{k} {v['used']} (asked {v['asked']})" for k, v in summary["reuse_factor_chosen_by_hls4ml"].items()))
-    _json_out(args, summary)
-    return 0
+    return _json_out(args, summary)
+
+
+def _source(source: Path) -> dict:
+    """RunConfig's source fields for a model directory or a QONNX file."""
+    source = Path(source)
+    if source.is_dir():
+        return {"model_dir": source}
+    if source.is_file():
+        return {"qonnx": source}
+    raise HwcnnError(f"{source} does not exist (give a model directory or a .onnx QONNX file)")
 
 
 def _fit_line(fit: dict) -> str:
@@ -229,33 +224,33 @@ def _fit_line(fit: dict) -> str:
             f"estimate {share}; II {fit['estimate_ii']:,} cycles")
 
 
-def _dataset_of(project: Path) -> str:
-    from hwcnn.artifacts import Project
+def _project_state(args, **options):
+    """(RunConfig, RunState) of a step on an existing project, its inputs loaded before the clock starts."""
+    from hwcnn import pipeline
 
-    return Project(project).manifest()["dataset"]
+    check_free(args.json, args.force)
+    cfg = pipeline.RunConfig(project=args.project, data=_data(args), inputs=args.inputs, **options)
+    st = pipeline.RunState()
+    st.built(cfg)  # a one-line error for what is not an hwcnn project
+    pipeline.load_test_images(cfg, st)
+    return cfg, st
 
 
 def csim(args) -> int:
-    """`hwcnn csim PROJECT`: the csim step alone, on the project's dataset."""
+    """`hwcnn csim PROJECT`: the csim step alone, checked against the simulator and the testbench."""
     from hwcnn import pipeline
     from hwcnn.hlsgen.csim import build
+    from hwcnn.verify import csim_checks, testbench, verdict
 
-    _positive(args.n, "--n")
-    _positive(args.jobs, "--jobs")
-    check_free(args.json, args.force)
-    cfg = pipeline.RunConfig(project=args.project, n_images=args.n, jobs=args.jobs, data=_data(args),
-                             inputs=args.inputs)
-    _dataset_of(args.project)  # a one-line error for what is not an hwcnn project
-    testbench = _testbench(args.project)
-    build(args.project)  # compiled before the clock starts: images/s without the compile
-    st = pipeline.RunState()
-    pipeline.load_test_images(cfg, st)
+    cfg, st = _project_state(args, csim_images=args.n, jobs=args.jobs)
+    tb = testbench(st.project)  # read and checked before any C simulation runs
+    build(st.project)  # compiled before the clock starts: images/s without the compile
     st = pipeline.run(cfg, "csim", "csim", state=st)
-    secs, n = st.seconds["csim"], len(st.x)
+    secs, n = st.seconds["csim"], len(st.csim)
     result = {"project": str(args.project), "dataset": st.dataset, "n_images": n, "images_per_second": n / secs,
-              "inputs": st.provenance, **_csim_checks(args.project, st.x, st.csim, testbench, args.jobs)}
+              "inputs": st.provenance, **csim_checks(st.project, st.x[:n], st.csim, tb, args.jobs)}
     if st.labels is not None:
-        result["accuracy"] = float(np.mean(st.csim.argmax(1) == st.labels))
+        result["accuracy"] = float(np.mean(st.csim.argmax(1) == st.labels[:n]))
     print(f"C simulation of {n} {_what(st)}: " + (f"accuracy {result['accuracy']:.4f}, " if "accuracy" in result
                                                      else "") + f"{n / secs:.0f} images/s")
     b = result["bit_exact"]
@@ -263,42 +258,7 @@ def csim(args) -> int:
           f"{b['testbench_vs_csim']:.4f} on the project's {result['testbench_inputs']} testbench inputs"
           + ("" if result["exact_by_construction"] else " (a loss the conversion recorded: overrides or tables)"))
     _json_out(args, result)
-    # the simulator must always agree; QONNX only where the conversion found the core exact
-    ok = b["sim_vs_csim"] == 1.0 and (b["testbench_vs_csim"] == 1.0 or not result["exact_by_construction"])
-    return 0 if ok else 1
-
-
-def _testbench(project: Path) -> tuple[np.ndarray, np.ndarray, dict]:
-    """The project's testbench inputs and QONNX outputs, and its conversion check: read and
-    checked before any C simulation runs."""
-    from hwcnn.artifacts import Project
-    from hwcnn.outputs import read_array, read_json
-    from hwcnn.sim import load_simulator
-
-    p = Project(project)
-    shape = load_simulator(project).input_shape
-    tb_x = read_array(p.tb_input_path, "testbench inputs")
-    tb_y = read_array(p.tb_output_path, "testbench outputs")
-    n_in = int(np.prod(shape))
-    if tb_x.ndim != 2 or tb_x.shape[1] != n_in or tb_y.ndim != 2 or len(tb_y) != len(tb_x):
-        raise HwcnnError(f"{p.path}: testbench arrays {tb_x.shape} and {tb_y.shape} do not fit the core's input of "
-                         f"{n_in} values; convert the model again")
-    check = read_json(p.precision_json_path, "precision report").get("check", {})
-    return tb_x.reshape(-1, *shape), tb_y, check
-
-
-def _csim_checks(project: Path, x: np.ndarray, y: np.ndarray, testbench, jobs) -> dict:
-    """What a C simulation is checked against on the spot: the simulator on the same inputs, and the
-    QONNX outputs the project's testbench holds for its own inputs."""
-    from hwcnn.hlsgen.csim import run_csim
-    from hwcnn.sim import load_simulator
-    from hwcnn.verify import identical
-
-    tb_x, tb_y, check = testbench
-    tb_csim = run_csim(project, tb_x, jobs=jobs, progress=False)
-    return {"bit_exact": {"sim_vs_csim": identical(load_simulator(project).run(x).output.to_float(), y),
-                          "testbench_vs_csim": identical(tb_csim, tb_y)},
-            "testbench_inputs": len(tb_x), "exact_by_construction": check.get("identical") == 1.0}
+    return 0 if verdict(b, st.project.check).ok else 1
 
 
 def _what(st) -> str:
@@ -309,12 +269,7 @@ def simulate(args) -> int:
     """`hwcnn simulate PROJECT`: the simulate step alone, on the project's dataset."""
     from hwcnn import pipeline
 
-    _positive(args.n, "--n")
-    check_free(args.json, args.force)
-    _dataset_of(args.project)
-    cfg = pipeline.RunConfig(project=args.project, n_images=args.n, data=_data(args), inputs=args.inputs)
-    st = pipeline.RunState()
-    pipeline.load_test_images(cfg, st)  # loaded before the clock starts
+    cfg, st = _project_state(args, csim_images=args.n)
     st = pipeline.run(cfg, "simulate", "simulate", state=st)
     res, n, secs = st.sim, len(st.x), st.seconds["simulate"]
     result = {"project": str(args.project), "dataset": st.dataset, "n_images": n, "images_per_second": n / secs,
@@ -326,8 +281,7 @@ def simulate(args) -> int:
     print(f"overflow (wrapped or saturated) per layer: {res.overflow or 'none'}")
     if res.clipped:
         print(f"clipped by activation quantizers (part of the model): {res.clipped}")
-    _json_out(args, result)
-    return 0
+    return _json_out(args, result)
 
 
 def verify(args) -> int:
@@ -335,40 +289,34 @@ def verify(args) -> int:
     from hwcnn import pipeline
     from hwcnn.artifacts import default_run_dir
     from hwcnn.golden import update_golden
-    from hwcnn.verify import print_summary
+    from hwcnn.verify import print_summary, verdict
 
-    _positive(args.n, "--n")
-    _positive(args.jobs, "--jobs")
-    _positive(args.tb_images, "--tb-images")
-    hls = _hls(args)
     check_free(args.report, args.force)
     check_free(args.json, args.force)
-    source = Path(args.model_dir)
-    onnx = source.is_file()
+    source = _source(args.model_dir)
+    onnx = "qonnx" in source
     if not onnx and args.inputs is not None:
         raise HwcnnError("--inputs: a model directory is verified on its dataset's test images (its accuracy and "
                          "the float twin's need labels); give --inputs with a QONNX file")
-    project = args.project or default_run_dir(source.with_suffix("") if onnx else source) / "hls"
-    cfg = pipeline.RunConfig(project=project, model_dir=None if onnx else source, qonnx=source if onnx else None,
-                             hls=hls, n_images=args.n, tb_images=args.tb_images, jobs=args.jobs,
-                             report_dir=args.report, force=args.force, replace_stale=args.project is None,
-                             data=_data(args), inputs=args.inputs)
+    project = args.project or default_run_dir(Path(args.model_dir).with_suffix("") if onnx else args.model_dir) / "hls"
+    cfg = pipeline.RunConfig(project=project, hls=_hls(args), csim_images=args.n, tb_images=args.tb_images,
+                             jobs=args.jobs, report_dir=args.report, force=args.force,
+                             replace_stale=args.project is None, data=_data(args), inputs=args.inputs, **source)
     st = pipeline.run(cfg, "convert" if onnx else "export", "verify")
     result = st.result
+    ok = verdict(result["bit_exact"], st.project.check).ok
     if onnx:
         b = result["bit_exact"]
-        print(f"{source} on {result['n_images']} inputs: sim==csim {b['sim_vs_csim']:.4f}  qonnx==csim "
+        print(f"{args.model_dir} on {result['n_images']} inputs: sim==csim {b['sim_vs_csim']:.4f}  qonnx==csim "
               f"{b['qonnx_vs_csim']:.4f}  qonnx==sim {b['qonnx_vs_sim']:.4f}; first divergent layer: "
               f"{result['first_divergent_layer']}\n  report     {result['report']}")
-        _json_out(args, result)
-        return 0 if b["sim_vs_csim"] == 1.0 and b["qonnx_vs_csim"] == 1.0 else 1
-    print_summary(result)
+    else:
+        print_summary(result)
     _json_out(args, result)
-    ok = result["bit_exact"]["sim_vs_csim"] == 1.0
-    if args.update_golden:
+    if args.update_golden and not onnx:
         if not ok:
-            raise HwcnnError("simulator and C simulation disagree; not writing golden vectors from a broken state")
-        path = update_golden(args.model_dir, project, args.golden_dir, cfg.data)
+            raise HwcnnError("the C simulation fails its checks; not writing golden vectors from a broken state")
+        path = update_golden(args.model_dir, st.project, args.golden_dir, cfg.data)
         print(f"  golden     rewrote {path}")
     return 0 if ok else 1
 
@@ -377,34 +325,26 @@ def run(args) -> int:
     """`hwcnn run [MODEL_DIR]`: the steps into a run directory (runs/<model name> by default)."""
     from hwcnn import pipeline
     from hwcnn.artifacts import default_run_dir
-    from hwcnn.verify import print_summary
+    from hwcnn.verify import print_summary, verdict
 
     model_dir = Path(args.model_dir)
     if not model_dir.is_dir():
         raise HwcnnError(f"model directory {model_dir} not found (run from the repository root, or name one)")
-    _positive(args.n_csim, "--n-csim")
-    _positive(args.jobs, "--jobs")
-    _positive(args.tb_images, "--tb-images")
     out = Path(args.out) if args.out is not None else default_run_dir(model_dir)
     check_free(out, args.force)
     check_free(args.json, args.force)
-    cfg = pipeline.RunConfig(project=out, hls=_hls(args), n_images=args.n_csim, tb_images=args.tb_images,
+    cfg = pipeline.RunConfig(project=out, hls=_hls(args), csim_images=args.n_csim, tb_images=args.tb_images,
                              jobs=args.jobs, data=_data(args))
-    summary = pipeline.run_dir(model_dir, out, cfg, stop=args.stop, force=args.force)
-    if cfg.hls.fit:
-        from hwcnn.artifacts import RunDir
-        from hwcnn.outputs import read_json
-
-        fit = read_json(RunDir(out).project.precision_json_path, "precision report").get("fit")
-        if fit:
-            print(_fit_line(fit))
+    summary, st = pipeline.run_dir(model_dir, out, cfg, stop=args.stop, force=args.force)
+    if st.fit:
+        print(_fit_line(st.fit))
     if "bit_exact" in summary:
         print_summary(summary)
     steps = summary["steps_seconds"]
     print(f"done in {steps['total']} s: " + ", ".join(f"{k} {v:.1f} s" for k, v in steps.items() if k != "total")
           + f"; wrote {out}")
     _json_out(args, summary)
-    return 0 if summary.get("bit_exact", {}).get("sim_vs_csim", 1.0) == 1.0 else 1
+    return 0 if "bit_exact" not in summary or verdict(summary["bit_exact"], st.project.check).ok else 1
 
 
 # ---- studies and cost -------------------------------------------------------------------------

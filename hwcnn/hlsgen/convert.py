@@ -15,7 +15,6 @@ import warnings
 from importlib import resources
 from pathlib import Path
 from string import Template
-from typing import Callable
 
 import numpy as np
 
@@ -217,84 +216,94 @@ def _quiet():
 
 
 def convert(qmodel, out: Path, hls: HlsConfig, tb_inputs: np.ndarray, tb_outputs: np.ndarray, *, source: str,
-            source_sha256: str, dataset: str | None, force: bool = False,
-            check: Callable[[Project], dict] | None = None, replaceable: Callable[[], None] | None = None,
-            extra: dict | None = None, requested: HlsConfig | None = None) -> dict:
-    """Write a complete HLS project for `qmodel` to `out`; return the precision summary.
+            source_sha256: str, dataset: str | None, force: bool = False) -> dict:
+    """A complete HLS project for `qmodel` at `out`, unchecked (the pipeline's convert step checks
+    its projects against QONNX before they are put in place); return the precision summary."""
+    with output_dir(out, force) as tmp:
+        summary = write_project(qmodel, tmp, hls, tb_inputs, tb_outputs, source=source, dataset=dataset)
+        write_records(qmodel, tmp, summary, hls, source=source, source_sha256=source_sha256, dataset=dataset,
+                      tb_images=len(tb_inputs))
+    return summary
 
-    `check(project)` runs on the complete project before it is put in place (the pipeline checks
-    the simulator against QONNX execution there): raising leaves nothing; its record is kept in
-    the precision summary. `replaceable` decides, under the output's lock, whether an existing
-    project at `out` may be replaced (hwcnn/outputs.py). `requested`, when given, is what the manifest
-    records instead of `hls` (--fit: the request, while `hls` holds the settings chosen for it)."""
+
+def write_project(qmodel, tmp: Path, hls: HlsConfig, tb_inputs: np.ndarray, tb_outputs: np.ndarray, *,
+                  source: str, dataset: str | None, extra: dict | None = None) -> dict:
+    """Write the HLS project for `qmodel` into `tmp` (an output being built, hwcnn/outputs.py): the
+    firmware, the hardware description, the testbench data; return the precision summary, which
+    `write_records` writes with the manifest once the caller has checked the project."""
     import hls4ml
 
     extensions.register()
     check_supported(qmodel)
     in_type = input_type(qmodel)
-    with output_dir(out, force, replaceable) as tmp:
-        p = Project(tmp)
-        np.save(p.tb_input_path, np.ascontiguousarray(tb_inputs.reshape(len(tb_inputs), -1), dtype=np.float64))
-        np.save(p.tb_output_path, np.ascontiguousarray(tb_outputs.reshape(len(tb_outputs), -1), dtype=np.float64))
-        try:
-            with _quiet():
-                cfg = hls4ml_config(qmodel, in_type, hls)
-                # a board: hls4ml's AXI-stream wrapper takes and gives floats, converted by the core's
-                # input type (exact on its grid) and from its result type (exact: results are narrow)
-                board = dict(board=hls.board, interface="axi_stream", input_type="float",
-                             output_type="float") if hls.board else {}
-                hm = hls4ml.converters.convert_from_onnx_model(
-                    qmodel, output_dir=str(tmp), project_name=Project.HLS_NAME, backend=hls.hls4ml_backend,
-                    io_type=hls.io_type, part=hls.part, clock_period=hls.clock_period, hls_config=cfg,
-                    input_data_tb=str(p.tb_input_path), output_data_tb=str(p.tb_output_path), **board)
-        except HwcnnError:
-            raise
-        except Exception as err:  # noqa: BLE001 - hls4ml raises bare Exceptions and asserts
-            first = str(err).splitlines()[0] if str(err) else ""
-            raise HwcnnError(f"hls4ml conversion failed: {type(err).__name__}: {first}") from err
-        # hls4ml 1.3.0 reads TraceOutput from the top-level config, which convert_from_onnx_model never
-        # fills from hls_config["Model"]; without this no layer output is traced (ModelGraph.trace does the same)
-        hm.config.trace_output = True
-        for layer in hm.get_layers():
-            layer.set_attr("trace", True)  # also those hls4ml's passes insert (ZeroPadding2D, Clone), absent from cfg
-        extensions.check_stream_limits(hm)
-        extensions.check_kernel_limits(hm)
-        records = assign_precisions(hm, in_type, qmodel)
-        apply_overrides(hm, hls.overrides, records)
-        extensions.render_templates(hm)
+    p = Project(tmp)
+    np.save(p.tb_input_path, np.ascontiguousarray(tb_inputs.reshape(len(tb_inputs), -1), dtype=np.float64))
+    np.save(p.tb_output_path, np.ascontiguousarray(tb_outputs.reshape(len(tb_outputs), -1), dtype=np.float64))
+    try:
         with _quiet():
-            hm.write()
-        describe.write(hm, p)
-        kernels = {layer.name for layer in hm.get_layers() if Kind.of(layer.class_name).has_macs}
-        unknown = sorted({layer for layer, _, _ in hls.layer_settings} - kernels)
-        if unknown:
-            raise HwcnnError(f"--layer-setting {unknown[0]}: no such Dense/Conv layer (they are: {', '.join(sorted(kernels))})")
-        # hls4ml replaces a reuse factor its Resource kernels cannot use by the nearest valid one, silently
-        asked = {layer: int(v) for layer, k, v in hls.layer_settings if k == "reuse_factor"}
-        chosen = {layer.name: {"asked": asked.get(layer.name, hls.reuse_factor), "used": int(layer.get_attr("reuse_factor"))}
-                  for layer in hm.get_layers() if layer.name in kernels and layer.get_attr("reuse_factor") is not None
-                  and int(layer.get_attr("reuse_factor")) != asked.get(layer.name, hls.reuse_factor)}
-        summary = {
-            "source": source,
-            "dataset": dataset,
-            **{k: v for k, v in hls.to_dict().items() if k != "overrides"},
-            "input_type": in_type.hls4ml(),
-            "overridden": [f"{r.layer}.{f}" for r in records for f in r.overridden],
-            "reuse_factor_chosen_by_hls4ml": chosen,
-            "layers": [{"layer": r.layer, "kind": r.kind, "types": r.types, "range": list(r.range),
-                        "reason": r.reason, "overridden": r.overridden} for r in records],
-        }
-        summary.update(extra or {})
-        if check is not None:
-            summary["check"] = check(p)
-        replace_json(p.generator_path, {"generator": generator_digest()})
-        replace_json(p.manifest_path, Project.make_manifest(source, source_sha256, dataset, input_shape(qmodel),
-                                                            in_type.hls4ml(), (requested or hls).to_dict(),
-                                                            len(tb_inputs)))
-        replace_json(p.precision_json_path, summary)
-        p.precision_md_path.write_text(precision_markdown(summary))
-        p.readme_path.write_text(project_readme(summary, hls))
+            cfg = hls4ml_config(qmodel, in_type, hls)
+            # a board: hls4ml's AXI-stream wrapper takes and gives floats, converted by the core's
+            # input type (exact on its grid) and from its result type (exact: results are narrow)
+            board = dict(board=hls.board, interface="axi_stream", input_type="float",
+                         output_type="float") if hls.board else {}
+            hm = hls4ml.converters.convert_from_onnx_model(
+                qmodel, output_dir=str(tmp), project_name=Project.HLS_NAME, backend=hls.hls4ml_backend,
+                io_type=hls.io_type, part=hls.part, clock_period=hls.clock_period, hls_config=cfg,
+                input_data_tb=str(p.tb_input_path), output_data_tb=str(p.tb_output_path), **board)
+    except HwcnnError:
+        raise
+    except Exception as err:  # noqa: BLE001 - hls4ml raises bare Exceptions and asserts
+        first = str(err).splitlines()[0] if str(err) else ""
+        raise HwcnnError(f"hls4ml conversion failed: {type(err).__name__}: {first}") from err
+    # hls4ml 1.3.0 reads TraceOutput from the top-level config, which convert_from_onnx_model never
+    # fills from hls_config["Model"]; without this no layer output is traced (ModelGraph.trace does the same)
+    hm.config.trace_output = True
+    for layer in hm.get_layers():
+        layer.set_attr("trace", True)  # also those hls4ml's passes insert (ZeroPadding2D, Clone), absent from cfg
+    extensions.check_stream_limits(hm)
+    extensions.check_kernel_limits(hm)
+    records = assign_precisions(hm, in_type, qmodel)
+    apply_overrides(hm, hls.overrides, records)
+    extensions.render_templates(hm)
+    with _quiet():
+        hm.write()
+    describe.write(hm, p)
+    kernels = {layer.name for layer in hm.get_layers() if Kind.of(layer.class_name).has_macs}
+    unknown = sorted({layer for layer, _, _ in hls.layer_settings} - kernels)
+    if unknown:
+        raise HwcnnError(f"--layer-setting {unknown[0]}: no such Dense/Conv layer (they are: {', '.join(sorted(kernels))})")
+    # hls4ml replaces a reuse factor its Resource kernels cannot use by the nearest valid one, silently
+    asked = {layer: int(v) for layer, k, v in hls.layer_settings if k == "reuse_factor"}
+    chosen = {layer.name: {"asked": asked.get(layer.name, hls.reuse_factor), "used": int(layer.get_attr("reuse_factor"))}
+              for layer in hm.get_layers() if layer.name in kernels and layer.get_attr("reuse_factor") is not None
+              and int(layer.get_attr("reuse_factor")) != asked.get(layer.name, hls.reuse_factor)}
+    summary = {
+        "source": source,
+        "dataset": dataset,
+        **{k: v for k, v in hls.to_dict().items() if k != "overrides"},
+        "input_type": in_type.hls4ml(),
+        "overridden": [f"{r.layer}.{f}" for r in records for f in r.overridden],
+        "reuse_factor_chosen_by_hls4ml": chosen,
+        "layers": [{"layer": r.layer, "kind": r.kind, "types": r.types, "range": list(r.range),
+                    "reason": r.reason, "overridden": r.overridden} for r in records],
+    }
+    summary.update(extra or {})
     return summary
+
+
+def write_records(qmodel, tmp: Path, summary: dict, hls: HlsConfig, *, source: str, source_sha256: str,
+                  dataset: str | None, tb_images: int, requested: HlsConfig | None = None) -> None:
+    """The manifest, the precision report and the README of a project written by `write_project`.
+    `requested`, when given, is what the manifest records instead of `hls` (--fit: the request,
+    while `hls` holds the settings chosen for it)."""
+    p = Project(tmp)
+    replace_json(p.generator_path, {"generator": generator_digest()})
+    replace_json(p.manifest_path, Project.make_manifest(source, source_sha256, dataset, input_shape(qmodel),
+                                                        input_type(qmodel).hls4ml(), (requested or hls).to_dict(),
+                                                        tb_images))
+    replace_json(p.precision_json_path, summary)
+    p.precision_md_path.write_text(precision_markdown(summary))
+    p.readme_path.write_text(project_readme(summary, hls))
 
 
 def precision_markdown(summary: dict) -> str:

@@ -23,10 +23,10 @@ from pathlib import Path
 
 import numpy as np
 
-from hwcnn import hwdesc
 from hwcnn.artifacts import CsimBuild, Project, build_cache_dir
 from hwcnn.errors import HwcnnError
 from hwcnn.outputs import lock, read_json, replace_json
+from hwcnn.project import BuiltProject
 
 KEEP_BUILDS = 32  # cached libraries kept, the least recently used go first
 
@@ -64,10 +64,10 @@ def _built_lib(b: CsimBuild) -> Path | None:
     return lib if lib.is_file() else None
 
 
-def build(project: Path, quiet: bool = False) -> Path:
+def build(project: BuiltProject | Path, quiet: bool = False) -> Path:
     """The project's C simulation library: the cached build of its firmware, compiled first if no
     project with this firmware was compiled before. Concurrent builds of one firmware wait for the first."""
-    p = Project(Path(project).resolve())
+    p = Project(Path(project.path if isinstance(project, BuiltProject) else project).resolve())
     if not p.build_script_path.exists():
         raise HwcnnError(f"{p.path} is not an hls4ml project ({p.build_script_path.name} missing)")
     b = CsimBuild(_firmware_key(p, _compiler()))
@@ -202,12 +202,13 @@ def _worker_run(x: np.ndarray) -> np.ndarray:
     return _WORKER.run(x)
 
 
-def run_csim(project: Path, x: np.ndarray, jobs: int | None = None, progress: bool = True) -> np.ndarray:
+def run_csim(project: BuiltProject | Path, x: np.ndarray, jobs: int | None = None,
+             progress: bool = True) -> np.ndarray:
     """C-simulate images x (float NCHW, any batch) -> outputs float64 [N, n_out], exact values."""
     from tqdm import tqdm
 
-    project = Path(project)
-    desc, _ = hwdesc.load(project)
+    project = BuiltProject.of(project)
+    desc = project.desc
     _check_inputs(desc, x)
     lib = build(project)
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(x)))
@@ -231,13 +232,12 @@ def _check_inputs(desc: dict, x: np.ndarray) -> None:
                          f"core's {want} ({tuple(desc['inputs'][0]['shape'])})")
 
 
-def trace_csim(project: Path, x: np.ndarray) -> dict[str, np.ndarray]:
+def trace_csim(project: BuiltProject | Path, x: np.ndarray) -> dict[str, np.ndarray]:
     """Per-layer C-simulation outputs for a few images (runs in a fresh process: tracing is global state)."""
-    project = Path(project)
-    desc, _ = hwdesc.load(project)
+    project = BuiltProject.of(project)
     lib = build(project)
     with ProcessPoolExecutor(1) as pool:
-        return pool.submit(_trace_in_process, str(lib), desc, x).result()
+        return pool.submit(_trace_in_process, str(lib), project.desc, x).result()
 
 
 def _trace_in_process(lib: str, desc: dict, x: np.ndarray) -> dict[str, np.ndarray]:

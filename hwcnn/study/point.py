@@ -115,58 +115,42 @@ def _train(task: Task, float_dir: Path, model_dir: Path) -> dict:
 
 
 def _evaluate(task: Task, p: Point, float_dir: Path, model_dir: Path, project: Path) -> dict:
-    """Convert, simulate the test set, check the C simulation on a subset, cost."""
-    import torch
-
-    from hwcnn import pipeline, rtl
+    """The pipeline's own steps: convert, simulate the test set, C-simulate a subset and compare it
+    bit for bit (the verify step, no report); then cost."""
+    from hwcnn import pipeline
     from hwcnn.artifacts import ModelDir
+    from hwcnn.rtl import project_cost
     from hwcnn.data import DataSource
     from hwcnn.hlsgen.config import HlsConfig
-    from hwcnn.models import load_model_dir
-    from hwcnn.verify import identical, max_abs_diff, torch_logits
+    from hwcnn.verify import verdict
 
-    seconds = {}
     hls = HlsConfig(io_type=p.io_type, strategy=p.strategy, reuse_factor=p.reuse_factor)
     data = DataSource(None if task.data_dir is None else Path(task.data_dir), Path(task.cache_dir))
     md = ModelDir(model_dir)
-    test = data.split(md.config().model.dataset, "test")
-    n_test = min(task.check.test_images or len(test.labels), len(test.labels))
-    cfg = pipeline.RunConfig(project=project, model_dir=model_dir, hls=hls, tb_images=4, data=data,
-                             n_images=n_test, jobs=1, progress=False)
+    n_test = min(task.check.test_images or 10**9, len(data.split(md.config().model.dataset, "test").labels))
+    cfg = pipeline.RunConfig(project=project, model_dir=model_dir, hls=hls, tb_images=4, data=data, jobs=1,
+                             sim_images=n_test, csim_images=min(task.check.csim_images, n_test), progress=False,
+                             report=False)
+    st = pipeline.run(cfg, "export", "verify")
+    seconds = dict(st.seconds)
+    r = st.result
+    check = {"csim_images": r["n_images"], "sim_vs_csim": r["bit_exact"]["sim_vs_csim"],
+             "qat_vs_csim": r["bit_exact"]["qat_vs_csim"],
+             "max_abs_diff": {k: r["max_abs_diff"][k] for k in ("sim_vs_csim", "qat_vs_csim")}}
     t = time.perf_counter()
-    st = pipeline.run(cfg, "export", "convert")
-    seconds["convert"] = time.perf_counter() - t
-    t = time.perf_counter()
-    st = pipeline.run(cfg, "simulate", "simulate", state=st)
-    seconds["simulate"] = time.perf_counter() - t
-    sim_out = st.sim.output.to_float()
-    n_check = min(task.check.csim_images, n_test)
-    t = time.perf_counter()
-    from hwcnn.hlsgen.csim import build, run_csim
-
-    build(project, quiet=True)
-    seconds["compile"] = time.perf_counter() - t
-    t = time.perf_counter()
-    csim = run_csim(project, st.x[:n_check], jobs=1, progress=False)
-    seconds["csim"] = time.perf_counter() - t
-    model, _ = load_model_dir(model_dir)
-    qat = torch_logits(model, st.x[:n_check], torch.float64)
-    qat_test = float(md.metrics()["test_accuracy"])
-    check = {"csim_images": n_check, "sim_vs_csim": identical(sim_out[:n_check], csim),
-             "qat_vs_csim": identical(qat, csim), "max_abs_diff": {"sim_vs_csim": max_abs_diff(sim_out[:n_check], csim),
-                                                                    "qat_vs_csim": max_abs_diff(qat, csim)}}
-    t = time.perf_counter()
-    rows, total, hls_used = rtl.project_cost(project, Path(task.cache_dir), task.cost.da4ml)
+    rows, total, hls_used = project_cost(st.project.path, Path(task.cache_dir), task.cost.da4ml)
     seconds["cost"] = time.perf_counter() - t
     clock = float(hls_used["clock_period"])
     ii, lat = total["ii"]["value"], total["latency_cycles"]["value"]
     cost = {**total, "latency_us": {"value": lat * clock / 1e3, "source": total["latency_cycles"]["source"]},
             "throughput": {"value": 1e9 / (ii * clock), "source": total["ii"]["source"]}}
     result = {"id": p.id, **p.as_dict(), "status": "ok", "failure": None,
-              "accuracy": {"float": float(ModelDir(float_dir).metrics()["test_accuracy"]), "qat": qat_test,
-                           "hardware": float(np.mean(sim_out.argmax(1) == st.labels)), "n_test": n_test},
+              "accuracy": {"float": float(ModelDir(float_dir).metrics()["test_accuracy"]),
+                           "qat": float(md.metrics()["test_accuracy"]),
+                           "hardware": float(np.mean(st.sim.output.to_float().argmax(1) == st.labels)),
+                           "n_test": len(st.x)},
               "check": check, "overflow": st.sim.overflow,
-              "accumulator_bits": _accumulator_bits(project),
+              "accumulator_bits": _accumulator_bits(st.project.desc),
               "cost": cost, "hls": {k: hls_used[k] for k in ("io_type", "strategy", "reuse_factor", "part",
                                                              "clock_period")},
               "seconds": {k: round(v, 1) for k, v in seconds.items()}}
@@ -175,20 +159,20 @@ def _evaluate(task: Task, p: Point, float_dir: Path, model_dir: Path, project: P
         from hwcnn.hlsgen.config import targets
 
         result["board"] = {"name": task.cost.board, **board_use(total, targets()[task.cost.board]["resources"])}
-    bad = [k for k in ("sim_vs_csim", "qat_vs_csim") if check[k] != 1.0]
-    if bad:  # the hardware does not compute this model: not a result
+    judged = verdict(r["bit_exact"], st.project.check)
+    if not judged.ok:  # the hardware does not compute this model: not a result
         result["status"] = "failed"
-        result["failure"] = (f"hardware disagrees: {', '.join(f'{k} {check[k]:.4f}' for k in bad)} on {n_check} test "
-                             "images (C simulation vs the bit-exact simulator / the QAT model)")
+        shown = ", ".join(f"{k} {r['bit_exact'][k]:.4f}" for k in judged.failed)
+        result["failure"] = (f"hardware disagrees: {shown} "
+                             f"on {check['csim_images']} test images (C simulation vs the bit-exact simulator / the "
+                             "QAT model)")
     return result
 
 
-def _accumulator_bits(project: Path) -> dict[str, int]:
+def _accumulator_bits(desc: dict) -> dict[str, int]:
     """The accumulator width interval arithmetic chose for each Dense/Conv layer."""
-    from hwcnn import hwdesc
     from hwcnn.fixed import FixedType
     from hwcnn.layers import Kind
 
-    desc, _ = hwdesc.load(project)
     return {layer["name"]: FixedType.parse(layer["types"]["accum"]).width for layer in desc["layers"]
             if Kind.of(layer["kind"]).has_macs}

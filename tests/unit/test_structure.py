@@ -21,9 +21,9 @@ LEVELS = {
     "hwcnn.tables": 2, "hwcnn.artifacts": 2, "hwcnn.requant": 2, "hwcnn.thresholds": 2, "hwcnn.average": 2,
     "hwcnn.intervals": 3, "hwcnn.hwdesc": 3, "hwcnn.data": 3, "hwcnn.qonnx_ext": 3,  # qonnx ops the passes use
     "hwcnn.sim": 4, "hwcnn.cost": 4, "hwcnn.models": 4, "hwcnn.qonnx_transforms": 4,
-    "hwcnn.aptest": 4, "hwcnn.hlsgen": 5, "hwcnn.export": 5, "hwcnn.train": 5, "hwcnn.rtl": 5, "hwcnn.verify": 6,
+    "hwcnn.aptest": 4, "hwcnn.project": 4.5, "hwcnn.hlsgen": 5, "hwcnn.export": 5, "hwcnn.train": 5, "hwcnn.rtl": 5, "hwcnn.verify": 6,
     "hwcnn.fitting": 6,
-    "hwcnn.golden": 6, "hwcnn.report": 6, "hwcnn.pipeline": 7, "hwcnn.study": 8, "hwcnn.cli": 9,
+    "hwcnn.golden": 6, "hwcnn.report": 6.5, "hwcnn.pipeline": 7, "hwcnn.study": 8, "hwcnn.cli": 9,
     "hwcnn": 10,
 }
 
@@ -34,6 +34,9 @@ def _module_name(path: Path) -> str:
     return ".".join(parts)
 
 
+_HWCNN_MODULES = {_module_name(p) for p in MODULES}
+
+
 def _unit(name: str) -> str:
     """The LEVELS entry a module belongs to (a package's modules share its level)."""
     while name not in LEVELS:
@@ -42,15 +45,16 @@ def _unit(name: str) -> str:
 
 
 def _imports(path: Path) -> list[str]:
+    """Every module a file imports, at any depth of the file (function-level imports too); `from
+    package import module` names the module, not the package."""
     tree = ast.parse(path.read_text())
     names = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             names += [a.name for a in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.module == "hwcnn":
-            names += [f"hwcnn.{a.name}" for a in node.names]  # from hwcnn import pipeline
         elif isinstance(node, ast.ImportFrom) and node.module:
-            names.append(node.module)
+            subs = [f"{node.module}.{a.name}" for a in node.names if f"{node.module}.{a.name}" in _HWCNN_MODULES]
+            names += subs if len(subs) == len(node.names) else [node.module] + subs
     return names
 
 
@@ -87,6 +91,54 @@ def test_imports_only_run_downward():
                 continue
             other = _unit(name)
             assert other == me or LEVELS[other] < LEVELS[me], f"{_module_name(path)} imports {name} (upward)"
+
+
+def _import_graph() -> dict[str, set[str]]:
+    """Module -> the hwcnn modules it imports (a package's __init__ is a module of its own)."""
+    graph = {}
+    for path in MODULES:
+        me = _module_name(path)
+        graph[me] = {n for n in _imports(path) if n in _HWCNN_MODULES and n != me}
+    return graph
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The import circles (strongly connected components of more than one module), by Tarjan's algorithm."""
+    index, low, stack, on, found = {}, {}, [], set(), []
+
+    def visit(v):
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on.add(v)
+        for w in graph.get(v, ()):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            comp = []
+            while True:
+                w = stack.pop()
+                on.discard(w)
+                comp.append(w)
+                if w == v:
+                    break
+            if len(comp) > 1:
+                found.append(sorted(comp))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return found
+
+
+def test_no_import_circles_between_modules_even_inside_a_package():
+    assert _cycles(_import_graph()) == []
+
+
+def test_the_circle_finder_finds_a_circle():
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
 
 
 def test_only_hlsgen_speaks_hls4ml():
