@@ -25,6 +25,9 @@ from hwcnn.errors import HwcnnError
 from hwcnn.outputs import read_json
 
 MANIFEST_FORMAT = 1
+# the model's split: host pre-processing (float32, QONNX's operations in QONNX's order) -> the core
+# (fixed point, hls4ml) -> host post-processing; tensors by their QONNX names
+EMPTY_PARTITION = {"host_pre": [], "core": {"inputs": [], "outputs": []}, "host_post": []}
 
 
 @dataclass(frozen=True)
@@ -183,10 +186,11 @@ class Project:
 
     @staticmethod
     def make_manifest(source: str, source_sha256: str, dataset: str | None, input_shape, input_type: str,
-                      hls: dict, tb_images: int) -> dict:
+                      hls: dict, tb_images: int, partition: dict | None = None) -> dict:
+        """`partition`: what the host computes before and after the core (hwcnn.hlsgen.convert.partition)."""
         return {"format": MANIFEST_FORMAT, "source": source, "source_sha256": source_sha256, "dataset": dataset,
                 "input_shape": [int(s) for s in input_shape], "input_type": input_type, "hls": hls,
-                "tb_images": tb_images}
+                "tb_images": tb_images, "partition": partition or EMPTY_PARTITION}
 
     def is_current(self, source_sha256: str, hls: dict, tb_images: int) -> bool:
         """Whether the project holds exactly this source, converted with these settings by this hwcnn."""

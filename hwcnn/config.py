@@ -49,6 +49,18 @@ class LayerBits:
         _check_bits("act_bits", self.act_bits)
 
 
+def parse_layer_bits(items: list[str]) -> dict[str, LayerBits]:
+    """Per-layer widths written LAYER=W,A (`hwcnn train --layer-bits conv1=8,4`), by layer name."""
+    layers = {}
+    for item in items:
+        name, sep, bits = item.partition("=")
+        w, sep2, a = bits.partition(",")
+        if not (sep and sep2 and w.strip().isdigit() and a.strip().isdigit()):
+            raise HwcnnError(f"--layer-bits {item!r}: expected LAYER=W,A, e.g. conv1=8,4")
+        layers[name] = LayerBits(int(w), int(a))
+    return layers
+
+
 @dataclass
 class QuantConfig:
     """Quantization of a QAT model (power-of-two, per-tensor scales everywhere)."""

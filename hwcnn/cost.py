@@ -12,11 +12,12 @@ A total carries every source its parts have ("da4ml+model").
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
 from hwcnn.fixed import FixedType
-from hwcnn.layers import Kind, macs_per_image
+from hwcnn.layers import WINDOW_POOLING, Kind, KindTable, macs_per_image
 
 SOURCES = {
     "exact": "counted from the project's weights, shapes, types and hls4ml settings",
@@ -116,11 +117,15 @@ def kernel_figures(layer: dict, kind: Kind, w: np.ndarray, in_type: FixedType, h
     }
 
 
+# io_stream: every layer writes one FIFO per output (hls4ml's layer functions write hls::streams), but these
+NO_FIFO = {Kind.INPUT: "the top function's port", Kind.RESHAPE: "a flattening: hls4ml does it in place"}
+
+
 def layer_fifos(layer: dict, kind: Kind, result: FixedType, top_out: str | None) -> list[tuple[int, int]]:
     """(depth, width in bits) of each io_stream FIFO a layer writes: one element per pixel of its output,
-    one FIFO per output (a Clone has several); none for a flattening (hls4ml does it in place) or for
-    the output the top function's port takes."""
-    if kind in (Kind.INPUT, Kind.RESHAPE) or layer.get("output") == top_out:
+    one FIFO per output (a Clone has several); none for the kinds of NO_FIFO or for the output the top
+    function's port takes."""
+    if kind in NO_FIFO or layer.get("output") == top_out:
         return []
     shape = layer["shape"]
     depth = int(np.prod(shape[:-1])) if len(shape) > 1 else 1
@@ -135,21 +140,149 @@ def stream_fifos(desc: dict) -> list[tuple[str, int, int]]:
             for d, w in layer_fifos(layer, Kind.of(layer["kind"]), FixedType.parse(layer["types"]["result"]), top_out)]
 
 
-def _logic_luts(layer: dict, kind: Kind, result: FixedType) -> int:
-    """LUTs of a layer without weights: one per result bit per lane for an elementwise cast (ReLU,
-    quantizer, addition), a comparator or adder of the result's width per pooled value."""
-    a, shape = layer["attrs"], layer["shape"]
-    lanes = shape[-1] if len(shape) > 1 else int(np.prod(shape))
-    if kind is Kind.POOLING2D:
-        return (a["pool_height"] * a["pool_width"] - 1) * a["n_filt"] * result.width
-    if kind is Kind.GLOBAL_POOLING2D:
-        return a["n_filt"] * result.width
-    if kind is Kind.MULTI_THRESHOLD:  # a comparator of the input's width per threshold and lane
-        width = FixedType.parse(layer["weights"]["thresholds"]["type"]).width
-        return lanes * a["n_thresholds"] * math.ceil(width / 2)
-    if kind in (Kind.ACTIVATION, Kind.BATCH_NORMALIZATION, Kind.APPLY_ALPHA, Kind.MERGE):
-        return lanes * result.width
-    return 0  # transposes, reshapes, copies, padding and concatenation are wiring
+@dataclass
+class CostInput:
+    """What a cost rule reads of one layer of the description."""
+
+    layer: dict
+    kind: Kind
+    types: dict[str, FixedType]
+    in_type: FixedType | None  # the type of its (first) input
+    hls: dict  # the project's hls4ml settings
+    io_stream: bool
+    weights: dict[str, np.ndarray]
+    da4ml_lut: float | None  # da4ml's LUT estimate of its kernel, if any
+
+    @property
+    def attrs(self) -> dict:
+        return self.layer["attrs"]
+
+    @property
+    def lanes(self) -> int:
+        """Values per pixel (the last axis), or all of them for a flat tensor."""
+        shape = self.layer["shape"]
+        return shape[-1] if len(shape) > 1 else int(np.prod(shape))
+
+    @property
+    def pixels(self) -> int:
+        shape = self.layer["shape"]
+        return int(np.prod(shape[:-1])) if len(shape) > 1 else 1
+
+
+@dataclass
+class LayerCost:
+    """What a kind's cost rule says of one layer, beside what every layer has (its weight bits, its
+    io_stream output FIFOs): its own figures, its own memories, its timing in each io type."""
+
+    figures: dict  # {"lut": fig(...)}, and a kernel's macs, bops, multipliers, dsp, ff, bram18
+    stream: tuple[int, int]  # io_stream (ii, fill): cycles per image, and from its first input to its first output
+    parallel: tuple[int, int]  # io_parallel (ii, latency)
+    bram18: int = 0  # a lookup table's block RAM
+    lutram: int = 0  # io_stream line buffers
+
+
+# (CostInput) -> LayerCost, or None for a layer with no row; complete (asserted below the rules)
+COST_RULES = KindTable("cost rule")
+
+
+def _luts(n: int) -> dict:
+    return {"lut": fig(n, "model")} if n else {}
+
+
+def _elementwise(c: CostInput, luts: int, **memories) -> LayerCost:
+    """A layer that handles one pixel a cycle in io_stream and is one step of logic in io_parallel."""
+    return LayerCost(_luts(luts), stream=(c.pixels, 1), parallel=(1, 1), **memories)
+
+
+def _line_buffers(c: CostInput, rows: int, chans: int) -> int:
+    """LUTRAM of an io_stream window's line buffers: `rows` rows of in_width pixels per channel."""
+    return rows * chans * c.in_type.width * math.ceil(c.attrs["in_width"] / SRL_DEPTH) if c.io_stream else 0
+
+
+@COST_RULES.rule(Kind.INPUT)
+def _input_cost(c: CostInput) -> None:
+    return None  # the top function's port: nothing of its own
+
+
+@COST_RULES.rule(Kind.TRANSPOSE, Kind.RESHAPE, Kind.CLONE, Kind.ZERO_PADDING2D, Kind.CONCATENATE)
+def _wiring_cost(c: CostInput) -> LayerCost:
+    """Transposes, reshapes, copies, padding and concatenation move values without computing on them:
+    no logic (their FIFOs are counted as every layer's)."""
+    return _elementwise(c, 0)
+
+
+@COST_RULES.rule(Kind.ACTIVATION)
+def _activation_cost(c: CostInput) -> LayerCost:
+    """A cast of each value (ReLU, quantizer): one LUT per result bit per lane; tanh, sigmoid and elu
+    read a lookup table, one dual-port copy per two lanes."""
+    act = c.attrs.get("activation", "").lower()
+    bram = 0
+    if act and act not in ("linear", "relu"):
+        shape = c.layer["shape"]
+        lanes = shape[-1] if c.io_stream and len(shape) > 1 else int(np.prod(shape))
+        bram = math.ceil(lanes / 2) * bram18_for(c.attrs["table_size"], c.types["table"].width)
+    return _elementwise(c, c.lanes * c.types["result"].width, bram18=bram)
+
+
+@COST_RULES.rule(Kind.BATCH_NORMALIZATION, Kind.APPLY_ALPHA, Kind.MERGE)
+def _arithmetic_cost(c: CostInput) -> LayerCost:
+    """A scale and bias, or an addition, per value: one LUT per result bit per lane."""
+    return _elementwise(c, c.lanes * c.types["result"].width)
+
+
+@COST_RULES.rule(Kind.MULTI_THRESHOLD)
+def _multi_threshold_cost(c: CostInput) -> LayerCost:
+    """A comparator of the input's width per threshold and lane."""
+    width = FixedType.parse(c.layer["weights"]["thresholds"]["type"]).width
+    return _elementwise(c, c.lanes * c.attrs["n_thresholds"] * math.ceil(width / 2))
+
+
+@COST_RULES.rule(Kind.CONV2D, Kind.POINTWISE_CONV2D)
+def _convolution_cost(c: CostInput) -> LayerCost:
+    """The kernel once per output pixel; io_stream: hls4ml's line buffers, one pixel per reuse-factor
+    cycles, then the adder tree."""
+    a, rf = c.attrs, layer_rf_strategy(c.layer, c.hls)[0]
+    tree = math.ceil(math.log2(max(2, a["filt_height"] * a["filt_width"] * a["n_chan"])))
+    n = a["out_height"] * a["out_width"] * rf
+    return LayerCost(_kernel(c), stream=(a["in_height"] * a["in_width"] * rf,
+                                         ((a["filt_height"] - 1) * a["in_width"] + a["filt_width"]) * rf + tree),
+                     parallel=(n, n + tree), lutram=_line_buffers(c, max(a["filt_height"] - 1, 1), a["n_chan"]))
+
+
+@COST_RULES.rule(Kind.DENSE)
+def _dense_cost(c: CostInput) -> LayerCost:
+    rf = layer_rf_strategy(c.layer, c.hls)[0]
+    timing = (rf, rf + math.ceil(math.log2(max(2, c.attrs["n_in"]))))
+    return LayerCost(_kernel(c), stream=timing, parallel=timing)
+
+
+def _kernel(c: CostInput) -> dict:
+    w = c.weights[c.layer["weights"]["weight"]["key"]]
+    return kernel_figures(c.layer, c.kind, w, c.in_type, c.hls, c.da4ml_lut)
+
+
+@COST_RULES.rule(Kind.POOLING2D)
+def _pooling_cost(c: CostInput) -> LayerCost:
+    """A comparator or adder of the result's width per pooled value; io_stream: hls4ml's line buffers
+    (hwcnn's window pooling keeps the whole window's rows), one input pixel a cycle."""
+    a = c.attrs
+    luts = (a["pool_height"] * a["pool_width"] - 1) * a["n_filt"] * c.types["result"].width
+    if a.get(WINDOW_POOLING):
+        stream, rows = window_pool_timing(a), a["pool_height"]
+    else:
+        stream = a["in_height"] * a["in_width"], (a["pool_height"] - 1) * a["in_width"] + a["pool_width"]
+        rows = max(a["pool_height"] - 1, 1)
+    return LayerCost(_luts(luts), stream=stream, parallel=(1, 1), lutram=_line_buffers(c, rows, a["n_filt"]))
+
+
+@COST_RULES.rule(Kind.GLOBAL_POOLING2D)
+def _global_pooling_cost(c: CostInput) -> LayerCost:
+    """One accumulator of the result's width per channel; io_stream: the whole map before the output."""
+    n = c.attrs["in_height"] * c.attrs["in_width"]
+    return LayerCost(_luts(c.attrs["n_filt"] * c.types["result"].width), stream=(n, n), parallel=(1, 1))
+
+
+COST_RULES.assert_complete()
 
 
 def window_pool_timing(a: dict) -> tuple[int, int]:
@@ -166,46 +299,16 @@ def window_pool_timing(a: dict) -> tuple[int, int]:
     return ii, (a["pool_height"] - 1 - a.get("pad_top", 0)) * a["in_width"] + a["pool_width"] - a.get("pad_left", 0)
 
 
-def _stream_timing(layer: dict, kind: Kind, rf: int) -> tuple[int, int]:
-    """(ii, fill) of an io_stream layer in cycles: how long it takes per image, and how long after its
-    first input its first output appears (hls4ml's line buffers: one pixel per reuse-factor cycles)."""
-    a, shape = layer["attrs"], layer["shape"]
-    if kind.is_conv:
-        ii = a["in_height"] * a["in_width"] * rf
-        return ii, ((a["filt_height"] - 1) * a["in_width"] + a["filt_width"]) * rf + math.ceil(
-            math.log2(max(2, a["filt_height"] * a["filt_width"] * a["n_chan"])))
-    if kind is Kind.POOLING2D and a.get("hwcnn_window"):
-        return window_pool_timing(a)
-    if kind is Kind.POOLING2D:
-        return a["in_height"] * a["in_width"], (a["pool_height"] - 1) * a["in_width"] + a["pool_width"]
-    if kind is Kind.GLOBAL_POOLING2D:
-        n = a["in_height"] * a["in_width"]
-        return n, n
-    if kind is Kind.DENSE:
-        return rf, rf + math.ceil(math.log2(max(2, a["n_in"])))
-    pixels = int(np.prod(shape[:-1])) if len(shape) > 1 else 1
-    return pixels, 1
-
-
-def _parallel_timing(layer: dict, kind: Kind, rf: int) -> tuple[int, int]:
-    """(ii, latency) of an io_parallel layer: a convolution runs its kernel once per output pixel."""
-    a = layer["attrs"]
-    if kind.is_conv:
-        n = a["out_height"] * a["out_width"] * rf
-        return n, n + math.ceil(math.log2(max(2, a["filt_height"] * a["filt_width"] * a["n_chan"])))
-    if kind is Kind.DENSE:
-        return rf, rf + math.ceil(math.log2(max(2, a["n_in"])))
-    return 1, 1
-
 
 def layer_costs(desc: dict, weights: dict[str, np.ndarray], hls: dict | None = None,
                 da4ml_luts: dict[str, float] | None = None, measured: dict[str, dict] | None = None) -> list[dict]:
     """One row per layer that costs anything: {"layer", "kind", figure: {"value", "source"}, ...}.
 
     `da4ml_luts` maps kernel layers to da4ml's LUT estimate; `measured` maps layers to Yosys or
-    vendor figures ({"lut": {"value", "source"}, ...}), put beside the estimates as `<figure>_<source>`."""
+    vendor figures ({"lut": {"value", "source"}, ...}), put beside the estimates as `<figure>_<source>`.
+    Each layer is costed by its kind's rule (COST_RULES)."""
     hls = hls or {}
-    rf, io_stream = int(hls.get("reuse_factor", 1)), hls.get("io_type", "io_stream") == "io_stream"
+    io_stream = hls.get("io_type", "io_stream") == "io_stream"
     result_of = {}
     rows = []
     top_out = (desc.get("outputs") or [{}])[0].get("name")  # the top function's port, not a FIFO
@@ -215,42 +318,27 @@ def layer_costs(desc: dict, weights: dict[str, np.ndarray], hls: dict | None = N
         in_type = result_of.get(layer["inputs"][0]) if layer.get("inputs") else None
         for name in layer.get("outputs", [layer.get("output")]):
             result_of[name] = types["result"]
-        if kind is Kind.INPUT:  # the top function's port: nothing of its own
+        own = COST_RULES[kind](CostInput(layer, kind, types, in_type, hls, io_stream, weights,
+                                         (da4ml_luts or {}).get(layer["name"])))
+        if own is None:
             continue
         row = {"layer": layer["name"], "kind": layer["kind"]}
         bits = sum(int(np.prod(w["shape"])) * FixedType.parse(w["type"]).width for w in layer["weights"].values())
         row["weight_bits"] = fig(bits, "exact")
-        if kind.has_macs:
-            w = weights[layer["weights"]["weight"]["key"]]
-            row.update(kernel_figures(layer, kind, w, in_type, hls, (da4ml_luts or {}).get(layer["name"])))
-        else:
-            logic = _logic_luts(layer, kind, types["result"])
-            if logic:
-                row["lut"] = fig(logic, "model")
-        lutram = bram = regs = 0
-        act = layer["attrs"].get("activation", "").lower() if kind is Kind.ACTIVATION else ""
-        if act and act not in ("linear", "relu"):  # a lookup table (tanh, sigmoid, elu): one dual-port copy
-            lanes = layer["shape"][-1] if io_stream and len(layer["shape"]) > 1 else int(np.prod(layer["shape"]))
-            bram += math.ceil(lanes / 2) * bram18_for(layer["attrs"]["table_size"], types["table"].width)
+        row.update(own.figures)
+        lutram, bram, regs = own.lutram, own.bram18, 0
         if io_stream:
             for depth, width in layer_fifos(layer, kind, types["result"], top_out):
                 b, lr, ff = fifo_cost(depth, width)
                 bram, lutram, regs = bram + b, lutram + lr, regs + ff
-            a = layer["attrs"]
-            if kind.is_conv or kind is Kind.POOLING2D:  # (rows - 1) line buffers of in_width pixels, per channel
-                fh = a.get("filt_height", a.get("pool_height", 1))
-                kept = fh if a.get("hwcnn_window") else max(fh - 1, 1)  # hwcnn's window pooling keeps fh rows
-                chans = a.get("n_chan", a.get("n_filt"))
-                lutram += kept * chans * in_type.width * math.ceil(a["in_width"] / SRL_DEPTH)
         if lutram or bram or regs or "bram18" in row:
             row["bram18"] = fig(row.get("bram18", {"value": 0})["value"] + bram, "model")
             row["lutram"] = fig(lutram, "model")
             row["ff"] = fig(row.get("ff", {"value": 0})["value"] + regs, "model")
-        layer_rf = layer_rf_strategy(layer, hls)[0] if kind.has_macs else rf
-        ii, fill = (_stream_timing if io_stream else _parallel_timing)(layer, kind, layer_rf)
+        ii, fill = own.stream if io_stream else own.parallel
         row["ii"], row["latency_cycles"] = fig(ii, "model"), fig(fill, "model")
-        for field, value in (measured or {}).get(layer["name"], {}).items():
-            row[f"{field}_{value['source']}"] = value
+        for field_name, value in (measured or {}).get(layer["name"], {}).items():
+            row[f"{field_name}_{value['source']}"] = value
         rows.append(row)
     return rows
 

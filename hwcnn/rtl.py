@@ -25,12 +25,16 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from hwcnn.errors import HwcnnError
 from hwcnn.fixed import FixedType, Overflow, Rounding
 from hwcnn.layers import Kind
+
+if TYPE_CHECKING:
+    from hwcnn.project import BuiltProject
 
 # hard_dc 2: adder depth at most 2 above the minimum, as hls4ml 1.3.0's DA pass asks da4ml for;
 # one decomposition (search_all_decompose_dc False) instead of trying every one, which is several
@@ -370,6 +374,40 @@ def check_kernels(desc: dict, weights: dict[str, np.ndarray], x: np.ndarray, out
         if progress is not None:
             progress(row)
     return rows
+
+
+def show_kernel(row: dict) -> None:
+    """One line per kernel of `check_kernels`, printed as each is done."""
+    y = row.get("yosys", {})
+    versus = f" ({y['lut'] / row['da4ml']['lut'] - 1:+.1%} vs da4ml)" if y.get("status") == "ok" and \
+        row["da4ml"]["lut"] else ""
+    counted = (f"Yosys {y['lut']:,} LUT{versus}, {y['carry']:,} carry, {y['ff']:,} FF" if y.get("status") == "ok"
+               else f"Yosys: {y.get('status', 'skipped')}")
+    print(f"  {row['layer']:<18} {row['shape'][0]}x{row['shape'][1]}: "
+          f"{'identical' if row['bit_exact'] else 'DIFFERS'} on {row['vectors']:,} vectors "
+          f"({row['mismatched_vectors']} differ); da4ml {row['da4ml']['lut']:,.0f} LUT; {counted}", flush=True)
+
+
+def check_project(project: BuiltProject, x: np.ndarray, out: Path, *, what: str, inputs: dict | None,
+                  force: bool = False, layers: list[str] | None = None, yosys_budget_s: float | None = YOSYS_BUDGET_S,
+                  cache: Path | None = None, jobs: int | None = None) -> dict:
+    """`hwcnn rtl PROJECT`: `check_kernels` on images `x` (`what` they are, `inputs` their provenance),
+    each kernel shown as it is done; its RTL and RESULTS_NAME written into `out` once complete."""
+    from hwcnn.outputs import output_dir
+
+    part = project.manifest["hls"]["part"]
+    print(f"RTL of {project.path}'s kernels on {len(x)} {what} (part {part}, Yosys family {yosys_family(part)})")
+    t0 = time.perf_counter()
+    with output_dir(out, force) as tmp:
+        rows = check_kernels(project.desc, project.weights, x, tmp, part, layers=layers, yosys_budget_s=yosys_budget_s,
+                             cache=cache, jobs=jobs or os.cpu_count() or 1, progress=show_kernel)
+        result = {"project": str(project.path), "n_images": len(x), "inputs": inputs, "part": part,
+                  "description_sha256": description_digest(project.path), "kernels": rows,
+                  "bit_exact": all(r["bit_exact"] for r in rows), "seconds": round(time.perf_counter() - t0, 1)}
+        (tmp / RESULTS_NAME).write_text(json.dumps(result, indent=1) + "\n")
+    print(f"wrote {out} ({result['seconds']} s): every kernel "
+          f"{'identical in Verilator and the simulator' if result['bit_exact'] else 'checked; some DIFFER'}")
+    return result
 
 
 def _module_name(layer: str) -> str:

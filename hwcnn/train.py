@@ -20,7 +20,9 @@ import math
 import os
 import shutil
 import time
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -28,11 +30,11 @@ import torch.nn.functional as F
 from torch import nn
 from tqdm import tqdm
 
-from hwcnn.config import ModelConfig, ModelDirConfig, TrainConfig, to_dict
-from hwcnn.data import load_split
+from hwcnn.config import ModelConfig, ModelDirConfig, QuantConfig, TrainConfig, from_dict, parse_layer_bits, to_dict
+from hwcnn.data import dataset_info, load_split
 from hwcnn.data.encoding import to_float
 from hwcnn.errors import HwcnnError
-from hwcnn.artifacts import ModelDir
+from hwcnn.artifacts import ModelDir, default_cache
 from hwcnn.outputs import check_free, lock, output_dir, replace_bytes, replace_json
 from hwcnn.models import build_model, load_model_dir, load_weights
 from hwcnn.models.squeezenet import equalize, fold_batch_norm
@@ -348,6 +350,85 @@ def train_model_dir(out: Path, mc: ModelConfig, tc: TrainConfig, *, float_twin: 
     out = Path(out)
     with lock(out):
         return _train_model_dir(out, mc, tc, float_twin, data_dir, cache_dir, force, resume, progress)
+
+
+@dataclass(frozen=True)
+class TrainOptions:
+    """What `hwcnn train` is asked, by its options' names (hwcnn/cli/parser.py), before defaults and checks."""
+    out: Path                        # the model directory to write
+    arch: str
+    variant: str | None = None       # None: `default_variant`
+    dataset: str = "mnist"
+    float_model: bool = False        # a float model (no quantization)
+    wbits: int = 4
+    abits: int = 4
+    layer_bits: list[str] = field(default_factory=list)  # LAYER=W,A (`parse_layer_bits`)
+    weight_scale: str = "max"
+    batch_norm: bool = False         # a float model only
+    dropout: float = 0.0
+    init_from: Path | None = None    # a float twin to start QAT from, or a model of the same kind to continue
+    float_twin: Path | None = None   # recorded as the twin (None: the init_from model of a QAT run)
+    threads: int | None = None       # torch threads (None: all cores)
+    data_dir: Path | None = None
+    cache_dir: Path = field(default_factory=default_cache)
+    force: bool = False
+    resume: bool = False
+
+
+def train_from_options(opts: TrainOptions, overrides: dict[str, Any]) -> tuple[dict, str]:
+    """`hwcnn train`: the configurations from its options, checked, then `train_model_dir`; (its metrics,
+    the line that shows them). `overrides`: the TrainConfig fields given (the rest: `default_train_config`)."""
+    o = opts
+    if o.threads is not None and o.threads < 1:
+        raise HwcnnError(f"--threads {o.threads} must be >= 1")
+    torch.set_num_threads(o.threads or os.cpu_count() or 1)
+    info = dataset_info(o.dataset)
+    quant = None if o.float_model else QuantConfig(o.wbits, o.abits, layers=parse_layer_bits(o.layer_bits),
+                                                   weight_scale=o.weight_scale)
+    if o.float_model and o.layer_bits:
+        raise HwcnnError("--layer-bits needs a quantized model (drop --float)")
+    if o.float_model and o.weight_scale != "max":
+        raise HwcnnError("--weight-scale needs a quantized model (drop --float)")
+    if o.batch_norm and not o.float_model:
+        raise HwcnnError("--batch-norm needs --float: a QAT model has no batch norm (it does not convert); "
+                         "train the float twin with batch norm and --init-from it, which folds it")
+    mc = ModelConfig(arch=o.arch, variant=o.variant or default_variant(o.arch, o.dataset), dataset=o.dataset,
+                     in_channels=info.channels, num_classes=info.num_classes, quant=quant, batch_norm=o.batch_norm,
+                     dropout=o.dropout)
+    build_model(mc)  # unknown arch, variant or layer names fail before any data is loaded
+    out = Path(o.out)
+    init_from = None
+    if o.init_from is not None:
+        init_cfg = ModelDir(o.init_from).config().model
+        if (init_cfg.arch, init_cfg.variant, init_cfg.dataset) != (mc.arch, mc.variant, mc.dataset):
+            raise HwcnnError(f"--init-from {o.init_from} is a {init_cfg.arch} {init_cfg.variant} on "
+                             f"{init_cfg.dataset}, not a {mc.arch} {mc.variant} on {mc.dataset}")
+        init_from = os.path.relpath(Path(o.init_from).resolve(), out.resolve())
+    twin = o.float_twin or (o.init_from if quant is not None else None)
+    if twin is not None and ModelDir(twin).config().model.quant is not None:
+        raise HwcnnError(f"float twin {twin} is a quantized model")
+    tc = default_train_config(mc.arch, quantized=quant is not None, initialised=init_from is not None)
+    tc = replace(tc, **{**overrides, "init_from": init_from})
+    tc = from_dict(TrainConfig, to_dict(tc), "training settings")  # re-checks the overridden values
+    metrics = train_model_dir(out, mc, tc, float_twin=None if twin is None else Path(twin), data_dir=o.data_dir,
+                              cache_dir=o.cache_dir, force=o.force, resume=o.resume)
+    return metrics, (f"{out}: test accuracy {metrics['test_accuracy']:.4f} (valid {metrics['valid_accuracy']:.4f}, "
+                     f"best epoch {metrics['best_epoch']}), {metrics['seconds_per_epoch']:.1f} s/epoch")
+
+
+def evaluate_model_dir(model_dir: Path, *, data_dir: Path | None, cache_dir: Path,
+                       n: int | None = None) -> tuple[dict, str]:
+    """`hwcnn evaluate`: the accuracy of a model directory on the official test set (or its first `n`
+    images): (result, the line that shows it)."""
+    torch.set_num_threads(os.cpu_count() or 1)
+    model, mc = load_model_dir(model_dir)
+    test = load_arrays(mc.dataset, "test", data_dir=data_dir, cache_dir=cache_dir, n=n)
+    loss, acc = evaluate(model, test, progress="test")
+    kind = "float" if mc.quant is None else f"QAT w{mc.quant.weight_bits}a{mc.quant.act_bits}"
+    line = (f"{model_dir}: {mc.arch} {mc.variant} ({kind}) on {mc.dataset} test: "
+            f"accuracy {acc:.4f} ({round(acc * len(test))}/{len(test)}), loss {loss:.4f}")
+    return {"model": str(model_dir), "dataset": mc.dataset, "n_images": len(test), "accuracy": acc,
+            "loss": loss}, line
 
 
 def training_dir(out: Path) -> Path:

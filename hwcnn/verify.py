@@ -69,6 +69,7 @@ def check_against_qonnx(project: BuiltProject, qmodel, x: np.ndarray, y_qonnx: n
     exactly the QONNX graph's outputs y_qonnx. A difference is an error naming the first layer
     where they part, unless the user narrowed types (`narrowed`): then it is the loss recorded."""
     from hwcnn.errors import HwcnnError
+    from hwcnn.layers import Kind
 
     sim = project.simulator
     res = sim.run(x)
@@ -76,8 +77,8 @@ def check_against_qonnx(project: BuiltProject, qmodel, x: np.ndarray, y_qonnx: n
     want = np.asarray(y_qonnx, dtype=np.float64).reshape(got.shape)
     same = np.all(got == want, axis=1)  # per input: kept, to locate the first mismatch
     # hls4ml's tanh is a lookup table that approximates it (hwcnn/tables.py): known, reported, not exact
-    approximated = [layer["name"] for layer in sim.layers
-                    if layer["kind"] == "Activation" and layer["attrs"].get("activation", "").lower() == "tanh"]
+    approximated = [layer["name"] for layer, kind in zip(sim.layers, sim.kinds)
+                    if kind is Kind.ACTIVATION and layer["attrs"].get("activation", "").lower() == "tanh"]
     record = {"what": "simulator of this project == QONNX execution, on the testbench inputs",
               "n_inputs": len(x), "identical": float(same.mean()), "max_abs_diff": float(np.abs(got - want).max()),
               "first_divergent_layer": None, "approximated_by_tables": approximated}
@@ -98,6 +99,7 @@ def _qonnx_counterpart(qmodel, layer) -> str | None:
     QONNX never forms (a batch norm's result before the ReLU that precedes its quantizer)."""
     from hwcnn.fixed import FixedType
     from hwcnn.hwdesc import is_quantizer
+    from hwcnn.layers import Kind
 
     name = layer["output"]
     producer = qmodel.find_producer(name)
@@ -106,7 +108,7 @@ def _qonnx_counterpart(qmodel, layer) -> str | None:
     readers = qmodel.find_consumers(name)
     if len(readers) == 1 and readers[0].op_type == "Quant":
         return readers[0].output[0]
-    affine = layer["kind"] in ("BatchNormalization", "ApplyAlpha")
+    affine = Kind.of(layer["kind"]) in (Kind.BATCH_NORMALIZATION, Kind.APPLY_ALPHA)
     return None if affine and len(readers) == 1 and readers[0].op_type == "Relu" else name
 
 

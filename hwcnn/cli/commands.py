@@ -6,19 +6,14 @@ work starts, so a long run is never refused at its end.
 
 from __future__ import annotations
 
-import json
-import os
 import tempfile
-import time
-from dataclasses import fields, replace
+from dataclasses import fields
 from pathlib import Path
 
 import numpy as np
 
 from hwcnn.errors import HwcnnError
 from hwcnn.outputs import check_free, write_json
-
-REPO_MODELS = Path(__file__).resolve().parents[2] / "models"  # the shipped models (their recipes are presets)
 
 
 def _data(args):
@@ -52,116 +47,36 @@ def _json_out(args, result: dict) -> int:
 
 def data(args) -> int:
     """`hwcnn data NAME`: fetch into the cache (or read --data-dir), print provenance and sizes."""
-    from hwcnn.data import DATASETS, load_splits, prepare
-    from hwcnn.data.encoding import PIXEL_HLS_TYPE
+    from hwcnn.data import describe
 
     check_free(args.json, args.force)
-    prepare(args.dataset, data_dir=args.data_dir, cache_dir=args.cache_dir)  # the files' sha256 checked again
-    splits = load_splits(args.dataset, data_dir=args.data_dir, cache_dir=args.cache_dir)
-    record = splits["test"].provenance
-    where = args.data_dir if args.data_dir is not None else Path(args.cache_dir) / args.dataset
-    print(f"{args.dataset}: source {record['source']} ({where})")
-    for entry in record["files"]:
-        print(f"  {entry['file']}  sha256 {entry['sha256']}")
-    summary = {}
-    for name, sp in splits.items():
-        counts = np.bincount(sp.labels, minlength=DATASETS[args.dataset].num_classes).tolist()
-        summary[name] = {"n": len(sp.labels), "shape": list(sp.images.shape), "label_counts": counts}
-        print(f"  {name:5}  {len(sp.labels):6} images  uint8 {list(sp.images.shape[1:])} "
-              f"({PIXEL_HLS_TYPE} codes)  per class {counts}")
-    _json_out(args, {"dataset": args.dataset, "provenance": record, "splits": summary})
-    return 0
-
-
-def _parse_layer_bits(items: list[str]):
-    from hwcnn.config import LayerBits
-
-    layers = {}
-    for item in items:
-        name, sep, bits = item.partition("=")
-        w, sep2, a = bits.partition(",")
-        if not (sep and sep2 and w.strip().isdigit() and a.strip().isdigit()):
-            raise HwcnnError(f"--layer-bits {item!r}: expected LAYER=W,A, e.g. conv1=8,4")
-        layers[name] = LayerBits(int(w), int(a))
-    return layers
+    result, lines = describe(args.dataset, data_dir=args.data_dir, cache_dir=args.cache_dir)
+    print("\n".join(lines))
+    return _json_out(args, result)
 
 
 def train(args) -> int:
     """`hwcnn train`: build the configs from the arguments and train the model directory."""
-    import torch
+    from hwcnn.config import TrainConfig
+    from hwcnn.train import TrainOptions, train_from_options
 
-    from hwcnn.artifacts import ModelDir
-    from hwcnn.config import ModelConfig, QuantConfig, TrainConfig, from_dict, to_dict
-    from hwcnn.data import dataset_info
-    from hwcnn.models import build_model
-    from hwcnn.train import default_train_config, default_variant, train_model_dir
-
-    if args.threads is not None and args.threads < 1:
-        raise HwcnnError(f"--threads {args.threads} must be >= 1")
     check_free(args.json, args.force)
-    torch.set_num_threads(args.threads or os.cpu_count() or 1)
-    info = dataset_info(args.dataset)
-    quant = None if args.float_model else QuantConfig(args.wbits, args.abits, layers=_parse_layer_bits(args.layer_bits),
-                                                      weight_scale=args.weight_scale)
-    if args.float_model and args.layer_bits:
-        raise HwcnnError("--layer-bits needs a quantized model (drop --float)")
-    if args.float_model and args.weight_scale != "max":
-        raise HwcnnError("--weight-scale needs a quantized model (drop --float)")
-    if args.batch_norm and not args.float_model:
-        raise HwcnnError("--batch-norm needs --float: a QAT model has no batch norm (it does not convert); "
-                         "train the float twin with batch norm and --init-from it, which folds it")
-    mc = ModelConfig(arch=args.arch, variant=args.variant or default_variant(args.arch, args.dataset),
-                     dataset=args.dataset, in_channels=info.channels, num_classes=info.num_classes, quant=quant,
-                     batch_norm=args.batch_norm, dropout=args.dropout)
-    build_model(mc)  # unknown arch, variant or layer names fail before any data is loaded
-    out = Path(args.out)
-    init_from = float_twin = None
-    if args.init_from is not None:
-        init_cfg = ModelDir(args.init_from).config().model
-        if (init_cfg.arch, init_cfg.variant, init_cfg.dataset) != (mc.arch, mc.variant, mc.dataset):
-            raise HwcnnError(f"--init-from {args.init_from} is a {init_cfg.arch} {init_cfg.variant} on "
-                             f"{init_cfg.dataset}, not a {mc.arch} {mc.variant} on {mc.dataset}")
-        init_from = os.path.relpath(Path(args.init_from).resolve(), out.resolve())
-    twin_arg = args.float_twin or (args.init_from if quant is not None else None)
-    if twin_arg is not None:
-        if ModelDir(twin_arg).config().model.quant is not None:
-            raise HwcnnError(f"float twin {twin_arg} is a quantized model")
-        float_twin = Path(twin_arg)
-    tc = default_train_config(mc.arch, quantized=quant is not None, initialised=init_from is not None)
-    tc = replace(tc, seed=args.seed, init_from=init_from,
-                 **{k: v for k, v in (("epochs", args.epochs), ("batch_size", args.batch_size), ("lr", args.lr),
-                                      ("schedule", args.schedule), ("weight_decay", args.weight_decay),
-                                      ("augment_shift", args.augment_shift),
-                                      ("augment_flip", args.augment_flip or None), ("distill", args.distill),
-                                      ("ema", args.ema), ("equalize", args.equalize or None))
-                    if v is not None})
-    tc = from_dict(TrainConfig, to_dict(tc), "training settings")  # re-checks the overridden values
-    metrics = train_model_dir(out, mc, tc, float_twin=float_twin, data_dir=args.data_dir, cache_dir=args.cache_dir,
-                              force=args.force, resume=args.resume)
-    print(f"{out}: test accuracy {metrics['test_accuracy']:.4f} (valid {metrics['valid_accuracy']:.4f}, "
-          f"best epoch {metrics['best_epoch']}), {metrics['seconds_per_epoch']:.1f} s/epoch")
-    _json_out(args, {k: v for k, v in metrics.items() if k != "history"})
-    return 0
+    given = {f.name: getattr(args, f.name, None) for f in fields(TrainConfig) if f.name != "init_from"}
+    overrides = {k: v for k, v in given.items() if v is not None and v is not False}  # False: a flag not given
+    options = TrainOptions(**{f.name: getattr(args, f.name) for f in fields(TrainOptions)})
+    metrics, line = train_from_options(options, overrides)
+    print(line)
+    return _json_out(args, {k: v for k, v in metrics.items() if k != "history"})
 
 
 def evaluate(args) -> int:
     """`hwcnn evaluate MODEL_DIR`: the accuracy on the official test set (or its first --n images)."""
-    import torch
-
-    from hwcnn.models import load_model_dir
-    from hwcnn.train import evaluate as evaluate_model, load_arrays
+    from hwcnn.train import evaluate_model_dir
 
     check_free(args.json, args.force)
-    torch.set_num_threads(os.cpu_count() or 1)
-    model, mc = load_model_dir(args.model_dir)
-    test = load_arrays(mc.dataset, "test", data_dir=args.data_dir, cache_dir=args.cache_dir, n=args.n)
-    loss, acc = evaluate_model(model, test, progress="test")
-    kind = "float" if mc.quant is None else f"QAT w{mc.quant.weight_bits}a{mc.quant.act_bits}"
-    print(f"{args.model_dir}: {mc.arch} {mc.variant} ({kind}) on {mc.dataset} test: "
-          f"accuracy {acc:.4f} ({round(acc * len(test))}/{len(test)}), loss {loss:.4f}")
-    _json_out(args, {"model": str(args.model_dir), "dataset": mc.dataset, "n_images": len(test),
-                     "accuracy": acc, "loss": loss})
-    return 0
+    result, line = evaluate_model_dir(args.model_dir, data_dir=args.data_dir, cache_dir=args.cache_dir, n=args.n)
+    print(line)
+    return _json_out(args, result)
 
 
 # ---- the flow's steps -------------------------------------------------------------------------
@@ -352,58 +267,19 @@ def run(args) -> int:
 def study(args) -> int:
     """`hwcnn study STUDY.toml | FLOAT_MODEL_DIR`: run what is not done, or show --status."""
     from hwcnn import study as studies
-    from hwcnn.artifacts import ModelDir
-    from hwcnn.study.spec import parse_budget
 
-    src = Path(args.source)
     check_free(args.json, args.force)
-    flags = [f for f in ("wbits", "abits", "epochs", "seed") if getattr(args, f) is not None]
-    if src.is_file():
-        if flags:
-            raise HwcnnError(f"--{flags[0]}: give it in the study file {src} ([axes] / [train])")
-        spec = studies.load(src, REPO_MODELS)
-    elif ModelDir(src).config_path.is_file():
-        md = ModelDir(src)
-        if md.config().model.quant is not None:
-            md = md.float_twin()
-            if md is None:
-                raise HwcnnError(f"{src} is a QAT model without a float_twin; give the float model")
-        spec = studies.from_flags(md.path, _widths(args.wbits, "wbits"), _widths(args.abits, "abits"),
-                                  args.epochs or 1, args.seed or 0)
-    else:
-        raise HwcnnError(f"{src} is neither a study file nor a model directory")
-    for b in args.budget:
-        parse_budget(b)
-    spec = replace(spec, objectives=replace(spec.objectives, budgets=spec.objectives.budgets + tuple(args.budget)))
+    spec = studies.from_source(args.source, wbits=args.wbits, abits=args.abits, epochs=args.epochs, seed=args.seed,
+                               budgets=tuple(args.budget))
     out = Path(args.out or Path("runs") / spec.name)
     if args.status:
-        rows = studies.status(spec, out)
-        for p, state in rows:
-            print(f"{state:8} {p.id}")
-        counts = {s: sum(1 for _, x in rows if x == s) for s in ("ok", "failed", "pending")}
-        print(f"{out}: {counts['ok']} ok, {counts['failed']} failed, {counts['pending']} pending of {len(rows)} points")
-        _json_out(args, {"study": str(out), "points": [{"id": p.id, "status": s} for p, s in rows], **counts})
-        return 0
-    summary = studies.run_study(spec, out, _data(args), jobs=args.jobs, ray=args.ray, force=args.force)
-    for b in summary["budgets"]:
-        print(f"{b['question']} ({b['what']}): {b['answer'] or 'no point qualifies'}")
-    print(f"wrote {out}/study.md: {summary['ok']} points ok, {summary['failed']} failed "
-          f"({summary['ran']} run now, {summary['skipped']} already done)")
-    _json_out(args, summary)
-    return 0 if summary["failed"] == 0 else 1
-
-
-def _widths(text: str | None, what: str) -> list[int]:
-    from hwcnn.config import MAX_BITS, MIN_BITS
-
-    try:
-        widths = sorted({int(t) for t in (text or "2,4,8").split(",") if t.strip()})
-    except ValueError:
-        raise HwcnnError(f"--{what}: expected comma-separated integers like 2,4,8, got {text!r}") from None
-    bad = [w for w in widths if not MIN_BITS <= w <= MAX_BITS]
-    if not widths or bad:
-        raise HwcnnError(f"--{what}: bit widths must be in {MIN_BITS}..{MAX_BITS}, got {text!r}")
-    return widths
+        result, lines = studies.status_report(spec, out)
+    else:
+        result = studies.run_study(spec, out, _data(args), jobs=args.jobs, ray=args.ray, force=args.force)
+        lines = studies.summary_lines(result, out)
+    print("\n".join(lines))
+    _json_out(args, result)
+    return 0 if args.status or result["failed"] == 0 else 1
 
 
 def cost(args) -> int:
@@ -467,71 +343,32 @@ def _cost(args, project: Path, shown: str | None = None) -> int:
 
 def synth(args) -> int:
     """`hwcnn synth PROJECT`: the vendor's figures (where its tools are on PATH) beside the estimates."""
-    from hwcnn.artifacts import Project
-    from hwcnn.hlsgen.synth import beside_estimates, read_vendor, run_build
-
-    check_free(args.json, args.force)
-    hls = Project(args.project).manifest()["hls"]
-    if not args.read_only:
-        if hls.get("board"):
-            raise HwcnnError("hwcnn synth builds the core; a --board project's Vivado block design is built with "
-                             "its own design.tcl in Vivado")
-        run_build(Path(args.project), hls["backend"], args.vsynth, args.timeout)
-    vendor = read_vendor(Path(args.project))
+    from hwcnn.hlsgen.synth import beside_estimates, comparison_table, vendor_figures
     from hwcnn.rtl import project_cost
 
-    _, total, _ = project_cost(Path(args.project), args.cache_dir, not args.no_da4ml)
-    rows = beside_estimates(vendor, total)
-    print("| stage | figure | vendor | estimate (source) | error |\n|---|---|---|---|---|")
-    for r in rows:
-        err = "" if r["error"] is None else f"{r['error']:+.1%}"
-        print(f"| {r['stage']} | {r['figure']} | {r['vendor']:,} | {r['estimate']:,.0f} ({r['estimate_source']}) | "
-              f"{err} |")
-    _json_out(args, {"project": str(args.project), "vendor": vendor, "comparison": rows})
-    return 0
+    check_free(args.json, args.force)
+    vendor = vendor_figures(Path(args.project), read_only=args.read_only, vsynth=args.vsynth, timeout_s=args.timeout)
+    rows = beside_estimates(vendor, project_cost(Path(args.project), args.cache_dir, not args.no_da4ml)[1])
+    print(comparison_table(rows))
+    return _json_out(args, {"project": str(args.project), "vendor": vendor, "comparison": rows})
 
 
 def rtl(args) -> int:
     """`hwcnn rtl PROJECT`: each kernel as Verilog (da4ml), emulated by Verilator against the simulator
     on real images, counted by Yosys."""
-    from hwcnn import hwdesc, pipeline, rtl as rtl_mod
-    from hwcnn.artifacts import Project
-    from hwcnn.outputs import output_dir
+    from hwcnn import pipeline, rtl as rtl_mod
 
     rtl_mod.require_tools(yosys=not args.no_yosys)
     check_free(args.json, args.force)
-    project = Path(args.project)
-    desc, weights = hwdesc.load(project)
-    out = args.out if args.out is not None else project / "rtl"
-    check_free(out, args.force)
-    layers = [s for s in args.layers.split(",") if s] if args.layers else None
-    cfg = pipeline.RunConfig(project=project, n_images=args.n, data=_data(args), inputs=args.inputs)
+    cfg = pipeline.RunConfig(project=args.project, csim_images=args.n, data=_data(args), inputs=args.inputs)
     st = pipeline.RunState()
+    project = st.built(cfg)  # a one-line error for what is not an hwcnn project
+    out = args.out if args.out is not None else project.path / "rtl"
+    check_free(out, args.force)
     pipeline.load_test_images(cfg, st)
-    part = Project(project).manifest()["hls"]["part"]
-
-    def show(row):
-        y = row.get("yosys", {})
-        versus = f" ({y['lut'] / row['da4ml']['lut'] - 1:+.1%} vs da4ml)" if y.get("status") == "ok" and \
-            row["da4ml"]["lut"] else ""
-        counted = (f"Yosys {y['lut']:,} LUT{versus}, {y['carry']:,} carry, {y['ff']:,} FF" if y.get("status") == "ok"
-                   else f"Yosys: {y.get('status', 'skipped')}")
-        print(f"  {row['layer']:<18} {row['shape'][0]}x{row['shape'][1]}: "
-              f"{'identical' if row['bit_exact'] else 'DIFFERS'} on {row['vectors']:,} vectors "
-              f"({row['mismatched_vectors']} differ); da4ml {row['da4ml']['lut']:,.0f} LUT; {counted}", flush=True)
-
-    print(f"RTL of {project}'s kernels on {len(st.x)} {_what(st)} (part {part}, Yosys family "
-          f"{rtl_mod.yosys_family(part)})")
-    t0 = time.perf_counter()
-    with output_dir(out, args.force) as tmp:
-        rows = rtl_mod.check_kernels(desc, weights, st.x, tmp, part, layers=layers,
-                                     yosys_budget_s=None if args.no_yosys else args.yosys_budget,
-                                     cache=args.cache_dir, jobs=args.jobs or os.cpu_count() or 1, progress=show)
-        result = {"project": str(project), "n_images": len(st.x), "inputs": st.provenance, "part": part,
-                  "description_sha256": rtl_mod.description_digest(project), "kernels": rows,
-                  "bit_exact": all(r["bit_exact"] for r in rows), "seconds": round(time.perf_counter() - t0, 1)}
-        (tmp / rtl_mod.RESULTS_NAME).write_text(json.dumps(result, indent=1) + "\n")
-    print(f"wrote {out} ({result['seconds']} s): every kernel "
-          f"{'identical in Verilator and the simulator' if result['bit_exact'] else 'checked; some DIFFER'}")
+    result = rtl_mod.check_project(
+        project, st.x, out, what=_what(st), inputs=st.provenance, force=args.force, cache=args.cache_dir,
+        layers=[s for s in args.layers.split(",") if s] if args.layers else None,
+        yosys_budget_s=None if args.no_yosys else args.yosys_budget, jobs=args.jobs)
     _json_out(args, result)
     return 0 if result["bit_exact"] else 1

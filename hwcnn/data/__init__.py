@@ -17,12 +17,12 @@ import numpy as np
 
 from hwcnn.artifacts import default_cache  # where datasets are cached unless a command says otherwise
 from hwcnn.data import sources
-from hwcnn.data.encoding import pad_to_32, to_float
+from hwcnn.data.encoding import PIXEL_HLS_TYPE, pad_to_32, to_float
 from hwcnn.errors import HwcnnError
 from hwcnn.outputs import replace_bytes
 
-__all__ = ["DATASETS", "default_cache", "SPLITS", "DataSource", "DatasetInfo", "Split", "dataset_info", "load_split",
-           "load_splits", "prepare", "to_float"]
+__all__ = ["DATASETS", "default_cache", "SPLITS", "DataSource", "DatasetInfo", "Split", "dataset_info", "describe",
+           "load_split", "load_splits", "prepare", "to_float"]
 
 
 SPLITS = ("train", "valid", "test")
@@ -110,6 +110,24 @@ def load_splits(name: str, *, data_dir: Path | None = None, cache_dir: Path) -> 
     if data_dir is None:
         _write_arrays_file(Path(cache_dir) / name, splits, record)
     return splits
+
+
+def describe(name: str, *, data_dir: Path | None = None, cache_dir: Path) -> tuple[dict, list[str]]:
+    """`hwcnn data NAME`: the files fetched into the cache (or read in `data_dir`) and checked, then
+    their provenance and each split's size and label counts: (summary, the lines that show it)."""
+    prepare(name, data_dir=data_dir, cache_dir=cache_dir)  # the files' sha256 checked again
+    splits = load_splits(name, data_dir=data_dir, cache_dir=cache_dir)
+    record = splits["test"].provenance
+    where = data_dir if data_dir is not None else Path(cache_dir) / name
+    lines = [f"{name}: source {record['source']} ({where})"]
+    lines += [f"  {entry['file']}  sha256 {entry['sha256']}" for entry in record["files"]]
+    summary = {}
+    for split, sp in splits.items():
+        counts = np.bincount(sp.labels, minlength=DATASETS[name].num_classes).tolist()
+        summary[split] = {"n": len(sp.labels), "shape": list(sp.images.shape), "label_counts": counts}
+        lines.append(f"  {split:5}  {len(sp.labels):6} images  uint8 {list(sp.images.shape[1:])} "
+                     f"({PIXEL_HLS_TYPE} codes)  per class {counts}")
+    return {"dataset": name, "provenance": record, "splits": summary}, lines
 
 
 def _from_arrays_file(name: str, cache_dir: Path, wanted: tuple[str, ...]) -> dict[str, Split] | None:

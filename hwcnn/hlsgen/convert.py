@@ -300,10 +300,18 @@ def write_records(qmodel, tmp: Path, summary: dict, hls: HlsConfig, *, source: s
     replace_json(p.generator_path, {"generator": generator_digest()})
     replace_json(p.manifest_path, Project.make_manifest(source, source_sha256, dataset, input_shape(qmodel),
                                                         input_type(qmodel).hls4ml(), (requested or hls).to_dict(),
-                                                        tb_images))
+                                                        tb_images, partition(qmodel)))
     replace_json(p.precision_json_path, summary)
     p.precision_md_path.write_text(precision_markdown(summary))
-    p.readme_path.write_text(project_readme(summary, hls))
+    p.readme_path.write_text(project_readme(summary, hls, qmodel))
+
+
+def partition(qmodel) -> dict:
+    """The model's split between the host and the core, by QONNX tensor and node names: the host's
+    float32 operations before the core's input and after its output (none yet: every operation of
+    a model hwcnn accepts runs in the core), and the tensors where the core begins and ends."""
+    return {"host_pre": [], "core": {"inputs": [t.name for t in qmodel.graph.input],
+                                     "outputs": [t.name for t in qmodel.graph.output]}, "host_post": []}
 
 
 def precision_markdown(summary: dict) -> str:
@@ -322,14 +330,26 @@ def precision_table(summary: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def project_readme(summary: dict, hls: HlsConfig) -> str:
+def project_readme(summary: dict, hls: HlsConfig, qmodel) -> str:
     p = Project(Path("."))
     template = resources.files("hwcnn").joinpath("hls_files", "templates", p.readme_path.name).read_text()
     return Template(template).substitute(
         source=summary["source"], backend=hls.backend, io_type=hls.io_type, strategy=hls.strategy,
         reuse_factor=hls.reuse_factor, part=hls.part, clock_period=hls.clock_period, top=Project.HLS_NAME,
         precision_md=p.precision_md_path.name, manifest=p.manifest_path.name, description=p.description_path.name,
-        description_weights=p.description_weights_path.name)
+        description_weights=p.description_weights_path.name, partition=partition_text(qmodel))
+
+
+def partition_text(qmodel) -> str:
+    """The partition in words, for the project's README."""
+    part = partition(qmodel)
+    host = [side + ": " + ", ".join(f"{n['op']} {n['name']}" for n in part[side]) for side in ("host_pre", "host_post")
+            if part[side]]
+    core = part["core"]
+    return (f"The core computes the whole model, from QONNX tensor {', '.join(core['inputs'])} to "
+            f"{', '.join(core['outputs'])}; the host computes nothing before or after it." if not host else
+            f"The core computes QONNX tensors {', '.join(core['inputs'])} to {', '.join(core['outputs'])}; the host "
+            f"computes in float32, in QONNX's order, {'; '.join(host)}.")
 
 
 def random_inputs(t: FixedType, shape, n: int, seed: int = 0) -> np.ndarray:

@@ -1,4 +1,5 @@
-"""Write the hardware description (hwcnn/hwdesc.py) from a converted hls4ml ModelGraph."""
+"""Write the hardware description (hwcnn/hwdesc.py) from a converted hls4ml ModelGraph: of each layer
+the attributes its kind names (`Kind.attrs`, hwcnn/layers.py), its types and its weights."""
 
 from __future__ import annotations
 
@@ -9,33 +10,11 @@ import numpy as np
 
 from hwcnn.artifacts import Project
 from hwcnn.errors import HwcnnError
-from hwcnn.hlsgen.precision import fixed_of, weight_raw
+from hwcnn.hlsgen.aptype import fixed_of
+from hwcnn.hlsgen.precision import weight_raw
 from hwcnn.hwdesc import FORMAT_VERSION
 from hwcnn.layers import Kind
 from hwcnn.outputs import replace_bytes
-
-_CONV = ["in_height", "in_width", "n_chan", "filt_height", "filt_width", "n_filt", "stride_height", "stride_width",
-         "pad_top", "pad_bottom", "pad_left", "pad_right", "out_height", "out_width"]
-# attributes the simulator and the cost model need, by layer kind
-_KERNEL = ["reuse_factor", "strategy"]  # as hls4ml set them per layer (it may change a Resource reuse factor)
-ATTRS: dict[Kind, list[str]] = {
-    Kind.CONV2D: _CONV + _KERNEL,
-    Kind.POINTWISE_CONV2D: _CONV + _KERNEL,
-    Kind.DENSE: ["n_in", "n_out"] + _KERNEL,
-    Kind.POOLING2D: ["in_height", "in_width", "n_filt", "pool_height", "pool_width", "stride_height", "stride_width",
-                     "pad_top", "pad_bottom", "pad_left", "pad_right", "out_height", "out_width", "pool_op",
-                     "count_pad", "hwcnn_window"],
-    Kind.GLOBAL_POOLING2D: ["in_height", "in_width", "n_filt", "pool_op", "reciprocal_m", "reciprocal_k",
-                            "reciprocal_shift"],
-    Kind.ACTIVATION: ["activation", "n_in", "table_size"],
-    Kind.MULTI_THRESHOLD: ["activation", "n_in", "n_thresholds", "base"],
-    Kind.BATCH_NORMALIZATION: ["n_in", "n_filt"],
-    Kind.APPLY_ALPHA: ["n_in", "n_filt"],
-    Kind.TRANSPOSE: ["perm"],
-    Kind.CONCATENATE: ["axis"],
-    Kind.MERGE: ["op"],
-    Kind.ZERO_PADDING2D: ["in_height", "in_width", "n_chan", "pad_top", "pad_bottom", "pad_left", "pad_right"],
-}
 
 
 def describe(hm) -> tuple[dict, dict[str, np.ndarray]]:
@@ -50,7 +29,7 @@ def describe(hm) -> tuple[dict, dict[str, np.ndarray]]:
             "output": layer.outputs[0],
             "outputs": list(layer.outputs),  # a Clone (io_stream fan-out) has several
             "shape": [int(s) for s in layer.get_output_variable().shape],
-            "attrs": {k: _plain(layer.get_attr(k)) for k in ATTRS.get(kind, []) if layer.get_attr(k) is not None},
+            "attrs": {k: _plain(layer.get_attr(k)) for k in kind.attrs if layer.get_attr(k) is not None},
             "types": {},
             "weights": {},
         }

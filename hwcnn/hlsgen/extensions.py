@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from hwcnn.errors import HwcnnError
+from hwcnn.layers import Kind
 
 _REGISTERED = False
 
@@ -102,8 +103,8 @@ def check_kernel_limits(hm) -> None:
     if hm.config.get_config_value("IOType") != "io_parallel":
         return
     for layer in hm.get_layers():
-        if layer.class_name not in ("Conv2D", "Conv1D", "PointwiseConv2D", "PointwiseConv1D") or \
-                str(layer.get_attr("strategy", "")).lower() != "resource":  # 1x1 convolutions call the same code
+        kind = Kind.of(layer.class_name, f"layer {layer.name}")  # as the type analysis refuses any other next
+        if not kind.is_conv or str(layer.get_attr("strategy", "")).lower() != "resource":  # 1x1 ones call the same code
             continue
         window = layer.get_attr("filt_height", 1) * layer.get_attr("filt_width") * layer.get_attr("n_chan")
         if layer.get_attr("reuse_factor") > window:

@@ -12,6 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from hwcnn.fixed import FixedType
+from hwcnn.hlsgen.aptype import hls_precision
+from hwcnn.layers import Kind
 from hwcnn.thresholds import Thresholds
 
 HEADER = Path(__file__).resolve().parent.parent / "hls_files" / "nnet_utils" / "hwcnn_multithreshold.h"
@@ -57,7 +59,7 @@ def register() -> None:
     from hls4ml.model.layers import register_layer
 
     cls = layer_class()
-    register_layer("MultiThreshold", cls)
+    register_layer(Kind.MULTI_THRESHOLD.value, cls)
 
     class MultiThresholdConfigTemplate(LayerConfigTemplate):
         def __init__(self):
@@ -86,8 +88,6 @@ def replace(hm, layer, fn: str, th: Thresholds, in_type: FixedType, out_type: Fi
     """Put a MultiThreshold in place of the Activation `layer` (same name, inputs and outputs); return it.
     Its types: thresholds `in_type`, result `out_type` (the quantizer's)."""
     from hls4ml.backends.vivado.passes.transform_types import TransformTypes
-
-    from hwcnn.hlsgen.precision import hls_precision
 
     attrs = {"n_in": layer.get_attr("n_in"), "n_thresholds": len(th.thresholds), "base": int(th.base),
              "activation": fn, "thresholds_data": th.thresholds * in_type.lsb,

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from hwcnn.average import Reciprocal, reciprocal_of
 from hwcnn.fixed import FixedType, Overflow, Rounding
+from hwcnn.layers import WINDOW_POOLING
 
 HEADER = Path(__file__).resolve().parent.parent / "hls_files" / "nnet_utils" / "hwcnn_pooling.h"
 INCLUDE = "nnet_utils/hwcnn_pooling.h"
@@ -43,7 +44,7 @@ _ROUNDED_CALL = "nnet::global_pooling2d_rounded_cl<{input_t}, {output_t}, {confi
 
 
 def mark_window(layer) -> None:
-    layer.set_attr("hwcnn_window", True)
+    layer.set_attr(WINDOW_POOLING, True)
 
 
 def mark_rounded(layer, rec: Reciprocal, out: FixedType) -> None:
@@ -65,7 +66,7 @@ def register() -> None:
             self.name = "hwcnn_window_pooling_function_template"
 
         def match(self, node):
-            return super().match(node) and bool(node.get_attr("hwcnn_window"))
+            return super().match(node) and bool(node.get_attr(WINDOW_POOLING))
 
         def format(self, node):
             return _WINDOW_CALL.format(**self._default_function_params(node))

@@ -1,5 +1,6 @@
 """hwcnn's types on a converted hls4ml ModelGraph: read each layer, apply the interval rules
-(hwcnn/intervals.py), set the types in place before the project is written.
+(hwcnn/intervals.py) through its kind's type rule (`TYPE_RULES`, one per kind), set the types in
+place before the project is written.
 
 Why this exists (hls4ml 1.3.0): its QONNX path leaves the input layer at the default precision
 (which silently truncates the 8-bit input before the first quantizer), and its `infer_precision`
@@ -9,6 +10,8 @@ not from the actual weights and value ranges.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from hwcnn import average, thresholds
@@ -16,26 +19,10 @@ from hwcnn import intervals as rules
 from hwcnn.errors import HwcnnError
 from hwcnn.fixed import FixedType, from_float, type_for_range
 from hwcnn.hlsgen import affine, multithreshold, pooling
+from hwcnn.hlsgen.aptype import fixed_of, hls_precision
 from hwcnn.hwdesc import is_quantizer
 from hwcnn.intervals import Interval, LayerPrecision
-from hwcnn.layers import Kind
-
-
-def hls_precision(t: FixedType):
-    """FixedType -> hls4ml's ap_fixed precision (the only place that builds one).
-
-    Types set after conversion must already be the backend's AP definitions (which know how to
-    print themselves as C++): hls4ml converted all others before we run."""
-    from hls4ml.backends.fpga.fpga_types import APTypeConverter
-    from hls4ml.model.types import FixedPrecisionType
-
-    return APTypeConverter().convert(
-        FixedPrecisionType(t.width, t.integer, t.signed, t.rounding.value, t.overflow.value))
-
-
-def fixed_of(precision) -> FixedType:
-    """hls4ml precision -> FixedType (via its string form, which both sides define)."""
-    return FixedType.parse(str(precision))
+from hwcnn.layers import Kind, KindTable, pads
 
 
 # hls4ml's ApplyResourceStrategy pass (Resource strategy) stores a kernel's weights transposed for
@@ -68,16 +55,39 @@ def weight_raw(layer, name: str) -> tuple[np.ndarray, FixedType]:
     return from_float(printed, t), t
 
 
+@dataclass
+class Typed:
+    """What a type rule decided for one layer: its choice, and the layer that stands in the graph now
+    (the same one, or the one the rule put in its place: a quantized tanh becomes a MultiThreshold)."""
+
+    layer: object
+    choice: rules.Choice
+
+
+@dataclass
+class _Analysis:
+    """What the type rules read beside a layer and its inputs' intervals."""
+
+    hm: object  # the ModelGraph being typed
+    qmodel: object  # the QONNX graph it was converted from
+    input_type: FixedType
+
+
+# (analysis, kind, layer, the intervals of its inputs) -> Typed; complete (asserted below the rules)
+TYPE_RULES = KindTable("type rule")
+
+
 def assign_precisions(hm, input_type: FixedType, qmodel) -> list[LayerPrecision]:
     """Set every data-path type of the ModelGraph `hm` (converted from `qmodel`) in place; return
     the per-layer record."""
+    analysis = _Analysis(hm, qmodel, input_type)
     known: dict[str, Interval] = {}
     records: list[LayerPrecision] = []
     for layer in hm.get_layers():
         kind = Kind.of(layer.class_name, f"layer {layer.name}")
         ins = [known[v] for v in layer.inputs if v in known]
-        choice = _choose(kind, layer, ins, input_type, hm, qmodel)
-        layer = hm.graph[layer.name]  # the same layer, or the one _choose put in its place
+        typed = TYPE_RULES[kind](analysis, kind, layer, ins)
+        layer, choice = typed.layer, typed.choice
         for key, t in choice.types.items():
             if key == "result":
                 _set_result(layer, t)
@@ -98,7 +108,7 @@ def _thresholded(layer) -> bool:
     return act in thresholds.FUNCTIONS and is_quantizer(fixed_of(layer.get_output_variable().type.precision))
 
 
-def _thresholds(hm, layer, x: Interval) -> rules.Choice:
+def _thresholds(hm, layer, x: Interval) -> Typed:
     """Replace the quantized activation `layer` by a MultiThreshold exact on every value x can take."""
     act = str(layer.get_attr("activation")).lower()
     q = fixed_of(layer.get_output_variable().type.precision)
@@ -108,15 +118,15 @@ def _thresholds(hm, layer, x: Interval) -> rules.Choice:
     if len(th.thresholds) == 0:  # a constant: one threshold past the input's reach, in a type one bit wider
         t = FixedType(t.width + 1, t.integer + 1, t.signed)
         th = thresholds.Thresholds(th.base, np.array([hi + 1], dtype=np.int64), th.values_checked)
-    multithreshold.replace(hm, layer, act, th, t, q)
+    node = multithreshold.replace(hm, layer, act, th, t, q)
     levels = thresholds.apply(np.array([lo, hi]), th)
     span = int(th.thresholds[-1] - th.thresholds[0] + 1)
     why = (f"{act} + Brevitas quantizer as {len(th.thresholds)} thresholds on its input ({len(th.thresholds)} "
            f"comparators of {t.width} bits per value; a table indexed by the input would need {span} entries "
            f"between the first and last threshold), checked on all {th.values_checked} values the input can "
            f"take; hls4ml's own {int(layer.get_attr('table_size') or 0)}-entry table truncates its input")
-    return rules.Choice(Interval(levels[0] * q.lsb, levels[1] * q.lsb, q), {"thresholds": t, "result": q}, why,
-                        {"thresholds": th.thresholds})
+    return Typed(node, rules.Choice(Interval(levels[0] * q.lsb, levels[1] * q.lsb, q), {"thresholds": t, "result": q},
+                                    why, {"thresholds": th.thresholds}))
 
 
 def _rounded_average(hm, layer, x: Interval, n: int, where: str) -> rules.Choice:
@@ -168,82 +178,123 @@ def _set_weight_type(layer, name: str, t: FixedType) -> None:
     layer.set_attr(f"{name}_t", var.type)  # what the layer's config struct names
 
 
-def _choose(kind: Kind, layer, ins: list[Interval], input_type: FixedType, hm, qmodel) -> rules.Choice:
+# ---- the type rules, one per kind ------------------------------------------------------------
+
+@TYPE_RULES.rule(Kind.INPUT)
+def _input(g: _Analysis, kind: Kind, layer, ins: list[Interval]) -> Typed:
+    return Typed(layer, rules.network_input(g.input_type, scaled=affine.scales_input(g.qmodel)))
+
+
+@TYPE_RULES.rule(Kind.TRANSPOSE, Kind.RESHAPE, Kind.CLONE)
+def _passthrough(g: _Analysis, kind: Kind, layer, ins: list[Interval]) -> Typed:
+    return Typed(layer, rules.passthrough(ins[0]))
+
+
+@TYPE_RULES.rule(Kind.ZERO_PADDING2D)
+def _zero_padding(g: _Analysis, kind: Kind, layer, ins: list[Interval]) -> Typed:
+    return Typed(layer, rules.zero_padding(ins[0]))
+
+
+@TYPE_RULES.rule(Kind.CONCATENATE)
+def _concatenate(g: _Analysis, kind: Kind, layer, ins: list[Interval]) -> Typed:
+    return Typed(layer, rules.concatenate(*ins))
+
+
+@TYPE_RULES.rule(Kind.MERGE)
+def _merge(g: _Analysis, kind: Kind, layer, ins: list[Interval]) -> Typed:
+    op = layer.get_attr("op")
+    if op != "add" or len(ins) != 2:
+        raise HwcnnError(f"layer {layer.name}: elementwise {op} of {len(ins)} tensors is not supported "
+                         "(hwcnn carries the addition of two)")
+    return Typed(layer, rules.add(*ins))
+
+
+@TYPE_RULES.rule(Kind.ACTIVATION)
+def _activation(g: _Analysis, kind: Kind, layer, ins: list[Interval]) -> Typed:
+    if _thresholded(layer):  # replaced by a Kind.MULTI_THRESHOLD layer
+        return _thresholds(g.hm, layer, ins[0])
+    given = fixed_of(layer.get_output_variable().type.precision)
+    quantized = layer.get_attr("quantizer") is not None or is_quantizer(given)
+    return Typed(layer, rules.activation(layer.get_attr("activation").lower(), ins[0], given if quantized else None,
+                                         layer.get_attr("table_size")))
+
+
+@TYPE_RULES.rule(Kind.MULTI_THRESHOLD)
+def _multi_threshold(g: _Analysis, kind: Kind, layer, ins: list[Interval]) -> Typed:
+    """hwcnn's own layer, which only the Activation rule makes (typed as it makes it): a converted
+    graph holds none."""
+    raise HwcnnError(f"internal: layer {layer.name}: a MultiThreshold reached the type analysis; only the "
+                     "Activation rule puts one in the graph, with its types")
+
+
+@TYPE_RULES.rule(Kind.CONV2D, Kind.POINTWISE_CONV2D, Kind.DENSE)
+def _weighted(g: _Analysis, kind: Kind, layer, ins: list[Interval]) -> Typed:
+    w_raw, wt = weight_raw(layer, "weight")
+    b_raw, bt = weight_raw(layer, "bias") if "bias" in layer.weights else (None, None)
+    padded = any(pads(layer.get_attr))
+    # a Brevitas quantizer straight after the layer: hls4ml 1.3.0 merges it into the layer's result
+    # type (MergeLinearActivation), which is then the model and must stay
+    given = fixed_of(layer.get_output_variable().type.precision)
+    return Typed(layer, rules.weighted(ins[0], w_raw, wt, b_raw, bt, channel_axis=1 if kind is Kind.DENSE else 3,
+                                       padded=padded, quantizer=given if is_quantizer(given) else None))
+
+
+@TYPE_RULES.rule(Kind.BATCH_NORMALIZATION, Kind.APPLY_ALPHA)
+def _affine(g: _Analysis, kind: Kind, layer, ins: list[Interval]) -> Typed:
+    what = "batch norm" if kind is Kind.BATCH_NORMALIZATION else "constant scaling"
+    where = f"{what} {layer.name}"
+    scale = np.ravel(layer.weights["scale"].data_unquantized)
+    levels, relu_after = affine.levels_of(g.qmodel, layer.inputs[0], scale.size, where)
+    carrier = layer
+    if relu_after:  # the ReLU layer after it carries the quantizer
+        (carrier,) = [c for c in g.hm.get_layers() if layer.outputs[0] in c.inputs]
+    q = fixed_of(carrier.get_output_variable().type.precision)
+    if not is_quantizer(q):
+        raise HwcnnError(f"internal: {where}: hls4ml did not give it its quantizer's type")
+    return Typed(layer, rules.affine(ins[0], levels, q, relu_after, scale, what, where))
+
+
+@TYPE_RULES.rule(Kind.POOLING2D)
+def _pooling(g: _Analysis, kind: Kind, layer, ins: list[Interval]) -> Typed:
     a = layer.get_attr
-    if kind is Kind.INPUT:
-        return rules.network_input(input_type, scaled=affine.scales_input(qmodel))
-    if kind in (Kind.TRANSPOSE, Kind.RESHAPE, Kind.CLONE):
-        return rules.passthrough(ins[0])
-    if kind is Kind.ZERO_PADDING2D:
-        return rules.zero_padding(ins[0])
-    if kind is Kind.CONCATENATE:
-        return rules.concatenate(*ins)
-    if kind is Kind.MERGE:
-        if a("op") != "add" or len(ins) != 2:
-            raise HwcnnError(f"layer {layer.name}: elementwise {a('op')} of {len(ins)} tensors is not supported "
-                             "(hwcnn carries the addition of two)")
-        return rules.add(*ins)
-    if kind is Kind.ACTIVATION and _thresholded(layer):  # replaced by a Kind.MULTI_THRESHOLD layer
-        return _thresholds(hm, layer, ins[0])
-    if kind is Kind.ACTIVATION:
-        given = fixed_of(layer.get_output_variable().type.precision)
-        quantized = a("quantizer") is not None or is_quantizer(given)
-        return rules.activation(a("activation").lower(), ins[0], given if quantized else None, a("table_size"))
-    if kind.has_macs:
-        w_raw, wt = weight_raw(layer, "weight")
-        b_raw, bt = weight_raw(layer, "bias") if "bias" in layer.weights else (None, None)
-        padded = any(a(k, 0) for k in ("pad_top", "pad_left", "pad_bottom", "pad_right"))
-        # a Brevitas quantizer straight after the layer: hls4ml 1.3.0 merges it into the layer's result
-        # type (MergeLinearActivation), which is then the model and must stay
-        given = fixed_of(layer.get_output_variable().type.precision)
-        return rules.weighted(ins[0], w_raw, wt, b_raw, bt, channel_axis=1 if kind is Kind.DENSE else 3,
-                              padded=padded, quantizer=given if is_quantizer(given) else None)
-    if kind in (Kind.BATCH_NORMALIZATION, Kind.APPLY_ALPHA):
-        what = "batch norm" if kind is Kind.BATCH_NORMALIZATION else "constant scaling"
-        where = f"{what} {layer.name}"
-        scale = np.ravel(layer.weights["scale"].data_unquantized)
-        levels, relu_after = affine.levels_of(qmodel, layer.inputs[0], scale.size, where)
-        carrier = layer
-        if relu_after:  # the ReLU layer after it carries the quantizer
-            (carrier,) = [c for c in hm.get_layers() if layer.outputs[0] in c.inputs]
-        q = fixed_of(carrier.get_output_variable().type.precision)
-        if not is_quantizer(q):
-            raise HwcnnError(f"internal: {where}: hls4ml did not give it its quantizer's type")
-        return rules.affine(ins[0], levels, q, relu_after, scale, what, where)
-    if kind is Kind.POOLING2D:
-        h, w = a("pool_height"), a("pool_width")
-        window = f"{h}x{w} window, stride {a('stride_height')}x{a('stride_width')}"
-        pads = [a(k, 0) for k in ("pad_top", "pad_bottom", "pad_left", "pad_right")]
-        if any(pads):
-            window += f", pads {pads} (top, bottom, left, right; ceil mode is end padding)"
-        stream = hm.config.get_config_value("IOType") == "io_stream"
-        if any(pads) and a("pool_op") != "Max":
-            raise HwcnnError(f"average pool {layer.name} ({window}): padding in an average is refused (PyTorch "
-                             "divides by the whole window, hls4ml by the part inside the image); average without "
-                             "padding, or max pool")
-        if any(pads) and not stream and not ins[0].type.signed:
-            raise HwcnnError(f"max pool {layer.name} ({window}): hls4ml 1.3.0's io_parallel pooling pads an "
-                             "unsigned input with its largest power of two (pad_val sets the top bit), not its "
-                             "minimum, so the padding can win the max; use io_stream (hwcnn's window pooling)")
-        if stream and (any(pads) or (h, w) != (a("stride_height"), a("stride_width"))):
-            pooling.mark_window(layer)  # hwcnn's line-buffer kernel: hls4ml's asserts pool == stride, no pads
-            window += " (hwcnn's window pooling)"
-        if a("pool_op") == "Max":
-            return rules.max_pool(ins[0], f"a {window}")
-        if (h * w) & (h * w - 1):
-            raise HwcnnError(f"average pool {layer.name} ({window}): the mean of {h * w} values (not a power of "
-                             "two) has no exact fixed-point value and hls4ml truncates it; use a power-of-two "
-                             "window (AvgPool2d(2)) or max pooling")
-        return rules.average(ins[0], h * w, f"a {window}")
-    if kind is Kind.GLOBAL_POOLING2D:
-        if a("pool_op") == "Max":
-            return rules.max_pool(ins[0], "its inputs")
-        h, w = a("in_height"), a("in_width")
-        n = h * w
-        if n & (n - 1) == 0:
-            return rules.average(ins[0], n, f"a global {h}x{w} map")
-        return _rounded_average(hm, layer, ins[0], n, f"global average {layer.name} over {h}x{w}")
-    raise HwcnnError(f"layer {layer.name}: hls4ml layer type {kind.value} has no precision rule in hwcnn")
+    h, w = a("pool_height"), a("pool_width")
+    window = f"{h}x{w} window, stride {a('stride_height')}x{a('stride_width')}"
+    padding = pads(a)
+    if any(padding):
+        window += f", pads {padding} (top, bottom, left, right; ceil mode is end padding)"
+    stream = g.hm.config.get_config_value("IOType") == "io_stream"
+    if any(padding) and a("pool_op") != "Max":
+        raise HwcnnError(f"average pool {layer.name} ({window}): padding in an average is refused (PyTorch "
+                         "divides by the whole window, hls4ml by the part inside the image); average without "
+                         "padding, or max pool")
+    if any(padding) and not stream and not ins[0].type.signed:
+        raise HwcnnError(f"max pool {layer.name} ({window}): hls4ml 1.3.0's io_parallel pooling pads an "
+                         "unsigned input with its largest power of two (pad_val sets the top bit), not its "
+                         "minimum, so the padding can win the max; use io_stream (hwcnn's window pooling)")
+    if stream and (any(padding) or (h, w) != (a("stride_height"), a("stride_width"))):
+        pooling.mark_window(layer)  # hwcnn's line-buffer kernel: hls4ml's asserts pool == stride, no pads
+        window += " (hwcnn's window pooling)"
+    if a("pool_op") == "Max":
+        return Typed(layer, rules.max_pool(ins[0], f"a {window}"))
+    if (h * w) & (h * w - 1):
+        raise HwcnnError(f"average pool {layer.name} ({window}): the mean of {h * w} values (not a power of "
+                         "two) has no exact fixed-point value and hls4ml truncates it; use a power-of-two "
+                         "window (AvgPool2d(2)) or max pooling")
+    return Typed(layer, rules.average(ins[0], h * w, f"a {window}"))
+
+
+@TYPE_RULES.rule(Kind.GLOBAL_POOLING2D)
+def _global_pooling(g: _Analysis, kind: Kind, layer, ins: list[Interval]) -> Typed:
+    if layer.get_attr("pool_op") == "Max":
+        return Typed(layer, rules.max_pool(ins[0], "its inputs"))
+    h, w = layer.get_attr("in_height"), layer.get_attr("in_width")
+    n = h * w
+    if n & (n - 1) == 0:
+        return Typed(layer, rules.average(ins[0], n, f"a global {h}x{w} map"))
+    return Typed(layer, _rounded_average(g.hm, layer, ins[0], n, f"global average {layer.name} over {h}x{w}"))
+
+
+TYPE_RULES.assert_complete()
 
 
 def _set_result(layer, t: FixedType) -> None:

@@ -15,6 +15,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from hwcnn.artifacts import Project
 from hwcnn.errors import HwcnnError
 
 # the build command of each backend, as hls4ml 1.3.0's backends run it (VitisBackend.build, VivadoBackend.build)
@@ -44,6 +45,18 @@ def run_build(project: Path, backend: str, vsynth: bool, timeout_s: float | None
         raise HwcnnError(f"{tool} took longer than {timeout_s:.0f} s (log: {log})") from None
     if r.returncode != 0:
         raise HwcnnError(f"{tool} failed with exit status {r.returncode} (log: {log})")
+
+
+def vendor_figures(project: Path, *, read_only: bool = False, vsynth: bool = False,
+                   timeout_s: float | None = None) -> dict:
+    """`hwcnn synth PROJECT`: the project's own build (unless `read_only`), then `read_vendor`."""
+    hls = Project(project).manifest()["hls"]
+    if not read_only:
+        if hls.get("board"):
+            raise HwcnnError("hwcnn synth builds the core; a --board project's Vivado block design is built with "
+                             "its own design.tcl in Vivado")
+        run_build(Path(project), hls["backend"], vsynth, timeout_s)
+    return read_vendor(Path(project))
 
 
 def read_vendor(project: Path) -> dict:
@@ -102,3 +115,13 @@ def beside_estimates(vendor: dict, total: dict) -> list[dict]:
             rows.append({"stage": stage, "figure": k, "vendor": v, "estimate": e, "estimate_source": est["source"],
                          "error": (e / v - 1) if v else None})
     return rows
+
+
+def comparison_table(rows: list[dict]) -> str:
+    """`beside_estimates` as a Markdown table."""
+    lines = ["| stage | figure | vendor | estimate (source) | error |", "|---|---|---|---|---|"]
+    for r in rows:
+        err = "" if r["error"] is None else f"{r['error']:+.1%}"
+        lines.append(f"| {r['stage']} | {r['figure']} | {r['vendor']:,} | {r['estimate']:,.0f} ({r['estimate_source']}) "
+                     f"| {err} |")
+    return "\n".join(lines)

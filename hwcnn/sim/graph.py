@@ -17,7 +17,7 @@ from hwcnn.errors import HwcnnError
 from hwcnn import average, fixed, tables
 from hwcnn.fixed import FixedType, cast, from_float
 from hwcnn.hwdesc import is_quantizer
-from hwcnn.layers import Kind
+from hwcnn.layers import Kind, KindTable, pads
 from hwcnn.sim import ops
 from hwcnn.sim.ops import Fx
 
@@ -53,6 +53,7 @@ class Simulator:
         self.weights = weights
         self.types = [{k: FixedType.parse(v) for k, v in layer["types"].items()} for layer in self.layers]
         self.kinds = [Kind.of(layer["kind"], f"simulator: layer {layer['name']}") for layer in self.layers]
+        self.kernels = [KERNELS[kind] for kind in self.kinds]
         self.input_shape = tuple(desc["inputs"][0]["shape"])
         self.threads = os.cpu_count() or 1
         self.chunk = default_chunk(self.layers)
@@ -101,11 +102,11 @@ class Simulator:
     def _run_chunk(self, x: np.ndarray, trace: bool) -> SimResult:
         values: dict[str, Fx] = {self.desc["inputs"][0]["name"]: None}  # filled by the Input layer
         result = SimResult(output=None)
-        for layer, kind, types in zip(self.layers, self.kinds, self.types):
+        for layer, kind, kernel, types in zip(self.layers, self.kinds, self.kernels, self.types):
             ins = [values[v] for v in layer["inputs"] if v in values]
             if kind is Kind.INPUT:
                 ins = [x]
-            y, n_over = _KERNELS[kind](self, layer, types, ins)
+            y, n_over = kernel(self, layer, types, ins)
             y = y.relayout(lambda a: a.reshape(len(x), *layer["shape"]))
             for name in layer.get("outputs", [layer["output"]]):
                 values[name] = y
@@ -126,6 +127,9 @@ class Simulator:
 
 # ---- kernels: (sim, layer, types, inputs) -> (Fx output, overflow count) ---------------------
 
+KERNELS = KindTable("simulator kernel")
+
+@KERNELS.rule(Kind.INPUT)
 def _input(sim, layer, types, ins):
     (x,) = ins
     t = types["result"]
@@ -138,17 +142,20 @@ def _input(sim, layer, types, ins):
     return Fx(raw, t), over
 
 
+@KERNELS.rule(Kind.TRANSPOSE)
 def _transpose(sim, layer, types, ins):
     (x,) = ins
     perm = [0] + [p + 1 for p in layer["attrs"]["perm"]]
     return ops.cast_to(x.relayout(lambda a: np.ascontiguousarray(a.transpose(perm))), types["result"])
 
 
+@KERNELS.rule(Kind.RESHAPE)
 def _reshape(sim, layer, types, ins):
     (x,) = ins
     return ops.cast_to(x.relayout(lambda a: a.reshape(len(a), -1)), types["result"])
 
 
+@KERNELS.rule(Kind.ACTIVATION)
 def _activation(sim, layer, types, ins):
     (x,) = ins
     act = layer["attrs"]["activation"].lower()
@@ -162,6 +169,7 @@ def _activation(sim, layer, types, ins):
     raise HwcnnError(f"simulator: activation {act} (layer {layer['name']}) is not supported")
 
 
+@KERNELS.rule(Kind.MULTI_THRESHOLD)
 def _multi_threshold(sim, layer, types, ins):
     """base + the number of thresholds the input reaches (compared exactly, as raw values of one type)."""
     (x,) = ins
@@ -173,9 +181,11 @@ def _multi_threshold(sim, layer, types, ins):
     return Fx(codes.astype(np.int64), types["result"]), 0
 
 
+@KERNELS.rule(Kind.BATCH_NORMALIZATION, Kind.APPLY_ALPHA)
 def _batch_normalization(sim, layer, types, ins):
     """normalize: x * scale + bias at full precision (nnet::product::mult), assigned to res_T; one
-    scale per element (n_filt -1) or per channel, channels innermost."""
+    scale per element (n_filt -1) or per channel, channels innermost. hls4ml's ApplyAlpha is a
+    BatchNormalization: the same normalize."""
     (x,) = ins
     s, st = sim.weight(layer, "scale")
     b, bt = sim.weight(layer, "bias")
@@ -185,6 +195,7 @@ def _batch_normalization(sim, layer, types, ins):
     return Fx(raw.reshape(x.raw.shape), types["result"]), int(np.count_nonzero(over))
 
 
+@KERNELS.rule(Kind.DENSE)
 def _dense(sim, layer, types, ins):
     (x,) = ins
     w, wt = sim.weight(layer, "weight")
@@ -224,6 +235,7 @@ def _exact_operand(sim, layer, x: Fx, w2: np.ndarray):
     return src, dt, x_max * w_col, sums
 
 
+@KERNELS.rule(Kind.CONV2D, Kind.POINTWISE_CONV2D)  # pointwise_conv_2d_cl: the same dense_latency per pixel
 def _conv2d(sim, layer, types, ins):
     (x,) = ins
     a = layer["attrs"]
@@ -231,7 +243,7 @@ def _conv2d(sim, layer, types, ins):
     b, bt = sim.weight(layer, "bias") if "bias" in layer["weights"] else (None, None)
     w2 = w.reshape(-1, w.shape[-1])
     src, dt, bound, sums = _exact_operand(sim, layer, x, w2)
-    xp = ops.pad_hw(src, a["pad_top"], a["pad_bottom"], a["pad_left"], a["pad_right"])
+    xp = ops.pad_hw(src, *pads(a.get))
     n, oh, ow, fw = len(xp), a["out_height"], a["out_width"], a["filt_width"]
     fh, sh, sw = a["filt_height"], a["stride_height"], a["stride_width"]
     bw = ops.toeplitz_block(ow, fw)
@@ -258,11 +270,12 @@ def _ends_in_quantizer(kind: Kind, layer: dict, types: dict) -> bool:
     return kind is Kind.GLOBAL_POOLING2D and average.reciprocal_of(layer["attrs"]) is not None
 
 
+@KERNELS.rule(Kind.POOLING2D)
 def _pooling2d(sim, layer, types, ins):
     (x,) = ins
     a = layer["attrs"]
-    pads = [a.get(k, 0) for k in ("pad_top", "pad_bottom", "pad_left", "pad_right")]
-    if any(pads) and a["pool_op"] != "Max":
+    padding = pads(a.get)
+    if any(padding) and a["pool_op"] != "Max":
         raise HwcnnError(f"simulator: padded average pooling (layer {layer['name']}) is not built by hwcnn")
     acc_t = types["accum"]
     xa, n_over = ops.cast_to(x, acc_t)  # pool_window[i] = kernel_data[...] (accum_t)
@@ -270,12 +283,12 @@ def _pooling2d(sim, layer, types, ins):
         # float32 holds the padding value too, or the int64 values are read
         src = xa.f32 if xa.f32 is not None and ops.type_bound(acc_t) < ops.FLOAT32_EXACT else xa.raw
         # a max never takes the padding (hwcnn's window kernel skips it; hls4ml pads a signed input with its minimum)
-        xp = ops.pad_hw(src, *pads, value=acc_t.min_raw)
+        xp = ops.pad_hw(src, *padding, value=acc_t.min_raw)
         r = ops.max_pool(xp, a["pool_height"], a["pool_width"], a["stride_height"], a["stride_width"])
         y = Fx.exact32(r, acc_t) if r.dtype == np.float32 else Fx(r, acc_t)
         y, n_res = ops.cast_to(y, types["result"])  # Op_max: a >= b ? a : b; no cast changes a max
         return y, n_over + n_res
-    xp = ops.pad_hw(xa.raw, *pads, value=acc_t.min_raw)
+    xp = ops.pad_hw(xa.raw, *padding, value=acc_t.min_raw)
     vals = ops.pool_windows(xp, a["pool_height"], a["pool_width"], a["stride_height"], a["stride_width"])
     s, o = ops.tree_reduce(vals, np.add, acc_t)
     r, o2 = cast(ops.trunc_div(s, len(vals)), acc_t.frac, acc_t)
@@ -284,6 +297,7 @@ def _pooling2d(sim, layer, types, ins):
     return y, n_over + o + n_res
 
 
+@KERNELS.rule(Kind.GLOBAL_POOLING2D)
 def _global_pooling2d(sim, layer, types, ins):
     (x,) = ins
     acc_t = types["accum"]
@@ -315,6 +329,7 @@ def _global_pooling2d(sim, layer, types, ins):
     return y, n_over + n_res
 
 
+@KERNELS.rule(Kind.CONCATENATE)
 def _concatenate(sim, layer, types, ins):
     t = types["result"]
     parts = [ops.cast_to(x, t) for x in ins]
@@ -326,6 +341,7 @@ def _concatenate(sim, layer, types, ins):
     return Fx(np.concatenate([y.raw for y, _ in parts], axis=axis), t), n_over
 
 
+@KERNELS.rule(Kind.MERGE)
 def _merge(sim, layer, types, ins):
     """nnet::add: data1[i] + data2[i] at full precision, assigned to res_T."""
     if layer["attrs"].get("op") != "add":
@@ -337,36 +353,20 @@ def _merge(sim, layer, types, ins):
     return Fx(raw, types["result"]), int(np.count_nonzero(over))
 
 
+@KERNELS.rule(Kind.ZERO_PADDING2D)
 def _zero_padding2d(sim, layer, types, ins):
     """zeropad2d_cl: zeros (res_T) around the input, each value assigned to res_T."""
     (x,) = ins
     a = layer["attrs"]
     y, n_over = ops.cast_to(x, types["result"])
-    return y.relayout(lambda r: ops.pad_hw(r, a["pad_top"], a["pad_bottom"], a["pad_left"], a["pad_right"])), n_over
+    return y.relayout(lambda r: ops.pad_hw(r, *pads(a.get))), n_over
 
 
+@KERNELS.rule(Kind.CLONE)
 def _clone(sim, layer, types, ins):
     """clone_stream: the same values on every output stream."""
     (x,) = ins
     return ops.cast_to(x, types["result"])
 
 
-_KERNELS = {
-    Kind.INPUT: _input,
-    Kind.TRANSPOSE: _transpose,
-    Kind.RESHAPE: _reshape,
-    Kind.ACTIVATION: _activation,
-    Kind.MULTI_THRESHOLD: _multi_threshold,
-    Kind.BATCH_NORMALIZATION: _batch_normalization,
-    Kind.APPLY_ALPHA: _batch_normalization,  # hls4ml's ApplyAlpha is a BatchNormalization: the same normalize
-    Kind.DENSE: _dense,
-    Kind.CONV2D: _conv2d,
-    Kind.POINTWISE_CONV2D: _conv2d,  # pointwise_conv_2d_cl: the same dense_latency per pixel
-    Kind.POOLING2D: _pooling2d,
-    Kind.GLOBAL_POOLING2D: _global_pooling2d,
-    Kind.CONCATENATE: _concatenate,
-    Kind.MERGE: _merge,
-    Kind.ZERO_PADDING2D: _zero_padding2d,
-    Kind.CLONE: _clone,
-}
-assert set(_KERNELS) == set(Kind), "every layer kind has a simulator kernel"
+KERNELS.assert_complete()

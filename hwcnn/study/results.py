@@ -15,6 +15,8 @@ from pathlib import Path
 import numpy as np
 
 from hwcnn.outputs import replace_bytes, replace_json
+from hwcnn.study import search
+from hwcnn.study.figures import accuracy, cost, save_figure
 from hwcnn.study.spec import Point, StudySpec, parse_budget
 
 UNITS = {"lut": "LUT", "dsp": "DSP", "ff": "FF", "bram18": "BRAM18", "lutram": "LUT", "multipliers": "multipliers",
@@ -23,14 +25,6 @@ UNITS = {"lut": "LUT", "dsp": "DSP", "ff": "FF", "bram18": "BRAM18", "lutram": "
 LABELS = {"lut": "LUT", "dsp": "DSP", "ff": "FF", "bram18": "BRAM18", "bops": "BOPs per image",
           "macs": "MACs per image", "weight_bits": "weight memory (bits)", "latency_cycles": "latency (cycles)",
           "ii": "initiation interval (cycles)"}
-
-
-def accuracy(r: dict, which: str = "hardware") -> float:
-    return r["accuracy"][which]
-
-
-def cost(r: dict, figure: str) -> float:
-    return r["cost"].get(figure, {"value": math.nan})["value"]
 
 
 def pareto_front(rows: list[dict], figure: str, which: str = "hardware") -> list[dict]:
@@ -138,9 +132,7 @@ def markdown(spec: StudySpec, rows: list[dict], failed: list[dict], fronts: dict
             lines.append(f"- `{b['question']}` ({b['what']}): **{b['answer'] or 'no point qualifies'}** "
                          f"({b['candidates']} candidates)")
     if analysis:
-        from hwcnn.study.search import markdown as search_markdown
-
-        lines += ["", search_markdown(analysis)]
+        lines += ["", search.markdown(analysis)]
     return "\n".join(lines) + "\n"
 
 
@@ -220,17 +212,6 @@ def plot_heatmap(rows: list[dict], path: Path) -> bool:
     return True
 
 
-def save_figure(fig, path: Path) -> None:
-    """Written beside and renamed into place: a reader never sees half a PNG."""
-    import matplotlib.pyplot as plt
-
-    fig.tight_layout()
-    tmp = path.with_name(path.stem + ".tmp.png")
-    fig.savefig(tmp, dpi=110)
-    plt.close(fig)
-    tmp.replace(path)
-
-
 def write(spec: StudySpec, out: Path, found: dict[Point, dict], analysis: dict | None, *, ran: int = 0,
           skipped: int = 0) -> dict:
     """study.json, study.csv, study.md and the plots from the points' results."""
@@ -253,7 +234,5 @@ def write(spec: StudySpec, out: Path, found: dict[Point, dict], analysis: dict |
         plot_fronts(spec, rows, fronts, out / "study.png")
         plot_heatmap(rows, out / "heatmap.png")
     if analysis:
-        from hwcnn.study.search import plot as plot_sensitivity
-
-        plot_sensitivity(analysis, out / "sensitivity.png")
+        search.plot(analysis, out / "sensitivity.png")
     return summary

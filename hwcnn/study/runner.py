@@ -287,3 +287,20 @@ def status(spec: StudySpec, out: Path) -> list[tuple[Point, str]]:
         r = sd.result(p, spec.digest())
         rows.append((p, "pending" if r is None else r["status"]))
     return rows
+
+
+def status_report(spec: StudySpec, out: Path) -> tuple[dict, list[str]]:
+    """`hwcnn study --status`: each grid point's state and the counts: (result, the lines that show it)."""
+    rows = status(spec, out)
+    counts = {s: sum(1 for _, x in rows if x == s) for s in ("ok", "failed", "pending")}
+    lines = [f"{state:8} {p.id}" for p, state in rows]
+    lines.append(f"{out}: {counts['ok']} ok, {counts['failed']} failed, {counts['pending']} pending of "
+                 f"{len(rows)} points")
+    return {"study": str(out), "points": [{"id": p.id, "status": s} for p, s in rows], **counts}, lines
+
+
+def summary_lines(summary: dict, out: Path) -> list[str]:
+    """What `hwcnn study` shows of a run's summary (`run_study`): the budget answers, what was written."""
+    lines = [f"{b['question']} ({b['what']}): {b['answer'] or 'no point qualifies'}" for b in summary["budgets"]]
+    return lines + [f"wrote {out}/study.md: {summary['ok']} points ok, {summary['failed']} failed "
+                    f"({summary['ran']} run now, {summary['skipped']} already done)"]

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Callable
 
 from hwcnn.errors import HwcnnError
+from hwcnn.study.figures import accuracy, cost, save_figure
 from hwcnn.study.spec import Point, StudySpec
 
 
@@ -61,8 +62,6 @@ def greedy_search(table: list[dict], base_cost: float, budget: float,
 
 def run(spec: StudySpec, names: dict[str, tuple[str, ...]], driver) -> dict:
     """The sensitivity points and, with a budget, the search, through the study's driver."""
-    from hwcnn.study.results import accuracy, cost
-
     se = spec.sensitivity
     model = next(iter(spec.models))
     ax = spec.axes
@@ -132,8 +131,6 @@ def plot(analysis: dict, path: Path) -> None:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-
-    from hwcnn.study.results import save_figure
 
     table = analysis["table"]
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(10, 3.8))

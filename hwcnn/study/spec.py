@@ -23,10 +23,11 @@ import hashlib
 import itertools
 import json
 import tomllib
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from hwcnn.artifacts import ModelDir
 from hwcnn.config import MAX_BITS, MIN_BITS, QuantConfig, TrainConfig, from_dict, to_dict
 from hwcnn.errors import HwcnnError
 from hwcnn.hlsgen.config import IO_TYPES, STRATEGIES, targets
@@ -37,6 +38,7 @@ FINETUNE = {"epochs": 1, "lr": 1e-3, "schedule": "cosine", "augment_shift": 2}
 SHIPPED_RECIPES = ("lenet5-w4a4", "squeezenet-w4a4")
 QUANT_KEYS = ("input_bits", "weight_scale")  # QuantConfig settings besides the widths, the same for every point
 COST_FIGURES = ("lut", "dsp", "ff", "bram18", "bops", "macs", "weight_bits", "latency_cycles", "ii")
+REPO_MODELS = Path(__file__).resolve().parents[2] / "models"  # the shipped models (their recipes are presets)
 
 
 def preset(name: str, repo_models: Path) -> tuple[dict, dict]:
@@ -44,8 +46,6 @@ def preset(name: str, repo_models: Path) -> tuple[dict, dict]:
     if name == "finetune":
         return dict(FINETUNE), {}
     if name in SHIPPED_RECIPES:
-        from hwcnn.artifacts import ModelDir
-
         cfg = json.loads(ModelDir(repo_models / name).config_path.read_text())
         train = {k: v for k, v in cfg["train"].items() if k != "init_from"}
         quant = {k: cfg["model"]["quant"][k] for k in QUANT_KEYS if k in cfg["model"]["quant"]}
@@ -272,6 +272,43 @@ def from_flags(float_dir: Path, wbits: list[int], abits: list[int], epochs: int,
     name = Path(float_dir).name.removesuffix("-float")
     return StudySpec(f"study-{name}", {name: Path(float_dir).resolve()},
                      {**FINETUNE, "epochs": epochs, "seed": seed}, Axes(tuple(wbits), tuple(abits)))
+
+
+def widths(text: str | None, what: str) -> list[int]:
+    """Bit widths written "2,4,8" (`hwcnn study --wbits`; None: 2,4,8), sorted, each checked."""
+    try:
+        found = sorted({int(t) for t in (text or "2,4,8").split(",") if t.strip()})
+    except ValueError:
+        raise HwcnnError(f"--{what}: expected comma-separated integers like 2,4,8, got {text!r}") from None
+    bad = [w for w in found if not MIN_BITS <= w <= MAX_BITS]
+    if not found or bad:
+        raise HwcnnError(f"--{what}: bit widths must be in {MIN_BITS}..{MAX_BITS}, got {text!r}")
+    return found
+
+
+def from_source(source: Path, *, wbits: str | None = None, abits: str | None = None, epochs: int | None = None,
+                seed: int | None = None, budgets: tuple[str, ...] = (), repo_models: Path = REPO_MODELS) -> StudySpec:
+    """`hwcnn study SOURCE`: the study of a study file, or the plain grid `from_flags` of a float model
+    directory (of a QAT one: its float twin), with the budget questions `budgets` added."""
+    src = Path(source)
+    flags = [name for name, v in (("wbits", wbits), ("abits", abits), ("epochs", epochs), ("seed", seed))
+             if v is not None]
+    if src.is_file():
+        if flags:
+            raise HwcnnError(f"--{flags[0]}: give it in the study file {src} ([axes] / [train])")
+        spec = load(src, repo_models)
+    elif ModelDir(src).config_path.is_file():
+        md = ModelDir(src)
+        if md.config().model.quant is not None:
+            md = md.float_twin()
+            if md is None:
+                raise HwcnnError(f"{src} is a QAT model without a float_twin; give the float model")
+        spec = from_flags(md.path, widths(wbits, "wbits"), widths(abits, "abits"), epochs or 1, seed or 0)
+    else:
+        raise HwcnnError(f"{src} is neither a study file nor a model directory")
+    for b in budgets:
+        parse_budget(b)
+    return replace(spec, objectives=replace(spec.objectives, budgets=spec.objectives.budgets + tuple(budgets)))
 
 
 def resolve_layers(variant: dict, layer_names: tuple[str, ...], where: str) -> tuple[tuple[str, int, int], ...]:

@@ -155,38 +155,3 @@ def test_run_help_shows_the_pipeline_steps(capsys):
     out = capsys.readouterr().out
     listed = [line.split()[1] for line in out.splitlines() if line.strip()[:2].rstrip(".").isdigit()]
     assert listed == [s.name for s in STEPS] == ["export", "convert", "csim", "simulate", "verify"]
-
-
-def test_every_layer_kind_has_a_simulator_kernel_a_precision_rule_and_a_description():
-    import inspect
-
-    from hwcnn.hlsgen import precision
-    from hwcnn.hlsgen.describe import ATTRS
-    from hwcnn.layers import Kind
-    from hwcnn.sim.graph import _KERNELS
-
-    assert set(_KERNELS) == set(Kind)
-    import re
-
-    rules = inspect.getsource(precision._choose)
-    for kind in Kind:
-        assert re.search(rf"\bKind\.{kind.name}\b", rules) or (kind.has_macs and "kind.has_macs" in rules), kind
-        assert kind in ATTRS or kind in (Kind.INPUT, Kind.RESHAPE, Kind.CLONE), kind
-
-
-def test_unknown_layer_kind_is_refused_by_name():
-    from hwcnn.errors import HwcnnError
-    from hwcnn.layers import Kind
-
-    with pytest.raises(HwcnnError, match="layer kind DepthwiseConv2D is not supported"):
-        Kind.of("DepthwiseConv2D")
-
-
-def test_macs_per_image_counts_pointwise_convolutions():
-    from hwcnn.layers import Kind, macs_per_image
-
-    attrs = {"out_height": 8, "out_width": 8}
-    assert macs_per_image(Kind.POINTWISE_CONV2D, attrs, 128 * 10) == 64 * 1280
-    assert macs_per_image(Kind.CONV2D, attrs, 9 * 4 * 2) == 64 * 72
-    assert macs_per_image(Kind.DENSE, {}, 840) == 840
-    assert macs_per_image(Kind.POOLING2D, attrs, 0) == 0
