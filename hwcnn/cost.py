@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
 from hwcnn.fixed import FixedType
-from hwcnn.layers import WINDOW_POOLING, Kind, KindTable, macs_per_image
+from hwcnn.layers import WINDOW_POOLING, Kind, KindTable, layer_rf_strategy, macs_per_image
 
 SOURCES = {
     "exact": "counted from the project's weights, shapes, types and hls4ml settings",
@@ -59,15 +60,6 @@ def fifo_cost(depth: int, width: int) -> tuple[int, int, int]:
     if depth * width <= SRL_MAX_BITS:
         return 0, width * math.ceil(depth / SRL_DEPTH), 0
     return bram18_for(depth, width), 0, 0
-
-
-def layer_rf_strategy(layer: dict, hls: dict) -> tuple[int, str]:
-    """A kernel's reuse factor and strategy as hls4ml set them (recorded in the description), else the
-    project's settings."""
-    a = layer.get("attrs", {})
-    rf = int(a.get("reuse_factor", hls.get("reuse_factor", 1)))
-    strategy = str(a.get("strategy", hls.get("strategy", "Latency"))).capitalize()
-    return rf, strategy
 
 
 def kernel_figures(layer: dict, kind: Kind, w: np.ndarray, in_type: FixedType, hls: dict,
@@ -398,3 +390,51 @@ def cost_markdown(rows: list[dict], total: dict, columns: tuple[str, ...] = TABL
 
 def _short(source: str) -> str:
     return source.replace("exact", "ex").replace("model", "mod")
+
+
+# ---- a project's cost, every source it has -----------------------------------------------------
+
+def project_cost(project: Path, cache: Path | None, use_da4ml: bool, progress: bool = False):
+    """(rows, total, hls settings) of a project: the cost model with da4ml's estimates of its unrolled
+    kernels (when da4ml is installed and not switched off), and Yosys's counts from `hwcnn rtl`'s
+    results in the project while they describe it as it is."""
+    from hwcnn import hwdesc, rtl
+    from hwcnn.artifacts import Project
+
+    desc, weights = hwdesc.load(project)
+    hls = Project(project).manifest()["hls"]
+    luts = rtl.da4ml_luts(desc, weights, hls, cache, progress) if use_da4ml else {}
+    rows = layer_costs(desc, weights, hls, luts, rtl.read_results(project, desc, weights))
+    return rows, totals(rows, hls.get("io_type", "io_stream") == "io_stream"), hls
+
+
+def cost_report(project: Path, cache: Path | None, use_da4ml: bool, board: str | None = None,
+                shown: str | None = None) -> tuple[dict, list[str]]:
+    """`hwcnn cost`: (result, lines) with every figure per layer and in total, the throughput and, on a
+    board (named, else the project's), its share of each resource."""
+    from hwcnn.errors import HwcnnError
+    from hwcnn.hlsgen.config import targets
+
+    rows, total, hls = project_cost(project, cache, use_da4ml, progress=True)
+    shown = shown or str(project)
+    result = {"source": shown, "hls": hls, "sources": SOURCES, "layers": rows, "total": total}
+    ii, clock = total["ii"]["value"], float(hls["clock_period"])
+    result["throughput_images_per_s"] = {"value": 1e9 / (ii * clock), "source": "model"}
+    lines = [f"hardware cost of {shown} ({hls['io_type']}, {hls['strategy']}, reuse factor {hls['reuse_factor']}, "
+             f"part {hls['part']}); sources: ex = exact count, da4ml, yosys, vendor, mod = model (docs/cost-model.md)",
+             cost_markdown(rows, total).rstrip("\n"),
+             f"throughput (model): {1e9 / (ii * clock):,.0f} images/s at {clock:g} ns (II {ii:,} cycles); latency "
+             f"(model): {total['latency_cycles']['value']:,} cycles = "
+             f"{total['latency_cycles']['value'] * clock / 1e3:,.1f} us"]
+    board = board or hls.get("board")
+    if board is not None:
+        if board not in targets():
+            raise HwcnnError(f"{project}: board {board!r} is not in hls/targets.json (known: {', '.join(targets())})")
+        target = targets()[board]
+        use = board_use(total, target["resources"])
+        result["board"] = {"name": board, "part": target["part"], "resources": target["resources"],
+                           "resources_source": target["resources_source"], **use}
+        shares = ", ".join(f"{k} {v:.1%}" for k, v in use["fraction"].items())
+        lines.append(f"on {board} ({target['part']}): {shares} -> {'fits' if use['fits'] else 'does NOT fit'}"
+                     + ("" if hls["part"] == target["part"] else f" (the project was made for {hls['part']})"))
+    return result, lines

@@ -98,3 +98,11 @@ def fit(desc: dict, weights: dict, hls: dict, resources: dict, margin: float,
                              "use a bigger board or narrower bit widths")
         _, settings, total, share, over = best
     return {"settings": settings, "total": total, "share": share, "steps": steps}
+
+
+def fit_line(fit: dict) -> str:
+    """What --fit chose, in one line."""
+    chosen = ", ".join(f"{k} {v['strategy']} RF {v['reuse_factor']}" for k, v in fit["settings"].items())
+    share = ", ".join(f"{k} {v:.0%}" for k, v in fit["estimate_share"].items())
+    return (f"fitted to {fit['board']} (at most {fit['margin']:.0%} of each resource, by the cost model): {chosen}; "
+            f"estimate {share}; II {fit['estimate_ii']:,} cycles")

@@ -148,6 +148,15 @@ def layer_macs(layer: dict) -> int:
     return macs_per_image(kind, layer["attrs"], math.prod(int(d) for d in w["shape"]))
 
 
+def layer_rf_strategy(layer: dict, hls: dict) -> tuple[int, str]:
+    """A kernel's reuse factor and strategy as hls4ml set them (recorded in the description), else the
+    project's settings."""
+    a = layer.get("attrs", {})
+    rf = int(a.get("reuse_factor", hls.get("reuse_factor", 1)))
+    strategy = str(a.get("strategy", hls.get("strategy", "Latency"))).capitalize()
+    return rf, strategy
+
+
 def pool_output_dim(size: int, k: int, stride: int, pad_begin: int, pad_end: int, ceil_mode: int = 0) -> int:
     """ONNX's (and PyTorch's) pooled size: in ceil mode a last window that would start in the end
     padding is dropped."""

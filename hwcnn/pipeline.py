@@ -300,6 +300,20 @@ def convert(cfg: RunConfig, st: RunState) -> str | None:
     return None
 
 
+def conversion_lines(summary: dict, project: BuiltProject, seconds: float) -> list[str]:
+    """What the convert step made (its precision report `summary`), as a user reads it."""
+    from hwcnn.fitting import fit_line
+
+    lines = [f"wrote HLS project {project.path} ({len(summary['layers'])} layers, {seconds:.1f} s); "
+             f"types: {project.files.precision_md_path}"]
+    if summary.get("fit"):
+        lines.append(fit_line(summary["fit"]))
+    if summary.get("reuse_factor_chosen_by_hls4ml"):
+        lines.append("hls4ml used the nearest reuse factor its kernel can use: " + ", ".join(
+            f"{k} {v['used']} (asked {v['asked']})" for k, v in summary["reuse_factor_chosen_by_hls4ml"].items()))
+    return lines
+
+
 def _fit(cfg: RunConfig, st: RunState) -> HlsConfig:
     """--fit: the per-layer strategies and reuse factors that fit the board on the cost model, chosen
     on a probe conversion with every kernel unrolled (hwcnn/fitting.py)."""

@@ -31,7 +31,7 @@ import numpy as np
 
 from hwcnn.errors import HwcnnError
 from hwcnn.fixed import FixedType, Overflow, Rounding
-from hwcnn.layers import Kind
+from hwcnn.layers import Kind, layer_rf_strategy
 
 if TYPE_CHECKING:
     from hwcnn.project import BuiltProject
@@ -432,8 +432,6 @@ def da4ml_luts(desc: dict, weights: dict[str, np.ndarray], hls: dict, cache: Pat
 
 
 def _unrolled(layer: dict, hls: dict) -> bool:
-    from hwcnn.cost import layer_rf_strategy
-
     return Kind.of(layer["kind"]).has_macs and layer_rf_strategy(layer, hls) == (1, "Latency")
 
 
@@ -469,18 +467,3 @@ def read_results(project: Path, desc: dict, weights: dict) -> dict[str, dict]:
             # LUTs only: the kernel is combinational here, so its flip-flops are not the pipelined design's
             out[row["layer"]] = {"lut": {"value": y["lut"], "source": "yosys"}}
     return out
-
-
-def project_cost(project: Path, cache: Path | None, use_da4ml: bool, progress: bool = False):
-    """(rows, total, hls settings) of a project: the cost model with da4ml's estimates of its unrolled
-    kernels (when da4ml is installed and not switched off), and Yosys's counts from `hwcnn rtl`'s
-    results in the project while they describe it as it is."""
-    from hwcnn import hwdesc
-    from hwcnn.artifacts import Project
-    from hwcnn.cost import layer_costs, totals
-
-    desc, weights = hwdesc.load(project)
-    hls = Project(project).manifest()["hls"]
-    luts = da4ml_luts(desc, weights, hls, cache, progress) if use_da4ml else {}
-    rows = layer_costs(desc, weights, hls, luts, read_results(project, desc, weights))
-    return rows, totals(rows, hls.get("io_type", "io_stream") == "io_stream"), hls

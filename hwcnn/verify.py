@@ -93,25 +93,6 @@ def check_against_qonnx(project: BuiltProject, qmodel, x: np.ndarray, y_qonnx: n
                      "computes another function (please report this model)")
 
 
-def _qonnx_counterpart(qmodel, layer) -> str | None:
-    """The QONNX tensor a layer's output equals: the tensor of its name, or, where hls4ml merged the
-    quantizer after it into its type, that quantizer's output; None where the layer holds a value
-    QONNX never forms (a batch norm's result before the ReLU that precedes its quantizer)."""
-    from hwcnn.fixed import FixedType
-    from hwcnn.hwdesc import is_quantizer
-    from hwcnn.layers import Kind
-
-    name = layer["output"]
-    producer = qmodel.find_producer(name)
-    if producer is None or producer.op_type == "Quant" or not is_quantizer(FixedType.parse(layer["types"]["result"])):
-        return name
-    readers = qmodel.find_consumers(name)
-    if len(readers) == 1 and readers[0].op_type == "Quant":
-        return readers[0].output[0]
-    affine = Kind.of(layer["kind"]) in (Kind.BATCH_NORMALIZATION, Kind.APPLY_ALPHA)
-    return None if affine and len(readers) == 1 and readers[0].op_type == "Relu" else name
-
-
 def first_divergence_from_qonnx(qmodel, sim, x: np.ndarray) -> str | None:
     """The first layer (in the core's order) whose output differs from its QONNX tensor, on one
     input; the layers hls4ml fused away have no QONNX tensor and are passed over."""
@@ -120,7 +101,8 @@ def first_divergence_from_qonnx(qmodel, sim, x: np.ndarray) -> str | None:
     context = execute_onnx(qmodel, {qmodel.graph.input[0].name: x.astype(np.float32)}, return_full_exec_context=True)
     traces = sim.run(x, trace=True).traces
     for layer in sim.layers:
-        tensor = context.get(_qonnx_counterpart(qmodel, layer) or "")
+        # the tensor the conversion recorded (hlsgen/tensors.py); a layer QONNX has no value of is passed over
+        tensor = context.get((layer.get("qonnx") or {}).get("output") or "")
         mine = traces.get(layer["name"])
         if tensor is None or mine is None or np.size(tensor) != mine.raw.size:
             continue
@@ -201,7 +183,14 @@ def traced_images(sim: np.ndarray, csim: np.ndarray) -> tuple[np.ndarray, bool]:
 
 
 def print_summary(r: dict) -> None:
-    a, b, d = r["accuracy"], r["bit_exact"], r["max_abs_diff"]
+    """The verify step's result as a user reads it (a QONNX source has no labels or QAT model)."""
+    b = r["bit_exact"]
+    if "qonnx_vs_csim" in b:
+        print(f"{r['model']} on {r['n_images']} inputs: sim==csim {b['sim_vs_csim']:.4f}  qonnx==csim "
+              f"{b['qonnx_vs_csim']:.4f}  qonnx==sim {b['qonnx_vs_sim']:.4f}; first divergent layer: "
+              f"{r['first_divergent_layer']}\n  report     {r['report']}")
+        return
+    a, d = r["accuracy"], r["max_abs_diff"]
     print(f"{r['model']} on {r['n_images']} {r['dataset']} test images:")
     print(f"  accuracy   float {a['float']:.4f}  qat {a['qat']:.4f}  csim {a['csim']:.4f}  sim {a['sim']:.4f}")
     print(f"  bit-exact  sim==csim {b['sim_vs_csim']:.4f}  qat==csim {b['qat_vs_csim']:.4f}  "
@@ -239,3 +228,40 @@ def csim_checks(project: BuiltProject, x: np.ndarray, y: np.ndarray, tb: tuple[n
                  "testbench_vs_csim": identical(tb_csim, tb_y)}
     return {"bit_exact": bit_exact, "testbench_inputs": len(tb_x),
             "exact_by_construction": exact_by_construction(project.check)}
+
+
+def what(st) -> str:
+    """What a run's images are, in a sentence."""
+    return f"{st.dataset} test images" if st.labels is not None else "inputs"
+
+
+def csim_report(st, tb: tuple[np.ndarray, np.ndarray], jobs: int | None) -> tuple[dict, list[str]]:
+    """`hwcnn csim`: (result, lines) of the csim step's run `st` (a pipeline RunState), checked against
+    the simulator on the same inputs and the project's testbench `tb`."""
+    secs, n = st.seconds["csim"], len(st.csim)
+    result = {"project": str(st.project.path), "dataset": st.dataset, "n_images": n, "images_per_second": n / secs,
+              "inputs": st.provenance, **csim_checks(st.project, st.x[:n], st.csim, tb, jobs)}
+    if st.labels is not None:
+        result["accuracy"] = float(np.mean(st.csim.argmax(1) == st.labels[:n]))
+    b = result["bit_exact"]
+    return result, [
+        f"C simulation of {n} {what(st)}: " + (f"accuracy {result['accuracy']:.4f}, " if "accuracy" in result
+                                                else "") + f"{n / secs:.0f} images/s",
+        f"  bit-exact  sim==csim {b['sim_vs_csim']:.4f} on these; testbench (QONNX outputs) == csim "
+        f"{b['testbench_vs_csim']:.4f} on the project's {result['testbench_inputs']} testbench inputs"
+        + ("" if result["exact_by_construction"] else " (a loss the conversion recorded: overrides or tables)")]
+
+
+def simulate_report(st) -> tuple[dict, list[str]]:
+    """`hwcnn simulate`: (result, lines) of the simulate step's run `st` (a pipeline RunState)."""
+    res, n, secs = st.sim, len(st.x), st.seconds["simulate"]
+    result = {"project": str(st.project.path), "dataset": st.dataset, "n_images": n, "images_per_second": n / secs,
+              "overflow": res.overflow, "clipped": res.clipped, "inputs": st.provenance}
+    if st.labels is not None:
+        result["accuracy"] = float(np.mean(res.output.raw.argmax(1) == st.labels))
+    lines = [f"simulated {n} {what(st)}: " + (f"accuracy {result['accuracy']:.4f}, " if "accuracy" in result
+                                               else "") + f"{n / secs:.0f} images/s",
+             f"overflow (wrapped or saturated) per layer: {res.overflow or 'none'}"]
+    if res.clipped:
+        lines.append(f"clipped by activation quantizers (part of the model): {res.clipped}")
+    return result, lines

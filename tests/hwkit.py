@@ -36,10 +36,11 @@ SQUEEZENET_CHANNELS = {"squeezenet-mnist": 1, "squeezenet-cifar": 3, "squeezenet
 
 
 def random_qat_squeezenet(variant: str, wbits: int, abits: int, seed: int = 0, weight_scale: str = "max",
-                          num_classes: int = 10, calibration_images: int = 32):
+                          num_classes: int = 10, calibration_images: int = 32, side: int | None = None):
     """A SqueezeNet QAT model the way a trained one is made: a float model with batch norm (seeded
     random weights and statistics), BN folded into its convs, the folded weights loaded into the QAT
-    model, activation scales calibrated on random images."""
+    model, activation scales calibrated on random images of side x side (the preset's input by default:
+    calibrate at the size the model will be run at)."""
     import torch
 
     from hwcnn.config import ModelConfig, QuantConfig
@@ -47,15 +48,25 @@ def random_qat_squeezenet(variant: str, wbits: int, abits: int, seed: int = 0, w
     from hwcnn.models.squeezenet import PRESETS, fold_batch_norm
 
     torch.manual_seed(seed)
-    ch, side = SQUEEZENET_CHANNELS[variant], PRESETS[variant].input_size
+    ch, side = SQUEEZENET_CHANNELS[variant], side or PRESETS[variant].input_size
     float_model = build_model(ModelConfig(arch="squeezenet", variant=variant, in_channels=ch, batch_norm=True,
                                           num_classes=num_classes))
     gen = torch.Generator().manual_seed(seed)
+
+    def images():
+        return torch.randint(0, 256, (calibration_images, ch, side, side), generator=gen).float() / 256
+
+    # batch-norm statistics measured on images, as training leaves them: each channel centred, so
+    # no ReLU is dead for every input (made-up statistics kill whole narrow squeezes at 4 bits)
     for bn in (m for m in float_model.modules() if isinstance(m, torch.nn.BatchNorm2d)):
-        bn.running_mean.uniform_(-0.1, 0.1, generator=gen)
-        bn.running_var.uniform_(0.5, 2.0, generator=gen)
         bn.weight.data.uniform_(0.5, 1.5, generator=gen)
         bn.bias.data.uniform_(0.0, 0.1, generator=gen)
+        bn.reset_running_stats()
+        bn.momentum = None  # a cumulative average over the batches
+    float_model.train()
+    with torch.no_grad():
+        for _ in range(4):
+            float_model(images())
     folded = fold_batch_norm(float_model.eval())
     model = build_model(ModelConfig(arch="squeezenet", variant=variant, in_channels=ch, num_classes=num_classes,
                                     quant=QuantConfig(weight_bits=wbits, act_bits=abits,
@@ -64,7 +75,7 @@ def random_qat_squeezenet(variant: str, wbits: int, abits: int, seed: int = 0, w
     model.train()
     with torch.no_grad():
         for _ in range(4):  # let the activation quantizers collect their ranges
-            model(torch.randint(0, 256, (calibration_images, ch, side, side), generator=gen).float() / 256)
+            model(images())
     return model.eval()
 
 

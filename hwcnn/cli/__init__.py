@@ -38,8 +38,11 @@ def main(argv: list[str] | None = None) -> int:
     _quiet_library_warnings()
     from hwcnn.cli import commands
 
+    from hwcnn.outputs import check_free
+
     handler = getattr(commands, args.command)
     try:
+        check_free(getattr(args, "json", None), getattr(args, "force", False))  # before any work starts
         return handler(args) or 0
     except HwcnnError as err:
         if debug:

@@ -1,7 +1,7 @@
 """One handler per subcommand: arguments -> typed configurations -> the module that does the work.
 
-Outputs named on the command line (--out, --json, --report, --project) are checked before any
-work starts, so a long run is never refused at its end.
+Outputs named on the command line (--out, --report, --project; --json in hwcnn/cli/__init__.py) are
+checked before any work starts, so a long run is never refused at its end.
 """
 
 from __future__ import annotations
@@ -49,7 +49,6 @@ def data(args) -> int:
     """`hwcnn data NAME`: fetch into the cache (or read --data-dir), print provenance and sizes."""
     from hwcnn.data import describe
 
-    check_free(args.json, args.force)
     result, lines = describe(args.dataset, data_dir=args.data_dir, cache_dir=args.cache_dir)
     print("\n".join(lines))
     return _json_out(args, result)
@@ -60,7 +59,6 @@ def train(args) -> int:
     from hwcnn.config import TrainConfig
     from hwcnn.train import TrainOptions, train_from_options
 
-    check_free(args.json, args.force)
     given = {f.name: getattr(args, f.name, None) for f in fields(TrainConfig) if f.name != "init_from"}
     overrides = {k: v for k, v in given.items() if v is not None and v is not False}  # False: a flag not given
     options = TrainOptions(**{f.name: getattr(args, f.name) for f in fields(TrainOptions)})
@@ -73,7 +71,6 @@ def evaluate(args) -> int:
     """`hwcnn evaluate MODEL_DIR`: the accuracy on the official test set (or its first --n images)."""
     from hwcnn.train import evaluate_model_dir
 
-    check_free(args.json, args.force)
     result, line = evaluate_model_dir(args.model_dir, data_dir=args.data_dir, cache_dir=args.cache_dir, n=args.n)
     print(line)
     return _json_out(args, result)
@@ -89,7 +86,6 @@ def export(args) -> int:
 
     out = Path(args.out) if args.out is not None else default_qonnx_path(ModelDir(args.model_dir))
     check_free(out, args.force)
-    check_free(args.json, args.force)
     cfg = pipeline.RunConfig(model_dir=args.model_dir, tb_images=args.tb_images, data=_data(args))
     st = pipeline.run(cfg, "export", "export")
     save_qonnx(st.qmodel, out, force=args.force)
@@ -107,18 +103,11 @@ def convert(args) -> int:
     from hwcnn.outputs import read_json
 
     check_free(args.out, args.force)
-    check_free(args.json, args.force)
     cfg = pipeline.RunConfig(project=args.out, hls=_hls(args), tb_images=args.tb_images, data=_data(args),
                              force=args.force, reuse=False, **_source(args.source))
     st = pipeline.run(cfg, "export" if cfg.model_dir else "convert", "convert")
     summary = read_json(st.project.files.precision_json_path, "precision report")
-    print(f"wrote HLS project {args.out} ({len(summary['layers'])} layers, {st.seconds['convert']:.1f} s); "
-          f"types: {st.project.files.precision_md_path}")
-    if summary.get("fit"):
-        print(_fit_line(summary["fit"]))
-    if summary.get("reuse_factor_chosen_by_hls4ml"):
-        print("hls4ml used the nearest reuse factor its kernel can use: " + ", ".join(
-            f"{k} {v['used']} (asked {v['asked']})" for k, v in summary["reuse_factor_chosen_by_hls4ml"].items()))
+    print("\n".join(pipeline.conversion_lines(summary, st.project, st.seconds["convert"])))
     return _json_out(args, summary)
 
 
@@ -132,18 +121,10 @@ def _source(source: Path) -> dict:
     raise HwcnnError(f"{source} does not exist (give a model directory or a .onnx QONNX file)")
 
 
-def _fit_line(fit: dict) -> str:
-    chosen = ", ".join(f"{k} {v['strategy']} RF {v['reuse_factor']}" for k, v in fit["settings"].items())
-    share = ", ".join(f"{k} {v:.0%}" for k, v in fit["estimate_share"].items())
-    return (f"fitted to {fit['board']} (at most {fit['margin']:.0%} of each resource, by the cost model): {chosen}; "
-            f"estimate {share}; II {fit['estimate_ii']:,} cycles")
-
-
 def _project_state(args, **options):
     """(RunConfig, RunState) of a step on an existing project, its inputs loaded before the clock starts."""
     from hwcnn import pipeline
 
-    check_free(args.json, args.force)
     cfg = pipeline.RunConfig(project=args.project, data=_data(args), inputs=args.inputs, **options)
     st = pipeline.RunState()
     st.built(cfg)  # a one-line error for what is not an hwcnn project
@@ -155,47 +136,26 @@ def csim(args) -> int:
     """`hwcnn csim PROJECT`: the csim step alone, checked against the simulator and the testbench."""
     from hwcnn import pipeline
     from hwcnn.hlsgen.csim import build
-    from hwcnn.verify import csim_checks, testbench, verdict
+    from hwcnn.verify import csim_report, testbench, verdict
 
     cfg, st = _project_state(args, csim_images=args.n, jobs=args.jobs)
     tb = testbench(st.project)  # read and checked before any C simulation runs
     build(st.project)  # compiled before the clock starts: images/s without the compile
     st = pipeline.run(cfg, "csim", "csim", state=st)
-    secs, n = st.seconds["csim"], len(st.csim)
-    result = {"project": str(args.project), "dataset": st.dataset, "n_images": n, "images_per_second": n / secs,
-              "inputs": st.provenance, **csim_checks(st.project, st.x[:n], st.csim, tb, args.jobs)}
-    if st.labels is not None:
-        result["accuracy"] = float(np.mean(st.csim.argmax(1) == st.labels[:n]))
-    print(f"C simulation of {n} {_what(st)}: " + (f"accuracy {result['accuracy']:.4f}, " if "accuracy" in result
-                                                     else "") + f"{n / secs:.0f} images/s")
-    b = result["bit_exact"]
-    print(f"  bit-exact  sim==csim {b['sim_vs_csim']:.4f} on these; testbench (QONNX outputs) == csim "
-          f"{b['testbench_vs_csim']:.4f} on the project's {result['testbench_inputs']} testbench inputs"
-          + ("" if result["exact_by_construction"] else " (a loss the conversion recorded: overrides or tables)"))
+    result, lines = csim_report(st, tb, args.jobs)
+    print("\n".join(lines))
     _json_out(args, result)
-    return 0 if verdict(b, st.project.check).ok else 1
-
-
-def _what(st) -> str:
-    return f"{st.dataset} test images" if st.labels is not None else "inputs"
+    return 0 if verdict(result["bit_exact"], st.project.check).ok else 1
 
 
 def simulate(args) -> int:
     """`hwcnn simulate PROJECT`: the simulate step alone, on the project's dataset."""
     from hwcnn import pipeline
+    from hwcnn.verify import simulate_report
 
     cfg, st = _project_state(args, csim_images=args.n)
-    st = pipeline.run(cfg, "simulate", "simulate", state=st)
-    res, n, secs = st.sim, len(st.x), st.seconds["simulate"]
-    result = {"project": str(args.project), "dataset": st.dataset, "n_images": n, "images_per_second": n / secs,
-              "overflow": res.overflow, "clipped": res.clipped, "inputs": st.provenance}
-    if st.labels is not None:
-        result["accuracy"] = float(np.mean(res.output.raw.argmax(1) == st.labels))
-    print(f"simulated {n} {_what(st)}: " + (f"accuracy {result['accuracy']:.4f}, " if "accuracy" in result
-                                             else "") + f"{n / secs:.0f} images/s")
-    print(f"overflow (wrapped or saturated) per layer: {res.overflow or 'none'}")
-    if res.clipped:
-        print(f"clipped by activation quantizers (part of the model): {res.clipped}")
+    result, lines = simulate_report(pipeline.run(cfg, "simulate", "simulate", state=st))
+    print("\n".join(lines))
     return _json_out(args, result)
 
 
@@ -207,7 +167,6 @@ def verify(args) -> int:
     from hwcnn.verify import print_summary, verdict
 
     check_free(args.report, args.force)
-    check_free(args.json, args.force)
     source = _source(args.model_dir)
     onnx = "qonnx" in source
     if not onnx and args.inputs is not None:
@@ -220,13 +179,7 @@ def verify(args) -> int:
     st = pipeline.run(cfg, "convert" if onnx else "export", "verify")
     result = st.result
     ok = verdict(result["bit_exact"], st.project.check).ok
-    if onnx:
-        b = result["bit_exact"]
-        print(f"{args.model_dir} on {result['n_images']} inputs: sim==csim {b['sim_vs_csim']:.4f}  qonnx==csim "
-              f"{b['qonnx_vs_csim']:.4f}  qonnx==sim {b['qonnx_vs_sim']:.4f}; first divergent layer: "
-              f"{result['first_divergent_layer']}\n  report     {result['report']}")
-    else:
-        print_summary(result)
+    print_summary(result)
     _json_out(args, result)
     if args.update_golden and not onnx:
         if not ok:
@@ -240,6 +193,7 @@ def run(args) -> int:
     """`hwcnn run [MODEL_DIR]`: the steps into a run directory (runs/<model name> by default)."""
     from hwcnn import pipeline
     from hwcnn.artifacts import default_run_dir
+    from hwcnn.fitting import fit_line
     from hwcnn.verify import print_summary, verdict
 
     model_dir = Path(args.model_dir)
@@ -247,12 +201,11 @@ def run(args) -> int:
         raise HwcnnError(f"model directory {model_dir} not found (run from the repository root, or name one)")
     out = Path(args.out) if args.out is not None else default_run_dir(model_dir)
     check_free(out, args.force)
-    check_free(args.json, args.force)
     cfg = pipeline.RunConfig(project=out, hls=_hls(args), csim_images=args.n_csim, tb_images=args.tb_images,
                              jobs=args.jobs, data=_data(args))
     summary, st = pipeline.run_dir(model_dir, out, cfg, stop=args.stop, force=args.force)
     if st.fit:
-        print(_fit_line(st.fit))
+        print(fit_line(st.fit))
     if "bit_exact" in summary:
         print_summary(summary)
     steps = summary["steps_seconds"]
@@ -268,7 +221,6 @@ def study(args) -> int:
     """`hwcnn study STUDY.toml | FLOAT_MODEL_DIR`: run what is not done, or show --status."""
     from hwcnn import study as studies
 
-    check_free(args.json, args.force)
     spec = studies.from_source(args.source, wbits=args.wbits, abits=args.abits, epochs=args.epochs, seed=args.seed,
                                budgets=tuple(args.budget))
     out = Path(args.out or Path("runs") / spec.name)
@@ -286,11 +238,9 @@ def cost(args) -> int:
     """`hwcnn cost PROJECT|MODEL_DIR`: every figure per layer and in total, each with its source."""
     from hwcnn.artifacts import Project
 
-    check_free(args.json, args.force)
     if Project(args.source).exists():
-        given = [k for k in ("target", "backend", "io_type", "strategy", "reuse_factor", "part", "clock_period",
-                             "fit", "fit_margin") if getattr(args, k) is not None] + \
-            (["precision"] if args.precision else []) + (["layer_setting"] if args.layer_setting else [])
+        given = [k for k in ("target", *_hls_given(args)) if k != "board" and getattr(args, k) is not None]
+        given += [k for k in ("precision", "layer_setting") if getattr(args, k)]
         if given:
             raise HwcnnError(f"{args.source} is a project: its HLS settings are its own (--{given[0].replace('_', '-')} "
                              "applies to a MODEL_DIR); convert again to cost other settings")
@@ -310,43 +260,18 @@ def cost(args) -> int:
 
 
 def _cost(args, project: Path, shown: str | None = None) -> int:
-    from hwcnn.cost import SOURCES, board_use, cost_markdown
-    from hwcnn.hlsgen.config import targets
+    from hwcnn.cost import cost_report
 
-    from hwcnn.rtl import project_cost
-
-    rows, total, hls = project_cost(project, args.cache_dir, not args.no_da4ml, progress=True)
-    result = {"source": shown or str(project), "hls": hls, "sources": SOURCES, "layers": rows, "total": total}
-    print(f"hardware cost of {shown or project} ({hls['io_type']}, {hls['strategy']}, reuse factor "
-          f"{hls['reuse_factor']}, part {hls['part']}); sources: ex = exact count, da4ml, yosys, vendor, "
-          "mod = model (docs/cost-model.md)")
-    print(cost_markdown(rows, total), end="")
-    ii, clock = total["ii"]["value"], float(hls["clock_period"])
-    result["throughput_images_per_s"] = {"value": 1e9 / (ii * clock), "source": "model"}
-    print(f"throughput (model): {1e9 / (ii * clock):,.0f} images/s at {clock:g} ns (II {ii:,} cycles); "
-          f"latency (model): {total['latency_cycles']['value']:,} cycles = "
-          f"{total['latency_cycles']['value'] * clock / 1e3:,.1f} us")
-    board = args.board or hls.get("board")
-    if board is not None:
-        if board not in targets():
-            raise HwcnnError(f"{project}: board {board!r} is not in hls/targets.json (known: {', '.join(targets())})")
-        target = targets()[board]
-        use = board_use(total, target["resources"])
-        result["board"] = {"name": board, "part": target["part"], "resources": target["resources"],
-                           "resources_source": target["resources_source"], **use}
-        shares = ", ".join(f"{k} {v:.1%}" for k, v in use["fraction"].items())
-        print(f"on {board} ({target['part']}): {shares} -> {'fits' if use['fits'] else 'does NOT fit'}"
-              + ("" if hls["part"] == target["part"] else f" (the project was made for {hls['part']})"))
-    _json_out(args, result)
-    return 0
+    result, lines = cost_report(project, args.cache_dir, not args.no_da4ml, args.board, shown)
+    print("\n".join(lines))
+    return _json_out(args, result)
 
 
 def synth(args) -> int:
     """`hwcnn synth PROJECT`: the vendor's figures (where its tools are on PATH) beside the estimates."""
+    from hwcnn.cost import project_cost
     from hwcnn.hlsgen.synth import beside_estimates, comparison_table, vendor_figures
-    from hwcnn.rtl import project_cost
 
-    check_free(args.json, args.force)
     vendor = vendor_figures(Path(args.project), read_only=args.read_only, vsynth=args.vsynth, timeout_s=args.timeout)
     rows = beside_estimates(vendor, project_cost(Path(args.project), args.cache_dir, not args.no_da4ml)[1])
     print(comparison_table(rows))
@@ -357,9 +282,9 @@ def rtl(args) -> int:
     """`hwcnn rtl PROJECT`: each kernel as Verilog (da4ml), emulated by Verilator against the simulator
     on real images, counted by Yosys."""
     from hwcnn import pipeline, rtl as rtl_mod
+    from hwcnn.verify import what
 
     rtl_mod.require_tools(yosys=not args.no_yosys)
-    check_free(args.json, args.force)
     cfg = pipeline.RunConfig(project=args.project, csim_images=args.n, data=_data(args), inputs=args.inputs)
     st = pipeline.RunState()
     project = st.built(cfg)  # a one-line error for what is not an hwcnn project
@@ -367,7 +292,7 @@ def rtl(args) -> int:
     check_free(out, args.force)
     pipeline.load_test_images(cfg, st)
     result = rtl_mod.check_project(
-        project, st.x, out, what=_what(st), inputs=st.provenance, force=args.force, cache=args.cache_dir,
+        project, st.x, out, what=what(st), inputs=st.provenance, force=args.force, cache=args.cache_dir,
         layers=[s for s in args.layers.split(",") if s] if args.layers else None,
         yosys_budget_s=None if args.no_yosys else args.yosys_budget, jobs=args.jobs)
     _json_out(args, result)

@@ -22,6 +22,7 @@ from hwcnn.artifacts import Project, generator_digest
 from hwcnn.errors import HwcnnError
 from hwcnn.fixed import FixedType
 from hwcnn.hlsgen import affine, describe, extensions
+from hwcnn.hlsgen.tensors import partition
 from hwcnn.hlsgen.config import HlsConfig
 from hwcnn.hlsgen.precision import apply_overrides, assign_precisions
 from hwcnn.layers import Kind
@@ -267,7 +268,7 @@ def write_project(qmodel, tmp: Path, hls: HlsConfig, tb_inputs: np.ndarray, tb_o
     extensions.render_templates(hm)
     with _quiet():
         hm.write()
-    describe.write(hm, p)
+    describe.write(hm, qmodel, p)
     kernels = {layer.name for layer in hm.get_layers() if Kind.of(layer.class_name).has_macs}
     unknown = sorted({layer for layer, _, _ in hls.layer_settings} - kernels)
     if unknown:
@@ -304,14 +305,6 @@ def write_records(qmodel, tmp: Path, summary: dict, hls: HlsConfig, *, source: s
     replace_json(p.precision_json_path, summary)
     p.precision_md_path.write_text(precision_markdown(summary))
     p.readme_path.write_text(project_readme(summary, hls, qmodel))
-
-
-def partition(qmodel) -> dict:
-    """The model's split between the host and the core, by QONNX tensor and node names: the host's
-    float32 operations before the core's input and after its output (none yet: every operation of
-    a model hwcnn accepts runs in the core), and the tensors where the core begins and ends."""
-    return {"host_pre": [], "core": {"inputs": [t.name for t in qmodel.graph.input],
-                                     "outputs": [t.name for t in qmodel.graph.output]}, "host_post": []}
 
 
 def precision_markdown(summary: dict) -> str:

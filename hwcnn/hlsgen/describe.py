@@ -12,14 +12,17 @@ from hwcnn.artifacts import Project
 from hwcnn.errors import HwcnnError
 from hwcnn.hlsgen.aptype import fixed_of
 from hwcnn.hlsgen.precision import weight_raw
+from hwcnn.hlsgen.tensors import partition, qonnx_map
 from hwcnn.hwdesc import FORMAT_VERSION
 from hwcnn.layers import Kind
 from hwcnn.outputs import replace_bytes
 
 
-def describe(hm) -> tuple[dict, dict[str, np.ndarray]]:
-    """Extract the description (JSON-able dict) and the raw weight arrays from a ModelGraph."""
+def describe(hm, qmodel) -> tuple[dict, dict[str, np.ndarray]]:
+    """Extract the description (JSON-able dict) and the raw weight arrays from a ModelGraph converted
+    from the QONNX graph `qmodel`."""
     layers, weights = [], {}
+    tensors = qonnx_map(hm, qmodel)
     for layer in hm.get_layers():
         kind = Kind.of(layer.class_name, f"layer {layer.name}")
         entry = {
@@ -29,6 +32,7 @@ def describe(hm) -> tuple[dict, dict[str, np.ndarray]]:
             "output": layer.outputs[0],
             "outputs": list(layer.outputs),  # a Clone (io_stream fan-out) has several
             "shape": [int(s) for s in layer.get_output_variable().shape],
+            "qonnx": tensors[layer.name],  # the QONNX tensors it reads and computes (hlsgen/tensors.py)
             "attrs": {k: _plain(layer.get_attr(k)) for k in kind.attrs if layer.get_attr(k) is not None},
             "types": {},
             "weights": {},
@@ -55,6 +59,7 @@ def describe(hm) -> tuple[dict, dict[str, np.ndarray]]:
         "inputs": [{"name": n, "shape": [int(s) for s in v.shape]} for n, v in zip(hm.inputs, ins)],
         "outputs": [{"name": n, "shape": [int(s) for s in v.shape]} for n, v in zip(hm.outputs, outs)],
         "layers": layers,
+        "partition": partition(qmodel),  # what the host computes around the core (hlsgen/tensors.py)
     }
     return desc, weights
 
@@ -69,8 +74,8 @@ def _plain(v):
     return v
 
 
-def write(hm, project: Project) -> None:
-    desc, weights = describe(hm)
+def write(hm, qmodel, project: Project) -> None:
+    desc, weights = describe(hm, qmodel)
     replace_bytes(project.description_path, (json.dumps(desc, indent=1) + "\n").encode())
     buf = io.BytesIO()
     np.savez_compressed(buf, **weights)

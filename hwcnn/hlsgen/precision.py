@@ -20,6 +20,7 @@ from hwcnn.errors import HwcnnError
 from hwcnn.fixed import FixedType, from_float, type_for_range
 from hwcnn.hlsgen import affine, multithreshold, pooling
 from hwcnn.hlsgen.aptype import fixed_of, hls_precision
+from hwcnn.hlsgen.tensors import input_tensor
 from hwcnn.hwdesc import is_quantizer
 from hwcnn.intervals import Interval, LayerPrecision
 from hwcnn.layers import Kind, KindTable, pads
@@ -244,7 +245,7 @@ def _affine(g: _Analysis, kind: Kind, layer, ins: list[Interval]) -> Typed:
     what = "batch norm" if kind is Kind.BATCH_NORMALIZATION else "constant scaling"
     where = f"{what} {layer.name}"
     scale = np.ravel(layer.weights["scale"].data_unquantized)
-    levels, relu_after = affine.levels_of(g.qmodel, layer.inputs[0], scale.size, where)
+    levels, relu_after = affine.levels_of(g.qmodel, input_tensor(g.qmodel, layer), scale.size, where)
     carrier = layer
     if relu_after:  # the ReLU layer after it carries the quantizer
         (carrier,) = [c for c in g.hm.get_layers() if layer.outputs[0] in c.inputs]

@@ -119,7 +119,7 @@ def _evaluate(task: Task, p: Point, float_dir: Path, model_dir: Path, project: P
     bit for bit (the verify step, no report); then cost."""
     from hwcnn import pipeline
     from hwcnn.artifacts import ModelDir
-    from hwcnn.rtl import project_cost
+    from hwcnn.cost import project_cost
     from hwcnn.data import DataSource
     from hwcnn.hlsgen.config import HlsConfig
     from hwcnn.verify import verdict

@@ -108,7 +108,7 @@ def test_bad40_run_writes_where_the_model_is_named(tmp_path, monkeypatch):
 
     def run_dir(model_dir, out, cfg, stop, force):
         seen["out"] = out
-        return {"steps_seconds": {"total": 0.0}}
+        return {"steps_seconds": {"total": 0.0}}, pipeline.RunState()
 
     monkeypatch.setattr(pipeline, "run_dir", run_dir)
     monkeypatch.chdir(ROOT)

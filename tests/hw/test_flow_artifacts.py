@@ -50,3 +50,39 @@ def test_the_csim_and_the_simulator_each_run_their_own_image_count(tmp_path):
     assert (len(st.sim.output.raw), len(st.csim), st.result["n_images"]) == (50, 12, 12)
     assert st.result["bit_exact"] == {"sim_vs_csim": 1.0, "qat_vs_csim": 1.0}
     assert not (tmp_path / "hls" / "report").exists()  # a study point keeps the result, writes no report
+
+
+def test_the_description_maps_each_layer_to_the_qonnx_tensor_it_computes(tmp_path):
+    """The conversion writes which QONNX tensor each layer computes (hlsgen/tensors.py); the checks
+    read it: the exact core equals QONNX at every mapped tensor, and a core changed in one
+    convolution is found diverging there."""
+    import numpy as np
+    from qonnx.core.onnx_exec import execute_onnx
+
+    from hwcnn import pipeline
+    from hwcnn.sim import Simulator
+    from hwcnn.verify import first_divergence_from_qonnx
+
+    cfg = pipeline.RunConfig(project=tmp_path / "hls", model_dir=SHIPPED, tb_images=4, progress=False)
+    st = pipeline.run(cfg, "export", "convert")
+    desc, weights = st.project.desc, st.project.weights
+    assert desc["partition"]["core"] == {"inputs": [st.qmodel.graph.input[0].name],
+                                         "outputs": [st.qmodel.graph.output[0].name]}
+    assert desc["partition"]["host_pre"] == desc["partition"]["host_post"] == []
+    x = st.tb_x[:1]
+    context = execute_onnx(st.qmodel, {st.qmodel.graph.input[0].name: x}, return_full_exec_context=True)
+    traces = st.project.simulator.run(x, trace=True).traces
+    mapped = [layer for layer in desc["layers"] if layer["qonnx"]["output"] is not None]
+    assert mapped[-1]["name"] == desc["layers"][-1]["name"]  # the core's output is a QONNX tensor
+    compared = 0
+    for layer in mapped:
+        assert layer["qonnx"]["output"] in context, layer["name"]
+        if layer["name"] in traces:
+            want = np.asarray(context[layer["qonnx"]["output"]], dtype=np.float64).ravel()
+            assert np.array_equal(want, traces[layer["name"]].to_float().ravel()), layer["name"]
+            compared += 1
+    assert compared >= 5  # convolutions, dense layers and the output, not only the input
+    convs = [layer for layer in desc["layers"] if layer["kind"] == "Conv2D"]
+    key = convs[1]["weights"]["weight"]["key"]
+    changed = dict(weights, **{key: weights[key] + np.where(weights[key] == weights[key].max(), -1, 1)})
+    assert first_divergence_from_qonnx(st.qmodel, Simulator(desc, changed), x) == convs[1]["name"]

@@ -30,7 +30,7 @@ def squeezenets(tmp_path_factory):
     """{(variant, wbits, abits): (model, compiled project)}, each made on first use."""
 
     def make(c, path):
-        model = random_qat_squeezenet(*c, seed=10 * c[1] + c[2], weight_scale=WEIGHT_SCALE[c[1]])
+        model = random_qat_squeezenet(*c, seed=10 * c[1] + c[2], weight_scale=WEIGHT_SCALE[c[1]], side=32)
         return model, once(path, lambda p: compiled(make_project(model, p, channels=SQUEEZENET_CHANNELS[c[0]])))
 
     return Shared(tmp_path_factory, "squeezenet", make)
@@ -56,7 +56,9 @@ def test_simulator_equals_csim_and_qat(squeezenets, case):
     model.float()
     assert_array_equal(qat, csim)  # the QAT model is what the hardware computes
     assert res.overflow == {}
-    assert len(np.unique(csim)) > N_INPUTS  # random weights, yet the outputs are far from constant
+    # random weights, yet the core tells the inputs apart (4-bit outputs of a 1x1 map take few values,
+    # so count distinct output vectors)
+    assert len(np.unique(csim, axis=0)) > N_INPUTS // 4
 
 
 def test_exported_graph_streams(squeezenets):
