@@ -22,6 +22,14 @@ def _tensors(qmodel) -> set[str]:
     return {t for n in g.node for t in (*n.input, *n.output)} | {t.name for t in g.input}
 
 
+def _constant(qmodel, tensor: str) -> bool:
+    """An initializer, or a Quant of one (a quantized bias)."""
+    if qmodel.get_initializer(tensor) is not None:
+        return True
+    producer = qmodel.find_producer(tensor)
+    return producer is not None and producer.op_type == "Quant" and qmodel.get_initializer(producer.input[0]) is not None
+
+
 def input_tensor(qmodel, layer) -> str:
     """The QONNX tensor a layer's first input is (refused where hls4ml made one QONNX never had)."""
     name = layer.inputs[0]
@@ -39,6 +47,10 @@ def output_tensor(qmodel, layer) -> str | None:
     name = layer.outputs[0]
     if name not in _tensors(qmodel):
         return None
+    readers = qmodel.find_consumers(name)
+    if (Kind.of(layer.class_name).has_macs and len(readers) == 1 and readers[0].op_type == "Add"
+            and any(_constant(qmodel, t) for t in readers[0].input if t != name)):
+        name = readers[0].output[0]  # the bias addition, which hls4ml merged into the layer
     producer = qmodel.find_producer(name)
     result = fixed_of(layer.get_output_variable().type.precision)
     if producer is None or producer.op_type == "Quant" or not is_quantizer(result):

@@ -30,6 +30,11 @@ DEFAULT = [("Latency", 1, "io_stream", "Vitis"), ("Resource", 2, "io_stream", "V
 FULL = [(s, rf, io, b) for s in ("Latency", "Resource") for rf in (1, 2, 4, 16, 64)
         for io in ("io_stream", "io_parallel") for b in ("Vitis", "Vivado")]
 GRID = [pytest.param(k, marks=() if k in DEFAULT else pytest.mark.extended, id="-".join(map(str, k))) for k in FULL]
+# hls4ml's io_parallel Latency kernels read the reuse factor in pragmas only (II, ALLOCATION limits:
+# nnet_dense_latency.h, nnet_conv2d_latency.h, nnet_pooling.h), so such a point's C++ is the
+# reuse-factor-1 point's but for those constants, and so is its C simulation: checked on the sources
+# instead of compiled again (each io_parallel LeNet compiles for over a minute)
+PRAGMA_ONLY = {("Latency", rf, "io_parallel", b) for rf in (2, 4, 16) for b in ("Vitis", "Vivado")}
 REFUSED = "hls4ml's io_parallel Resource convolution needs a reuse factor of at most"
 
 
@@ -79,7 +84,8 @@ def option_projects(tmp_path_factory):
 
         def build(p):
             pipeline.run(cfg, "convert", "convert")
-            compiled(p)
+            if key not in PRAGMA_ONLY:
+                compiled(p)
 
         try:
             return once(path, build)
@@ -96,7 +102,28 @@ def test_every_option_is_exact_or_refused(option_projects, images_and_qat, key):
     if strategy == "Resource" and io == "io_parallel" and rf > 25:  # more than Conv2D_Conv_0's window
         assert isinstance(project, str) and REFUSED in project and "\n" not in project
         return
+    if key in PRAGMA_ONLY:
+        _same_cpp_but_reuse_factor(project, option_projects[("Latency", 1, io, key[3])])
+        _reuse_factors(project, key)
+        return
     _exact(project, *images_and_qat(), key)
+
+
+def _same_cpp_but_reuse_factor(project, reference) -> None:
+    import re
+
+    from hwcnn.artifacts import Project
+
+    mine, theirs = Project(project), Project(reference)
+    files = sorted(f.relative_to(mine.path) for f in mine.firmware_sources() if f.is_file())
+    assert files == sorted(f.relative_to(theirs.path) for f in theirs.firmware_sources() if f.is_file())
+    for rel in files:
+        a, b = ((p.path / rel).read_bytes() for p in (mine, theirs))
+        if rel.suffix in (".h", ".cpp"):
+            a, b = (re.sub(rb"reuse_factor = \d+;", b"reuse_factor = RF;", s) for s in (a, b))
+        elif rel == mine.build_script_path.relative_to(mine.path):  # hls4ml's random library name
+            a, b = (re.sub(rb"LIB_STAMP=\w+", b"LIB_STAMP=", s) for s in (a, b))
+        assert a == b, rel
 
 
 # SqueezeNet's default build is checked by the golden vectors (test_golden.py); these points are extended
@@ -122,6 +149,10 @@ def _exact(project, x, qat, key):
     csim = run_csim(project, x, progress=False)
     assert_array_equal(res.output.to_float(), csim)
     assert_array_equal(qat, csim)  # lossless types whatever the strategy and reuse factor
+    _reuse_factors(project, key)
+
+
+def _reuse_factors(project, key) -> None:
     desc = json.loads((Path(project) / "hwcnn_model.json").read_text())
     strategies = {layer["attrs"]["strategy"] for layer in desc["layers"] if "strategy" in layer["attrs"]}
     assert strategies == {key[0].lower()}
