@@ -222,9 +222,9 @@ def _arithmetic_cost(c: CostInput) -> LayerCost:
     return _elementwise(c, c.lanes * c.types["result"].width)
 
 
-@COST_RULES.rule(Kind.MULTI_THRESHOLD)
+@COST_RULES.rule(Kind.MULTI_THRESHOLD, Kind.CHANNEL_THRESHOLD)
 def _multi_threshold_cost(c: CostInput) -> LayerCost:
-    """A comparator of the input's width per threshold and lane."""
+    """A comparator of the input's width per threshold and lane (a lane's channel picks its constants)."""
     width = FixedType.parse(c.layer["weights"]["thresholds"]["type"]).width
     return _elementwise(c, c.lanes * c.attrs["n_thresholds"] * math.ceil(width / 2))
 

@@ -128,13 +128,16 @@ def load_qonnx(path: Path):
     except Exception as err:  # noqa: BLE001 - onnx raises DecodeError and others
         raise HwcnnError(f"{path} is not a readable ONNX file: {type(err).__name__}") from None
     _check_interface(qmodel, path)
-    # the operations are checked after the passes (which turn Gemm into MatMul, for one), at conversion
-    for name, apply in qonnx_passes():
-        try:
-            qmodel = apply(qmodel)
-        except Exception as err:  # noqa: BLE001 - qonnx passes fail with bare IndexErrors and others
-            raise HwcnnError(f"{path}: qonnx pass {name} failed ({type(err).__name__}: {err}); hwcnn cannot "
-                             "prepare this graph for hls4ml") from None
+    # the operations are checked after the passes (which turn Gemm into MatMul, for one), at conversion;
+    # quiet: qonnx 1.0.0's GemmToMatMul warns on every Brevitas export (it reads the qonnx domain's
+    # version 2 as the ONNX opset), which tells the user nothing
+    with _quiet():
+        for name, apply in qonnx_passes():
+            try:
+                qmodel = apply(qmodel)
+            except Exception as err:  # noqa: BLE001 - qonnx passes fail with bare IndexErrors and others
+                raise HwcnnError(f"{path}: qonnx pass {name} failed ({type(err).__name__}: {err}); hwcnn cannot "
+                                 "prepare this graph for hls4ml") from None
     return qmodel
 
 

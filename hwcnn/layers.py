@@ -58,6 +58,9 @@ class Kind(str, Enum):
     ACTIVATION = "Activation", ("activation", "n_in", "table_size")
     # hwcnn's: a quantized tanh/sigmoid as thresholds on its input (hlsgen/multithreshold.py)
     MULTI_THRESHOLD = "MultiThreshold", ("activation", "n_in", "n_thresholds", "base")
+    # hwcnn's: a batch norm or scaling and its quantizer as per-channel thresholds, where no affine
+    # form is exact (hlsgen/multithreshold.py)
+    CHANNEL_THRESHOLD = "ChannelThreshold", ("n_in", "n_chan", "n_thresholds", "source")
     # between a layer and its quantizer: scale and bias per channel
     BATCH_NORMALIZATION = "BatchNormalization", ("n_in", "n_filt")
     # constant Mul/Add/Sub/Div before a quantizer: hls4ml's BatchNormalization kind

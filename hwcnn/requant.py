@@ -7,9 +7,10 @@ level of the quantizer after it (in float32, as QONNX executes it). hwcnn gives 
 (`y = x * scale + bias`, then the quantizer's rounding and saturation) chosen so that it yields
 that same level for every one of those values: by construction (the levels bound the line from
 both sides) and checked by enumeration. The sign of a binary activation is such a map too (the
-levels -1 and +1, saturating symmetrically). Thresholds, as FINN streamlines a batch norm, would
-do the same with one comparison per level; the affine form keeps hls4ml's own layer and its one
-multiplier per channel.
+levels -1 and +1, saturating symmetrically). The affine form keeps hls4ml's own layer and its one
+multiplier per channel; where no such form exists (float32 rounding at a level boundary) or the
+values are too many to enumerate, the type rule makes per-channel thresholds instead, as FINN
+streamlines a batch norm (hwcnn/thresholds.py `bisect`).
 """
 
 from __future__ import annotations
@@ -28,6 +29,11 @@ MAX_SCALE_FRAC = 30
 _NEAREST = {Rounding.RND, Rounding.RND_CONV, Rounding.RND_ZERO, Rounding.RND_INF, Rounding.RND_MIN_INF}
 
 
+class NoAffineFit(HwcnnError):
+    """No affine form was found: too many values to enumerate, or none that is exact. The type rule
+    then makes thresholds (hwcnn/thresholds.py `bisect`)."""
+
+
 @dataclass
 class AffineFit:
     """Per-channel raw scale and bias, their types, and the range of the layer's raw results."""
@@ -43,7 +49,7 @@ def accumulator_values(lo: float, hi: float, t: FixedType) -> np.ndarray:
     """Raw values of every multiple of t's LSB in [lo, hi]."""
     a, b = int(np.floor(lo / t.lsb)), int(np.ceil(hi / t.lsb))
     if b - a + 1 > MAX_VALUES:
-        raise HwcnnError(f"the accumulator before the batch norm takes {b - a + 1} values (more than {MAX_VALUES}) "
+        raise NoAffineFit(f"the accumulator before the batch norm takes {b - a + 1} values (more than {MAX_VALUES}) "
                          "that hwcnn would have to enumerate; narrow the layer's weights or inputs")
     return np.arange(a, b + 1, dtype=np.int64)
 
@@ -80,7 +86,7 @@ def fit(acc: np.ndarray, acc_frac: int, levels: np.ndarray, t: FixedType, clip: 
             scale = np.array([c[0] for c in chosen], dtype=np.int64)
             bias = np.array([c[1] for c in chosen], dtype=np.int64)
             return _fit_types(scale, frac, bias, acc_frac + frac, acc, levels, t, clip, where)
-    raise HwcnnError(f"{where}: no fixed-point scale and bias with up to {MAX_SCALE_FRAC} fractional bits gives "
+    raise NoAffineFit(f"{where}: no fixed-point scale and bias with up to {MAX_SCALE_FRAC} fractional bits gives "
                      "the quantized model's levels for every accumulator value")
 
 

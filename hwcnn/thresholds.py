@@ -1,4 +1,6 @@
-"""A monotonic activation and its quantizer, exact, as thresholds on the accumulator (as FINN does).
+"""A monotonic activation, or a batch norm, and its quantizer, exact, as thresholds on the
+accumulator (as FINN does): `fit` for tanh and sigmoid (one set for every channel), `bisect` for a
+batch norm or constant scaling with no exact affine form (one set per channel, below).
 
 The input of the activation is an accumulator: every value it can take is a multiple of its LSB in
 the interval the precision analysis proves. For a non-decreasing function f followed by an n-bit
@@ -77,3 +79,97 @@ def fit(fn: str, lo_raw: int, hi_raw: int, in_type: FixedType, out_type: FixedTy
 def apply(raw: np.ndarray, th: Thresholds) -> np.ndarray:
     """base + count of thresholds <= raw (the hardware's comparison, per value)."""
     return th.base + np.searchsorted(th.thresholds, raw, side="right").astype(np.int64)
+
+
+# ---- per-channel thresholds by bisection (a batch norm or scaling and its quantizer) -------------
+
+# thresholds are checked on every value the input takes where that is at most this many evaluations
+# (values x channels)
+CHECK_VALUES = 1 << 25
+SPOT_CHECKS = 1 << 12  # otherwise: this many seeded random values per channel, beside every threshold
+
+
+@dataclass(frozen=True)
+class ChannelThresholds:
+    """Per channel c (channels innermost): out raw = base[c] + step[c] * #{k : thresholds[c, k] <= in raw}.
+    step[c] is -1 where the level falls as the input grows (a negative batch-norm scale)."""
+
+    base: np.ndarray        # int64 [C]
+    step: np.ndarray        # int64 [C], +1 or -1
+    thresholds: np.ndarray  # int64 [C, N], ascending in each channel, N >= 1
+    values_checked: int     # values per channel compared with the model (all of them where CHECK_VALUES allows)
+    enumerated: bool        # whether that was every value the input takes
+
+
+def apply_channels(raw: np.ndarray, th: ChannelThresholds) -> np.ndarray:
+    """The comparison the hardware makes, on raw inputs [..., C]."""
+    raw = np.asarray(raw, dtype=np.int64)
+    counts = np.stack([np.searchsorted(th.thresholds[c], raw[..., c], side="right")
+                       for c in range(len(th.base))], axis=-1)
+    return th.base + th.step * counts.astype(np.int64)
+
+
+def bisect(level_at, lo_raw: int, hi_raw: int, channels: int, floor_raw: int, where: str) -> ChannelThresholds:
+    """Thresholds reproducing `level_at` (raw inputs [n, C] -> the model's levels [n, C], channel c
+    of row i at raw[i, c]) on every raw input in [lo_raw, hi_raw], found by bisection.
+
+    Why bisection is exact: the model computes each level in float32 by multiplications and
+    additions with constants, a ReLU and the quantizer's rounding, each monotone in its input (IEEE
+    rounding is monotone), so a channel's level is a monotone step function of the raw input. The
+    k-th threshold is the least raw value whose level lies k levels past the level at lo_raw; the
+    values reaching it form an interval up to hi_raw, which bisection bounds exactly in
+    log2(hi - lo) evaluations. The result is still compared with the model: on every value where that
+    is at most CHECK_VALUES evaluations, else at every threshold, its predecessor and seeded random values.
+    Channels with fewer steps are padded at the bottom with `floor_raw` (the input type's least
+    value, which every input reaches), their base lowered to match."""
+    n_values = hi_raw - lo_raw + 1
+    ends = level_at(np.array([[lo_raw] * channels, [hi_raw] * channels], dtype=np.int64))
+    first, last = ends[0], ends[1]
+    step = np.where(last < first, -1, 1).astype(np.int64)
+    count = np.abs(last - first)
+    n = max(int(count.max(initial=0)), 1)
+    k = np.arange(1, n + 1, dtype=np.int64)[:, None]
+    wanted = k <= count[None, :]
+    # invariant for each wanted (k, c): level k is not reached at `left`, reached at `right`
+    left = np.full((n, channels), lo_raw, dtype=np.int64)
+    right = np.full((n, channels), hi_raw, dtype=np.int64)
+    while True:
+        open_ = wanted & (right - left > 1)
+        if not open_.any():
+            break
+        mid = left + (right - left) // 2
+        reached = step * (level_at(mid) - first) >= k
+        right = np.where(open_ & reached, mid, right)
+        left = np.where(open_ & ~reached, mid, left)
+    pads = n - count
+    t = np.where(np.arange(n)[:, None] < pads[None, :], floor_raw,
+                 np.take_along_axis(right, np.clip(np.arange(n)[:, None] - pads[None, :], 0, n - 1), axis=0))
+    th = ChannelThresholds(first - step * pads, step, np.ascontiguousarray(t.T), 0, False)
+    return _checked(level_at, th, lo_raw, hi_raw, n_values, where)
+
+
+def _checked(level_at, th: ChannelThresholds, lo_raw: int, hi_raw: int, n_values: int, where: str):
+    channels = len(th.base)
+    if n_values * channels <= CHECK_VALUES:
+        checked, enumerated = 0, True
+        for start in range(lo_raw, hi_raw + 1, max(CHUNK // channels, 1)):
+            raw = np.arange(start, min(start + max(CHUNK // channels, 1), hi_raw + 1), dtype=np.int64)
+            _compare(level_at, th, np.broadcast_to(raw[:, None], (len(raw), channels)), where)
+            checked += len(raw)
+    else:
+        rng = np.random.default_rng(0)
+        real = np.clip(th.thresholds.T, lo_raw, hi_raw)  # [N, C]: each threshold and its predecessor
+        spots = rng.integers(lo_raw, hi_raw + 1, size=(SPOT_CHECKS, channels))
+        raw = np.concatenate([real, np.maximum(real - 1, lo_raw), spots])
+        _compare(level_at, th, raw, where)
+        checked, enumerated = len(raw), False
+    return ChannelThresholds(th.base, th.step, th.thresholds, checked, enumerated)
+
+
+def _compare(level_at, th: ChannelThresholds, raw: np.ndarray, where: str) -> None:
+    want, got = level_at(raw), apply_channels(raw, th)
+    if not np.array_equal(want, got):
+        i, c = np.argwhere(want != got)[0]
+        raise HwcnnError(f"{where}: the quantized model's level is not monotone in the input of channel {c} "
+                         f"(at raw input {int(raw[i, c])}: model {int(want[i, c])}, thresholds {int(got[i, c])}); "
+                         "hwcnn cannot compute it by thresholds")

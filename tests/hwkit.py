@@ -230,9 +230,10 @@ def _calibrated(model, shape, seed: int, signed: bool = False, batches: int = 4)
     return model.eval()
 
 
-def brevitas_residual(seed: int = 0, bits: int = 4):
+def brevitas_residual(seed: int = 0, bits: int = 4, batch_norm: bool = False):
     """A CNN with a residual addition of two branches that share one quantizer (a conv branch and
-    the identity), then max pooling, a 1x1 conv and a global average; no biases."""
+    the identity), then max pooling, a 1x1 conv and a global average; no biases (a BatchNorm2d after
+    each 3x3 conv with `batch_norm`, as ResNets have)."""
     import torch
     from brevitas import nn as qnn
     from brevitas.quant import Uint8ActPerTensorFixedPoint
@@ -244,16 +245,18 @@ def brevitas_residual(seed: int = 0, bits: int = 4):
             super().__init__()
             self.inp = qnn.QuantIdentity(act_quant=Uint8ActPerTensorFixedPoint)
             self.conv1 = qnn.QuantConv2d(1, 4, 3, padding=1, weight_quant=weights, bias=False)
+            self.bn1 = _trained_like(torch.nn.BatchNorm2d(4)) if batch_norm else torch.nn.Identity()
             self.relu1 = qnn.QuantReLU(act_quant=unsigned)
             self.conv2 = qnn.QuantConv2d(4, 4, 3, padding=1, weight_quant=weights, bias=False)
+            self.bn2 = _trained_like(torch.nn.BatchNorm2d(4)) if batch_norm else torch.nn.Identity()
             self.shared = qnn.QuantIdentity(act_quant=acts)
             self.pool = torch.nn.MaxPool2d(2)
             self.head = qnn.QuantConv2d(4, 10, 1, weight_quant=weights, bias=False)
             self.gap = torch.nn.AdaptiveAvgPool2d(1)
 
         def forward(self, x):
-            x = self.relu1(self.conv1(self.inp(x)))
-            y = self.shared(self.conv2(x)) + self.shared(x)
+            x = self.relu1(self.bn1(self.conv1(self.inp(x))))
+            y = self.shared(self.bn2(self.conv2(x))) + self.shared(x)
             return torch.flatten(self.gap(self.head(self.pool(y))), 1)
 
     torch.manual_seed(seed)

@@ -32,8 +32,9 @@ def chain(qmodel, tensor: str, where: str):
     nodes, relu = [], None
     nxt = only_consumer(qmodel, tensor)
     while nxt is not None and nxt.op_type in AFFINE and relu is None:
-        if nxt.op_type in ARITHMETIC and constant_operand(qmodel, nxt) is None:
-            break
+        operand = constant_operand(qmodel, nxt) if nxt.op_type in ARITHMETIC else None
+        if nxt.op_type in ARITHMETIC and (operand is None or (nxt.op_type == "Div" and operand[1] == 0)):
+            break  # c / y is neither affine nor monotone across 0 (the thresholds need one or the other)
         nodes.append(nxt)
         nxt = only_consumer(qmodel, nxt.output[0])
         if nxt is not None and nxt.op_type == "Relu":
@@ -54,7 +55,8 @@ def chain(qmodel, tensor: str, where: str):
 
 def levels_of(qmodel, tensor: str, channels: int, where: str):
     """values -> [values, channels] raw levels of the quantizer after `tensor`, where every channel
-    of `tensor` takes each value (float64 values, exact in float32); and whether a ReLU is last."""
+    of `tensor` takes each value (float64 values, exact in float32; or [values, channels], channel c
+    taking column c); and whether a ReLU is last."""
     from qonnx.custom_op.general.intquant import int_quant
 
     nodes, relu, quant = chain(qmodel, tensor, where)
@@ -67,7 +69,7 @@ def levels_of(qmodel, tensor: str, channels: int, where: str):
         y = values.astype(np.float32)
         if not np.array_equal(y.astype(np.float64), values):
             raise HwcnnError(f"{where}: its input values are not exact in float32")
-        y = np.ascontiguousarray(np.broadcast_to(y[:, None], (len(values), channels)))
+        y = np.ascontiguousarray(np.broadcast_to(y[:, None], (len(values), channels)) if y.ndim == 1 else y)
         for node in nodes:
             y = _batch_norm(qmodel, node, y) if node.op_type == "BatchNormalization" else _arithmetic(qmodel, node, y)
         if relu is not None:

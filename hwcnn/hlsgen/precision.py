@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from hwcnn import average, thresholds
+from hwcnn import average, requant, thresholds
 from hwcnn import intervals as rules
 from hwcnn.errors import HwcnnError
-from hwcnn.fixed import FixedType, from_float, type_for_range
+from hwcnn.fixed import FixedType, Overflow, Rounding, from_float, type_for_range
 from hwcnn.hlsgen import affine, multithreshold, pooling
 from hwcnn.hlsgen.aptype import fixed_of, hls_precision
 from hwcnn.hlsgen.tensors import input_tensor
@@ -220,6 +220,13 @@ def _activation(g: _Analysis, kind: Kind, layer, ins: list[Interval]) -> Typed:
                                          layer.get_attr("table_size")))
 
 
+@TYPE_RULES.rule(Kind.CHANNEL_THRESHOLD)
+def _channel_threshold(g: _Analysis, kind: Kind, layer, ins: list[Interval]) -> Typed:
+    """hwcnn's own layer, which only the batch-norm rule makes (typed as it makes it)."""
+    raise HwcnnError(f"internal: layer {layer.name}: a ChannelThreshold reached the type analysis; only the "
+                     "batch-norm rule puts one in the graph, with its types")
+
+
 @TYPE_RULES.rule(Kind.MULTI_THRESHOLD)
 def _multi_threshold(g: _Analysis, kind: Kind, layer, ins: list[Interval]) -> Typed:
     """hwcnn's own layer, which only the Activation rule makes (typed as it makes it): a converted
@@ -252,7 +259,34 @@ def _affine(g: _Analysis, kind: Kind, layer, ins: list[Interval]) -> Typed:
     q = fixed_of(carrier.get_output_variable().type.precision)
     if not is_quantizer(q):
         raise HwcnnError(f"internal: {where}: hls4ml did not give it its quantizer's type")
-    return Typed(layer, rules.affine(ins[0], levels, q, relu_after, scale, what, where))
+    try:
+        return Typed(layer, rules.affine(ins[0], levels, q, relu_after, scale, what, where))
+    except requant.NoAffineFit as why:
+        return _channel_thresholds(g.hm, layer, ins[0], levels, q, scale.size, what, str(why))
+
+
+def _channel_thresholds(hm, layer, x: Interval, levels, q: FixedType, channels: int, what: str,
+                        why_not_affine: str) -> Typed:
+    """A ChannelThreshold in place of the batch norm or scaling `layer`: the quantizer's level per
+    channel as thresholds on every value x can take (found by bisection), where no affine form is."""
+    where = f"{what} {layer.name}"
+    lo, hi = round(x.lo / x.type.lsb), round(x.hi / x.type.lsb)
+    th = thresholds.bisect(lambda raw: levels(raw * x.type.lsb), lo, hi, channels, x.type.min_raw, where)
+    t = q
+    if q.width == 1 and q.signed:  # bipolar: the levels -1 and +1 need 2 bits
+        t = FixedType(2, q.integer + 1, True, Rounding.RND_CONV, Overflow.SAT_SYM)
+    base_t = type_for_range(float(th.base.min()), float(th.base.max()), 0)
+    types = {"thresholds": x.type, "base": base_t, "step": FixedType(2, 2, True), "result": t}
+    n = th.thresholds.shape[1]
+    node = multithreshold.replace_channels(hm, layer, what, channels, n, types)
+    reach = thresholds.apply_channels(np.array([[lo] * channels, [hi] * channels]), th)
+    checked = (f"checked on all {th.values_checked} values the input takes" if th.enumerated else
+               f"checked at every threshold, the value below it and {thresholds.SPOT_CHECKS} random values, of "
+               f"the {hi - lo + 1} the input takes")
+    reason = (f"{what} + Brevitas quantizer as {n} thresholds per channel on its input (bisection on the quantized "
+              f"model's float32 levels, {channels} channels; {checked}): no affine form ({why_not_affine.split(': ', 1)[-1]})")
+    return Typed(node, rules.Choice(Interval(float(reach.min()) * t.lsb, float(reach.max()) * t.lsb, t), types, reason,
+                                    {"thresholds": th.thresholds, "base": th.base, "step": th.step}))
 
 
 @TYPE_RULES.rule(Kind.POOLING2D)

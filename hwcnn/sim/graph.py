@@ -181,6 +181,22 @@ def _multi_threshold(sim, layer, types, ins):
     return Fx(codes.astype(np.int64), types["result"]), 0
 
 
+@KERNELS.rule(Kind.CHANNEL_THRESHOLD)
+def _channel_threshold(sim, layer, types, ins):
+    """Channel c (innermost): base[c] + step[c] * the number of its thresholds the input reaches."""
+    (x,) = ins
+    a = layer["attrs"]
+    t, tt = sim.weight(layer, "thresholds")
+    base, _ = sim.weight(layer, "base")
+    step, _ = sim.weight(layer, "step")
+    shift = tt.frac - x.type.frac  # both types hold the input's values; align the grids
+    raw = (x.raw << shift if shift >= 0 else x.raw).reshape(-1, a["n_chan"])
+    th = (t if shift >= 0 else t << -shift).reshape(a["n_chan"], a["n_thresholds"])
+    counts = np.stack([np.searchsorted(th[c], raw[:, c], side="right") for c in range(a["n_chan"])], axis=1)
+    codes = np.ravel(base).astype(np.int64) + np.ravel(step).astype(np.int64) * counts
+    return Fx(codes.reshape(x.raw.shape).astype(np.int64), types["result"]), 0
+
+
 @KERNELS.rule(Kind.BATCH_NORMALIZATION, Kind.APPLY_ALPHA)
 def _batch_normalization(sim, layer, types, ins):
     """normalize: x * scale + bias at full precision (nnet::product::mult), assigned to res_T; one

@@ -82,7 +82,17 @@ PATTERNS = {
     "cnn-per-channel-pow2-weight-scales": (brevitas_per_channel, (1, 16, 16)),
     "residual-add-sharing-one-quantizer": (brevitas_residual, (1, 16, 16)),
     "cnn-3x32x32-2bit-maxpool-logits-quantizer": (brevitas_cnn, (3, 32, 32)),
+    # 8-bit batch norms that no fixed-point scale and bias make exact (float32 rounding at a few level
+    # boundaries) or whose accumulators take millions of values: per-channel thresholds found by
+    # bisection (hwcnn/thresholds.py), one channel with a negative scale (levels falling)
+    "mlp-batchnorm1d-8bit-thresholds": (partial(brevitas_mlp, bits=8, batch_norm=True), (1, 28, 28)),
+    "cnn-3x32x32-batchnorm2d-8bit-thresholds": (partial(brevitas_cnn, bits=8, batch_norm=True), (3, 32, 32)),
+    "residual-batchnorm-8bit": (partial(brevitas_residual, bits=8, batch_norm=True), (1, 16, 16)),
 }
+# the layers each pattern gets as thresholds (the others keep the affine form)
+THRESHOLDED = {"mlp-batchnorm1d-8bit-thresholds": ["BatchNormalization_0", "BatchNormalization_1"],
+               "cnn-3x32x32-batchnorm2d-8bit-thresholds": ["BatchNormalization_0", "BatchNormalization_1"],
+               "residual-batchnorm-8bit": ["BatchNormalization_0"]}
 
 
 @pytest.fixture(scope="session")
@@ -115,6 +125,8 @@ def test_user_model_pattern_is_exact_on_every_input(patterns, name):
     assert_array_equal(sim.output.to_float(), want)
     assert_array_equal(run_csim(project, x, progress=False), want)
     assert len(np.unique(want, axis=0)) > 20  # far from a constant function
+    desc = load_simulator(project).desc
+    assert [la["name"] for la in desc["layers"] if la["kind"] == "ChannelThreshold"] == THRESHOLDED.get(name, [])
     if name == "input-scaling-2x-minus-1":  # the core's input: the grid 2x - 1 maps onto the quantizer's
         text = (project / "hwcnn_precision.md").read_text()
         assert "| global_in | Input | result: `ufixed<8,0>`" in text and "input scaling maps exactly" in text
@@ -298,3 +310,33 @@ def test_qonnx_execution_in_batches_equals_image_by_image(patterns, monkeypatch)
     monkeypatch.setattr(export, "_batched", cannot_batch)
     assert_array_equal(execute_qonnx(qmodel, x), one_by_one)
     assert len(np.unique(one_by_one, axis=0)) > 5
+
+
+def test_a_successful_conversion_says_nothing_on_stderr(tmp_path):
+    """Library warnings (qonnx's GemmToMatMul on every Brevitas export) never reach the user: a
+    process of its own, as pytest would catch the warnings itself."""
+    import os
+    import subprocess
+    import sys
+
+    from hwkit import ROOT
+
+    onnx = plain_export(brevitas_mlp(), (1, 28, 28), tmp_path / "mlp.onnx")
+    proc = subprocess.run([sys.executable, "-c", "import sys; from hwcnn.cli import main; sys.exit(main(sys.argv[1:]))",
+                           "convert", str(onnx), "--out", str(tmp_path / "hls")], capture_output=True, text=True,
+                          cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == ""
+
+
+def test_thresholds_per_channel_in_io_parallel_equal_qonnx(tmp_path):
+    """The ChannelThreshold kernel's io_parallel form (the patterns above are io_stream): a channel
+    is the element index modulo the channel count."""
+    onnx = plain_export(brevitas_mlp(bits=8, batch_norm=True), (1, 28, 28), tmp_path / "mlp.onnx")
+    assert main(["convert", str(onnx), "--out", str(tmp_path / "hls"), "--io-type", "io_parallel"]) == 0
+    qmodel, project = load_qonnx(onnx), compiled(tmp_path / "hls")
+    x = _inputs(qmodel, 200)
+    want = execute_qonnx(qmodel, x)
+    assert_array_equal(load_simulator(project).run(x).output.to_float(), want)
+    assert_array_equal(run_csim(project, x, progress=False), want)
+    assert sum(la["kind"] == "ChannelThreshold" for la in load_simulator(project).desc["layers"]) == 2

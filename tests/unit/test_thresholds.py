@@ -73,3 +73,43 @@ def test_unknown_function_and_huge_ranges_are_refused():
         thresholds.fit("elu", 0, 10, t, q, "layer X")
     with pytest.raises(HwcnnError, match="layer X: its input takes"):
         thresholds.fit("tanh", 0, thresholds.MAX_VALUES, t, q, "layer X")
+
+
+# ---- per-channel thresholds by bisection ------------------------------------------------------
+
+def _float32_batch_norm(scale, bias, bits=8, relu=True):
+    """A float32 batch norm and an unsigned (or signed) quantizer, as QONNX computes them: raw -> level."""
+    scale, bias = np.float32(scale), np.float32(bias)
+    top = (1 << bits) - 1
+
+    def level_at(raw):
+        y = raw.astype(np.float32) * np.float32(2.0**-10) * scale + bias
+        if relu:
+            return np.clip(np.rint(np.maximum(y, 0) * 16), 0, top).astype(np.int64)
+        return np.clip(np.rint(y * 16), -(top + 1) // 2, top // 2).astype(np.int64)
+
+    return level_at
+
+
+@pytest.mark.parametrize("lo,hi", [(-3000, 3000), (-4_000_000, 6_000_000)])
+def test_bisection_finds_every_level_of_every_channel(lo, hi):
+    """Rising, falling (a negative scale), constant and never-reached channels; a range too large to
+    enumerate in the check (the second) is compared here on a dense sample instead."""
+    scale = [1.3, -0.7, 0.0, 1e-6, 40.0]
+    bias = [0.5, 3.0, 2.0, -1.0, -7.0]
+    level_at = _float32_batch_norm(scale, bias)
+    th = thresholds.bisect(level_at, lo, hi, 5, -(1 << 30), "test")
+    assert th.enumerated == ((hi - lo + 1) * 5 <= thresholds.CHECK_VALUES)
+    assert list(th.step) == [1, -1, 1, 1, 1]
+    raw = np.unique(np.concatenate([np.linspace(lo, hi, 200_001).astype(np.int64), th.thresholds.ravel(),
+                                    th.thresholds.ravel() - 1]))
+    raw = np.broadcast_to(np.clip(raw, lo, hi)[:, None], (len(raw), 5))
+    assert_array_equal(thresholds.apply_channels(raw, th), level_at(raw))
+
+
+def test_bisection_refuses_a_level_that_is_not_monotone():
+    def level_at(raw):  # rises, then falls: no thresholds can give it
+        return np.where(np.abs(raw) < 100, 3, 0).astype(np.int64)
+
+    with pytest.raises(HwcnnError, match=r"layer X: .*not monotone in the input of channel 0"):
+        thresholds.bisect(level_at, -1000, 1000, 1, -4096, "layer X")
