@@ -4,8 +4,8 @@
 The default run takes every reuse factor {1, 2, 4, 16, 64}, each strategy and backend at least once,
 in io_stream (5 projects; io_parallel, whose C++ compiles three times slower, is checked exact in the
 default run by test_hw_pooling.py); `pytest -m extended` the rest of strategy x reuse factor x io type
-x backend (35 more) and three SqueezeNet points. A point is exact, or refused at conversion with its
-reason (hls4ml's io_parallel Resource convolutions take a reuse factor of at most their window:
+x backend (35 more; 6 of them checked as the C++ of another, PRAGMA_ONLY) and three SqueezeNet
+points. A point is exact, or refused at conversion with its reason (hls4ml's io_parallel Resource convolutions take a reuse factor of at most their window:
 LeNet's first has 25 inputs)."""
 
 from __future__ import annotations
