@@ -151,9 +151,9 @@ def bisect(level_at, lo_raw: int, hi_raw: int, channels: int, floor_raw: int, wh
 def _checked(level_at, th: ChannelThresholds, lo_raw: int, hi_raw: int, n_values: int, where: str):
     channels = len(th.base)
     if n_values * channels <= CHECK_VALUES:
-        checked, enumerated = 0, True
-        for start in range(lo_raw, hi_raw + 1, max(CHUNK // channels, 1)):
-            raw = np.arange(start, min(start + max(CHUNK // channels, 1), hi_raw + 1), dtype=np.int64)
+        checked, enumerated, rows = 0, True, max(CHUNK // channels, 1)
+        for start in range(lo_raw, hi_raw + 1, rows):
+            raw = np.arange(start, min(start + rows, hi_raw + 1), dtype=np.int64)
             _compare(level_at, th, np.broadcast_to(raw[:, None], (len(raw), channels)), where)
             checked += len(raw)
     else:

@@ -14,7 +14,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from hwcnn.errors import HwcnnError
-from hwcnn import average, fixed, tables
+from hwcnn import average, fixed, tables, thresholds
 from hwcnn.fixed import FixedType, cast, from_float
 from hwcnn.hwdesc import is_quantizer
 from hwcnn.layers import Kind, KindTable, pads
@@ -191,10 +191,10 @@ def _channel_threshold(sim, layer, types, ins):
     step, _ = sim.weight(layer, "step")
     shift = tt.frac - x.type.frac  # both types hold the input's values; align the grids
     raw = (x.raw << shift if shift >= 0 else x.raw).reshape(-1, a["n_chan"])
-    th = (t if shift >= 0 else t << -shift).reshape(a["n_chan"], a["n_thresholds"])
-    counts = np.stack([np.searchsorted(th[c], raw[:, c], side="right") for c in range(a["n_chan"])], axis=1)
-    codes = np.ravel(base).astype(np.int64) + np.ravel(step).astype(np.int64) * counts
-    return Fx(codes.reshape(x.raw.shape).astype(np.int64), types["result"]), 0
+    th = thresholds.ChannelThresholds(np.ravel(base).astype(np.int64), np.ravel(step).astype(np.int64),
+                                      (t if shift >= 0 else t << -shift).reshape(a["n_chan"], a["n_thresholds"]),
+                                      0, False)
+    return Fx(thresholds.apply_channels(raw, th).reshape(x.raw.shape), types["result"]), 0
 
 
 @KERNELS.rule(Kind.BATCH_NORMALIZATION, Kind.APPLY_ALPHA)
