@@ -120,6 +120,16 @@ class Project:
         return self.path / "README_hwcnn.md"
 
     @property
+    def host_pre_path(self) -> Path:
+        """The host's float32 head, a QONNX graph (only where the model has one: hwcnn/host.py)."""
+        return self.path / "hwcnn_host_pre.onnx"
+
+    @property
+    def host_post_path(self) -> Path:
+        """The host's float32 tail, a QONNX graph (only where the model has one)."""
+        return self.path / "hwcnn_host_post.onnx"
+
+    @property
     def tb_input_path(self) -> Path:
         return self.path / "tb_input.npy"
 

@@ -45,8 +45,4 @@ def load(project: Path) -> tuple[dict, dict[str, np.ndarray]]:
                          f"{FORMAT_VERSION}; convert the model again")
     for layer in desc.get("layers", []):
         Kind.of(layer.get("kind"), f"{path}: layer {layer.get('name')}")
-    host = [n for side in ("host_pre", "host_post") for n in (desc.get("partition") or {}).get(side, [])]
-    if host:
-        raise HwcnnError(f"{path}: the host computes {len(host)} operations around this core, and this hwcnn "
-                         "simulates the core alone; use the hwcnn that made the project")
     return desc, weights

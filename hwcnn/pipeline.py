@@ -24,6 +24,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from hwcnn import host
 from hwcnn.artifacts import ModelDir, Project, RunDir
 from hwcnn.data import DataSource
 from hwcnn.errors import HwcnnError
@@ -106,8 +107,10 @@ class RunState:
     x: np.ndarray | None = None         # the test images the checks run on, their labels and provenance
     labels: np.ndarray | None = None
     provenance: dict | None = None
-    csim: np.ndarray | None = None      # C-simulation outputs on the first csim_images of x
-    sim: Any = None                     # the simulator's SimResult on x
+    csim: np.ndarray | None = None      # the model's outputs with the core C-simulated, on the first csim_images of x
+    csim_core: np.ndarray | None = None  # the core's C-simulation outputs on the same (before the host's tail)
+    sim: Any = None                     # the simulator's SimResult (the core) on x
+    sim_out: np.ndarray | None = None   # the model's outputs with the core simulated (after the host's tail)
     result: dict | None = None          # the verify step's result
     fit: dict | None = None             # --fit: what was chosen for the board, and the estimate
     seconds: dict[str, float] = field(default_factory=dict)
@@ -158,8 +161,8 @@ def _load_model(cfg: RunConfig, st: RunState) -> None:
 
 
 def _inputs_file(path: Path, shape: list[int], input_type: str, n: int) -> np.ndarray:
-    """A user's inputs: a float array of N images of the core's input shape (flat rows accepted),
-    every value on the core's input grid: off it, the hardware's input port would truncate where
+    """A user's inputs: a float array of N images of the model's input shape (flat rows accepted),
+    every value on the core's input grid unless the host's head quantizes them: off it, the hardware's input port would truncate where
     the model's quantizer rounds, and the comparison would not be of the same inputs."""
     try:
         x = np.load(path, allow_pickle=False)
@@ -169,13 +172,15 @@ def _inputs_file(path: Path, shape: list[int], input_type: str, n: int) -> np.nd
     if x.ndim >= 1 and len(x) == 0:
         raise HwcnnError(f"--inputs {path}: holds no inputs")
     if x.ndim < 2 or int(np.prod(x.shape[1:])) != want:
-        raise HwcnnError(f"--inputs {path}: shape {x.shape} is not N images of the core's input shape {tuple(shape)} "
+        raise HwcnnError(f"--inputs {path}: shape {x.shape} is not N images of the model's input shape {tuple(shape)} "
                          f"({want} values each)")
     if not np.issubdtype(x.dtype, np.floating) and not np.issubdtype(x.dtype, np.integer):
         raise HwcnnError(f"--inputs {path}: dtype {x.dtype} is not numeric")
     x = x[:n].astype(np.float32).reshape(-1, *shape)
     if not np.all(np.isfinite(x)):
         raise HwcnnError(f"--inputs {path}: holds NaN or infinity")
+    if input_type == host.FLOAT:  # the host's head quantizes it, as QONNX does
+        return x
     from hwcnn.fixed import FixedType, from_float
 
     t = FixedType.parse(input_type)
@@ -186,6 +191,11 @@ def _inputs_file(path: Path, shape: list[int], input_type: str, n: int) -> np.nd
                          f"2^{-t.frac} in [{lo:g}, {hi:g}]); round them onto it first, e.g. "
                          f"np.clip(np.round(x * {2 ** t.frac}), {t.min_raw}, {t.max_raw}) / {2 ** t.frac}")
     return x
+
+
+def _random_inputs_what(manifest: dict) -> str:
+    return ("uniform in [0, 1) (the host quantizes the model's float input)" if manifest["input_type"] == host.FLOAT
+            else "on the input type's grid")
 
 
 def _project(cfg: RunConfig) -> Path:
@@ -230,11 +240,10 @@ def load_test_images(cfg: RunConfig, st: RunState) -> None:
         return
     dataset = st.dataset or manifest["dataset"]
     if dataset is None:
-        from hwcnn.fixed import FixedType
         from hwcnn.hlsgen.convert import random_inputs
 
-        st.x = random_inputs(FixedType.parse(manifest["input_type"]), manifest["input_shape"], cfg.n_images, seed=1)
-        st.labels, st.provenance = None, {"inputs": "seeded random values on the input type's grid (seed 1)"}
+        st.x = random_inputs(manifest["input_type"], manifest["input_shape"], cfg.n_images, seed=1)
+        st.labels, st.provenance = None, {"inputs": f"seeded random values (seed 1) {_random_inputs_what(manifest)}"}
         return
     split = st.test_split(cfg, dataset)
     n = min(cfg.n_images, len(split.labels))
@@ -266,7 +275,8 @@ def export(cfg: RunConfig, st: RunState) -> str | None:
 
 def convert(cfg: RunConfig, st: RunState) -> str | None:
     """QONNX -> hls4ml HLS project with lossless minimal types, checked == QONNX, unless the project is current."""
-    from hwcnn.export import execute_qonnx, load_qonnx
+    from hwcnn.export import load_qonnx
+    from hwcnn.qonnx_exec import execute_qonnx
     from hwcnn.hlsgen import convert as hls_convert
     from hwcnn.verify import check_against_qonnx
 
@@ -281,8 +291,10 @@ def convert(cfg: RunConfig, st: RunState) -> str | None:
     if st.tb_x is None:  # a QONNX file with no dataset: seeded inputs on its input grid
         if cfg.tb_images < 1:
             raise HwcnnError(f"--tb-images must be at least 1, got {cfg.tb_images}")
-        hls_convert.check_supported(st.qmodel)
-        st.tb_x = hls_convert.random_inputs(hls_convert.input_type(st.qmodel), hls_convert.input_shape(st.qmodel),
+        parts = hls_convert.split(st.qmodel)
+        hls_convert.check_supported(parts.core)
+        st.tb_x = hls_convert.random_inputs(hls_convert.model_input_type(parts),
+                                            hls_convert.input_shape(st.qmodel),
                                             cfg.tb_images)
     if st.tb_y is None:
         st.tb_y = execute_qonnx(st.qmodel, st.tb_x)
@@ -349,14 +361,17 @@ def csim(cfg: RunConfig, st: RunState) -> str | None:
     load_test_images(cfg, st)
     project = st.built(cfg)
     build(project, quiet=not cfg.progress)
-    st.csim = run_csim(project, st.x[: cfg.csim_images], jobs=cfg.jobs, progress=cfg.progress)
+    st.csim_core = run_csim(project, project.to_core(st.x[: cfg.csim_images]), jobs=cfg.jobs, progress=cfg.progress)
+    st.csim = project.from_core(st.csim_core)
     return None
 
 
 def simulate(cfg: RunConfig, st: RunState) -> str | None:
     """The bit-exact NumPy simulator on the test images, with overflow counts per layer."""
     load_test_images(cfg, st)
-    st.sim = st.built(cfg).simulator.run(st.x[: cfg.sim_images or cfg.csim_images])
+    project = st.built(cfg)
+    st.sim = project.simulator.run(project.to_core(st.x[: cfg.sim_images or cfg.csim_images]))
+    st.sim_out = project.from_core(st.sim.output.to_float())
     return None
 
 
@@ -380,12 +395,13 @@ def verify(cfg: RunConfig, st: RunState) -> str | None:
     t = time.perf_counter()
     qat = torch_logits(st.model, x, torch.float64)
     st.seconds["qat"] = time.perf_counter() - t
-    outs = Outputs(torch_logits(float_model, x, torch.float32), qat, st.csim, st.sim.output.to_float()[: len(x)])
+    outs = Outputs(torch_logits(float_model, x, torch.float32), qat, st.csim, st.sim_out[: len(x)],
+                   st.csim_core, st.sim.output.to_float()[: len(x)])
     labels = st.labels[: len(x)]
     result = {"model": str(md.path), "dataset": st.dataset, "n_images": len(x), **compare(outs, labels),
               "first_divergent_layer": None, "overflow": st.sim.overflow, "clipped_by_quantizers": st.sim.clipped,
               "project": cfg.shown(project.path), "data_provenance": st.provenance}
-    traced, mismatched = traced_images(outs.sim, outs.csim)
+    traced, mismatched = traced_images(outs.sim_core, outs.csim_core)
     layer_rows = []
     if mismatched or cfg.report:  # traced for the report, or to locate a mismatch
         first, layer_rows = first_divergent_layer(project, x[traced])
@@ -418,7 +434,7 @@ def _qat_divergence(st: RunState, outs, x: np.ndarray) -> str | None:
     if not len(bad):
         return None
     qmodel = st.qmodel if st.qmodel is not None else export_checked(st.model, x[:1])[0]
-    return first_divergence_from_qonnx(qmodel, st.project.simulator, x[bad[:1]])
+    return first_divergence_from_qonnx(qmodel, st.project, x[bad[:1]])
 
 
 def _float_twin(cfg: RunConfig) -> ModelDir:
@@ -438,9 +454,10 @@ def _float_twin(cfg: RunConfig) -> ModelDir:
 
 def _verify_qonnx(cfg: RunConfig, st: RunState) -> None:
     """A QONNX file from anywhere: QONNX execution vs simulator vs C simulation, exactly."""
-    from hwcnn.export import execute_qonnx, load_qonnx
+    from hwcnn.export import load_qonnx
+    from hwcnn.qonnx_exec import execute_qonnx
     from hwcnn.report import write_qonnx_report
-    from hwcnn.verify import compare_qonnx, first_divergent_layer, traced_images
+    from hwcnn.verify import Outputs, compare_qonnx, first_divergent_layer, traced_images
 
     qmodel = st.qmodel or load_qonnx(cfg.qonnx)
     project = st.built(cfg)
@@ -448,13 +465,14 @@ def _verify_qonnx(cfg: RunConfig, st: RunState) -> None:
     t = time.perf_counter()
     y = execute_qonnx(qmodel, x)
     st.seconds["qonnx"] = time.perf_counter() - t
-    sim_out = st.sim.output.to_float()[: len(x)]
+    sim_core = st.sim.output.to_float()[: len(x)]
     labels = None if st.labels is None else st.labels[: len(x)]
     result = {"model": str(cfg.qonnx), "dataset": st.dataset, "n_images": len(x),
-              **compare_qonnx(y, st.csim, sim_out, labels), "first_divergent_layer": None,
+              **compare_qonnx(y, Outputs(None, None, st.csim, st.sim_out[: len(x)], st.csim_core, sim_core), labels),
+              "first_divergent_layer": None,
               "overflow": st.sim.overflow, "clipped_by_quantizers": st.sim.clipped, "project": cfg.shown(project.path),
-              "inputs": st.provenance}
-    traced, mismatched = traced_images(sim_out, st.csim)
+              "inputs": st.provenance, "partition": project.desc["partition"]}
+    traced, mismatched = traced_images(sim_core, st.csim_core)
     if mismatched:
         result["first_divergent_layer"], _ = first_divergent_layer(project, x[traced])
     st.result = result

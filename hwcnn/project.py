@@ -13,6 +13,7 @@ import numpy as np
 
 from hwcnn import hwdesc
 from hwcnn.artifacts import Project
+from hwcnn.host import Host
 from hwcnn.outputs import read_json
 from hwcnn.sim.graph import Simulator
 
@@ -37,7 +38,7 @@ class BuiltProject:
     def moved_to(self, path: Path) -> "BuiltProject":
         """The same project once its output directory is renamed into place (nothing is read again)."""
         self.path = Path(path)
-        for cached in ("manifest", "check"):
+        for cached in ("manifest", "check", "host"):
             self.__dict__.pop(cached, None)
         return self
 
@@ -50,6 +51,19 @@ class BuiltProject:
         return Simulator(self.desc, self.weights)
 
     @functools.cached_property
+    def host(self) -> Host:
+        """The host's float32 head and tail around the core (hwcnn/host.py), checked against the description."""
+        return Host.open((self.files.host_pre_path, self.files.host_post_path), self.desc)
+
+    def to_core(self, x: np.ndarray) -> np.ndarray:
+        """The core's inputs for the model's inputs x (the host's head, where there is one)."""
+        return self.host.to_core(x)
+
+    def from_core(self, y: np.ndarray) -> np.ndarray:
+        """The model's outputs (float64 rows) for the core's outputs y (the host's tail, where there is one)."""
+        return self.host.from_core(y)
+
+    @functools.cached_property
     def manifest(self) -> dict:
         return self.files.manifest()
 
@@ -60,4 +74,5 @@ class BuiltProject:
 
     @property
     def input_shape(self) -> tuple[int, ...]:
+        """The core's input shape."""
         return tuple(self.desc["inputs"][0]["shape"])

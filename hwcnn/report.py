@@ -73,13 +73,17 @@ def plot_layers(layer_rows: list[dict], overflow: dict, clipped: dict, names: li
 
 def write_qonnx_report(report_dir: Path, result: dict, check: dict, force: bool) -> None:
     """The report of `hwcnn verify FILE.onnx`: report.md and verify.json, all or nothing."""
+    from hwcnn.hlsgen.convert import partition_text
+
     b, d = result["bit_exact"], result["max_abs_diff"]
     lines = [f"# hwcnn verification: {result['model']}", "",
              f"**{verdict(b, check).word}** on {result['n_images']} inputs ({result['inputs']}).", "",
              "| comparison | identical outputs | max abs diff |", "|---|---|---|"]
     lines += [f"| {a} vs {c} | {b[f'{a}_vs_{c}']:.4f} | {d[f'{a}_vs_{c}']:g} |"
               for a, c in (("sim", "csim"), ("qonnx", "csim"), ("qonnx", "sim"))]
-    lines += ["", f"First divergent layer (simulator vs C simulation): **{result['first_divergent_layer']}**", "",
+    lines += ["", f"Host and core: {partition_text(result['partition'])} The simulator and the C simulation are "
+              "compared on the core's outputs, QONNX on the model's.", "",
+              f"First divergent layer (simulator vs C simulation): **{result['first_divergent_layer']}**", "",
               f"Overflow (values that wrapped or saturated in the simulator): {result['overflow'] or 'none'}.", ""]
     with output_dir(Path(report_dir), force) as tmp:
         (tmp / "report.md").write_text("\n".join(lines))

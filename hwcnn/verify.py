@@ -21,12 +21,16 @@ TRACE_IMAGES = 8  # images traced layer by layer to locate a divergence
 
 @dataclass
 class Outputs:
-    """Logits of each implementation on the same images (float64; exact fixed-point values)."""
+    """Outputs of each implementation on the same images (float64; exact fixed-point values): the
+    model's (after the host's tail, where it has one) and the core's, which the simulator and the C
+    simulation are compared on (a tail such as ArgMax could hide a difference)."""
 
-    float: np.ndarray
-    qat: np.ndarray
+    float: np.ndarray | None
+    qat: np.ndarray | None
     csim: np.ndarray
     sim: np.ndarray
+    csim_core: np.ndarray
+    sim_core: np.ndarray
 
 
 def torch_logits(model, x: np.ndarray, dtype, batch: int = 1000) -> np.ndarray:
@@ -45,10 +49,12 @@ def torch_logits(model, x: np.ndarray, dtype, batch: int = 1000) -> np.ndarray:
 
 
 def first_divergent_layer(project: BuiltProject, x: np.ndarray) -> tuple[str | None, list[dict]]:
-    """Trace both implementations on x; the first layer (in order) whose outputs differ, and per-layer diffs."""
+    """Trace both implementations of the core on model inputs x; the first layer (in order) whose
+    outputs differ, and per-layer diffs."""
     from hwcnn.hlsgen.csim import trace_csim
 
     sim = project.simulator
+    x = project.to_core(x)
     c_tr = trace_csim(project, x)
     s_tr = sim.run(x, trace=True).traces
     first, rows = None, []
@@ -66,16 +72,20 @@ def first_divergent_layer(project: BuiltProject, x: np.ndarray) -> tuple[str | N
 
 def check_against_qonnx(project: BuiltProject, qmodel, x: np.ndarray, y_qonnx: np.ndarray, narrowed: bool) -> dict:
     """The conversion checks itself: the project's simulator on the testbench inputs x must give
-    exactly the QONNX graph's outputs y_qonnx. A difference is an error naming the first layer
-    where they part, unless the user narrowed types (`narrowed`): then it is the loss recorded."""
+    exactly the QONNX graph's outputs y_qonnx, and, where the host computes a tail, the core's
+    outputs must be exactly QONNX's tensor where the core ends (the testbench's outputs). A
+    difference is an error naming the first layer where they part, unless the user narrowed types
+    (`narrowed`): then it is the loss recorded."""
     from hwcnn.errors import HwcnnError
     from hwcnn.layers import Kind
 
     sim = project.simulator
-    res = sim.run(x)
-    got = res.output.to_float()
+    core = sim.run(project.to_core(x)).output.to_float()
+    got = project.from_core(core)
     want = np.asarray(y_qonnx, dtype=np.float64).reshape(got.shape)
     same = np.all(got == want, axis=1)  # per input: kept, to locate the first mismatch
+    if not project.host.empty:
+        same &= np.all(core == testbench(project)[1].reshape(core.shape), axis=1)
     # hls4ml's tanh is a lookup table that approximates it (hwcnn/tables.py): known, reported, not exact
     approximated = [layer["name"] for layer, kind in zip(sim.layers, sim.kinds)
                     if kind is Kind.ACTIVATION and layer["attrs"].get("activation", "").lower() == "tanh"]
@@ -84,7 +94,7 @@ def check_against_qonnx(project: BuiltProject, qmodel, x: np.ndarray, y_qonnx: n
               "first_divergent_layer": None, "approximated_by_tables": approximated}
     if same.all():
         return record
-    record["first_divergent_layer"] = first_divergence_from_qonnx(qmodel, sim, x[np.flatnonzero(~same)[:1]])
+    record["first_divergent_layer"] = first_divergence_from_qonnx(qmodel, project, x[np.flatnonzero(~same)[:1]])
     if narrowed or record["first_divergent_layer"] in approximated:
         return record
     raise HwcnnError(f"conversion check failed: the generated core differs from the QONNX model on "
@@ -93,13 +103,14 @@ def check_against_qonnx(project: BuiltProject, qmodel, x: np.ndarray, y_qonnx: n
                      "computes another function (please report this model)")
 
 
-def first_divergence_from_qonnx(qmodel, sim, x: np.ndarray) -> str | None:
+def first_divergence_from_qonnx(qmodel, project: BuiltProject, x: np.ndarray) -> str | None:
     """The first layer (in the core's order) whose output differs from its QONNX tensor, on one
-    input; the layers hls4ml fused away have no QONNX tensor and are passed over."""
+    model input; the layers hls4ml fused away have no QONNX tensor and are passed over."""
     from qonnx.core.onnx_exec import execute_onnx
 
+    sim = project.simulator
     context = execute_onnx(qmodel, {qmodel.graph.input[0].name: x.astype(np.float32)}, return_full_exec_context=True)
-    traces = sim.run(x, trace=True).traces
+    traces = sim.run(project.to_core(x), trace=True).traces
     for layer in sim.layers:
         # the tensor the conversion recorded (hlsgen/tensors.py); a layer QONNX has no value of is passed over
         tensor = context.get((layer.get("qonnx") or {}).get("output") or "")
@@ -155,19 +166,22 @@ def max_abs_diff(a: np.ndarray, b: np.ndarray) -> float:
 def compare(outs: Outputs, labels: np.ndarray) -> dict:
     return {
         "accuracy": {k: float(np.mean(getattr(outs, k).argmax(1) == labels)) for k in ("float", "qat", "csim", "sim")},
-        "bit_exact": {"sim_vs_csim": identical(outs.sim, outs.csim), "qat_vs_csim": identical(outs.qat, outs.csim)},
-        "max_abs_diff": {"sim_vs_csim": max_abs_diff(outs.sim, outs.csim),
+        "bit_exact": {"sim_vs_csim": identical(outs.sim_core, outs.csim_core),
+                      "qat_vs_csim": identical(outs.qat, outs.csim)},
+        "max_abs_diff": {"sim_vs_csim": max_abs_diff(outs.sim_core, outs.csim_core),
                          "qat_vs_csim": max_abs_diff(outs.qat, outs.csim),
                          "float_vs_qat": max_abs_diff(outs.float, outs.qat)},
     }
 
 
-def compare_qonnx(qonnx: np.ndarray, csim: np.ndarray, sim: np.ndarray, labels: np.ndarray | None) -> dict:
-    """The comparisons for a QONNX model: the fraction of inputs whose outputs are identical."""
-    out = {"bit_exact": {"sim_vs_csim": identical(sim, csim), "qonnx_vs_csim": identical(qonnx, csim),
+def compare_qonnx(qonnx: np.ndarray, outs: Outputs, labels: np.ndarray | None) -> dict:
+    """The comparisons for a QONNX model: the fraction of inputs whose outputs are identical (the
+    simulator and the C simulation compared on the core's outputs, QONNX on the model's)."""
+    sim, csim = outs.sim, outs.csim
+    out = {"bit_exact": {"sim_vs_csim": identical(outs.sim_core, outs.csim_core), "qonnx_vs_csim": identical(qonnx, csim),
                          "qonnx_vs_sim": identical(qonnx, sim)},
-           "max_abs_diff": {"sim_vs_csim": max_abs_diff(sim, csim), "qonnx_vs_csim": max_abs_diff(qonnx, csim),
-                            "qonnx_vs_sim": max_abs_diff(qonnx, sim)}}
+           "max_abs_diff": {"sim_vs_csim": max_abs_diff(outs.sim_core, outs.csim_core),
+                            "qonnx_vs_csim": max_abs_diff(qonnx, csim), "qonnx_vs_sim": max_abs_diff(qonnx, sim)}}
     if labels is not None:
         out["accuracy"] = {k: float(np.mean(v.argmax(1) == labels)) for k, v in
                            (("qonnx", qonnx), ("csim", csim), ("sim", sim))}
@@ -216,15 +230,16 @@ def testbench(project: BuiltProject) -> tuple[np.ndarray, np.ndarray]:
     return tb_x.reshape(-1, *project.input_shape), tb_y
 
 
-def csim_checks(project: BuiltProject, x: np.ndarray, y: np.ndarray, tb: tuple[np.ndarray, np.ndarray],
+def csim_checks(project: BuiltProject, x: np.ndarray, y_core: np.ndarray, tb: tuple[np.ndarray, np.ndarray],
                 jobs: int | None) -> dict:
-    """What a C simulation y of inputs x is checked against on the spot: the simulator on the same
-    inputs, and the QONNX outputs the project's testbench `tb` holds for its own inputs."""
+    """What a C simulation of the core (outputs y_core) on model inputs x is checked against on the
+    spot: the simulator on the same inputs, and the QONNX outputs the project's testbench `tb` holds
+    for its own inputs."""
     from hwcnn.hlsgen.csim import run_csim
 
     tb_x, tb_y = tb
     tb_csim = run_csim(project, tb_x, jobs=jobs, progress=False)
-    bit_exact = {"sim_vs_csim": identical(project.simulator.run(x).output.to_float(), y),
+    bit_exact = {"sim_vs_csim": identical(project.simulator.run(project.to_core(x)).output.to_float(), y_core),
                  "testbench_vs_csim": identical(tb_csim, tb_y)}
     return {"bit_exact": bit_exact, "testbench_inputs": len(tb_x),
             "exact_by_construction": exact_by_construction(project.check)}
@@ -240,7 +255,7 @@ def csim_report(st, tb: tuple[np.ndarray, np.ndarray], jobs: int | None) -> tupl
     the simulator on the same inputs and the project's testbench `tb`."""
     secs, n = st.seconds["csim"], len(st.csim)
     result = {"project": str(st.project.path), "dataset": st.dataset, "n_images": n, "images_per_second": n / secs,
-              "inputs": st.provenance, **csim_checks(st.project, st.x[:n], st.csim, tb, jobs)}
+              "inputs": st.provenance, **csim_checks(st.project, st.x[:n], st.csim_core, tb, jobs)}
     if st.labels is not None:
         result["accuracy"] = float(np.mean(st.csim.argmax(1) == st.labels[:n]))
     b = result["bit_exact"]
@@ -258,7 +273,7 @@ def simulate_report(st) -> tuple[dict, list[str]]:
     result = {"project": str(st.project.path), "dataset": st.dataset, "n_images": n, "images_per_second": n / secs,
               "overflow": res.overflow, "clipped": res.clipped, "inputs": st.provenance}
     if st.labels is not None:
-        result["accuracy"] = float(np.mean(res.output.raw.argmax(1) == st.labels))
+        result["accuracy"] = float(np.mean(st.sim_out.argmax(1) == st.labels))
     lines = [f"simulated {n} {what(st)}: " + (f"accuracy {result['accuracy']:.4f}, " if "accuracy" in result
                                                else "") + f"{n / secs:.0f} images/s",
              f"overflow (wrapped or saturated) per layer: {res.overflow or 'none'}"]

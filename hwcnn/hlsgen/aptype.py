@@ -1,9 +1,13 @@
 """hwcnn's FixedType <-> hls4ml's precision types: the one place each is made from the other (the
-type rules, the MultiThreshold layer and the description writer all use it)."""
+type rules, the MultiThreshold layer and the description writer all use it), and the type of a
+QONNX quantizer."""
 
 from __future__ import annotations
 
+import numpy as np
+
 from hwcnn.fixed import FixedType
+from hwcnn.qonnx_transforms import node_attr
 
 
 def hls_precision(t: FixedType):
@@ -21,3 +25,18 @@ def hls_precision(t: FixedType):
 def fixed_of(precision) -> FixedType:
     """hls4ml precision -> FixedType (via its string form, which both sides define)."""
     return FixedType.parse(str(precision))
+
+
+def quant_type(qmodel, node) -> FixedType | None:
+    """The fixed-point type of a Quant node with one power-of-two scale and zero point 0, else None."""
+    scale = qmodel.get_initializer(node.input[1])
+    zero = qmodel.get_initializer(node.input[2])
+    bits = qmodel.get_initializer(node.input[3])
+    if scale is None or bits is None or np.size(scale) != 1 or np.any(zero != 0):
+        return None
+    mant, exp = np.frexp(float(np.asarray(scale).ravel()[0]))
+    if mant != 0.5:
+        return None
+    width = int(np.asarray(bits).ravel()[0])
+    frac = 1 - int(exp)  # scale = 2^(exp-1)
+    return FixedType(width, width - frac, bool(node_attr(node, "signed", 1)))

@@ -18,15 +18,16 @@ from string import Template
 
 import numpy as np
 
+from hwcnn import host
 from hwcnn.artifacts import Project, generator_digest
 from hwcnn.errors import HwcnnError
 from hwcnn.fixed import FixedType
-from hwcnn.hlsgen import affine, describe, extensions
-from hwcnn.hlsgen.tensors import partition
+from hwcnn.hlsgen import affine, describe, extensions, partition
+from hwcnn.hlsgen.aptype import quant_type
 from hwcnn.hlsgen.config import HlsConfig
 from hwcnn.hlsgen.precision import apply_overrides, assign_precisions
 from hwcnn.layers import Kind
-from hwcnn.outputs import output_dir, replace_json
+from hwcnn.outputs import output_dir, replace_bytes, replace_json
 from hwcnn.qonnx_transforms import node_attr
 
 # QONNX operations hwcnn's flow (hls4ml conversion + simulator) handles
@@ -128,21 +129,6 @@ def _float_bias(qmodel, node) -> bool:
     return False
 
 
-def _quant_type(qmodel, node) -> FixedType | None:
-    """The fixed-point type of a Quant node with one power-of-two scale and zero point 0, else None."""
-    scale = qmodel.get_initializer(node.input[1])
-    zero = qmodel.get_initializer(node.input[2])
-    bits = qmodel.get_initializer(node.input[3])
-    if scale is None or bits is None or np.size(scale) != 1 or np.any(zero != 0):
-        return None
-    mant, exp = np.frexp(float(np.asarray(scale).ravel()[0]))
-    if mant != 0.5:
-        return None
-    width = int(np.asarray(bits).ravel()[0])
-    frac = 1 - int(exp)  # scale = 2^(exp-1)
-    return FixedType(width, width - frac, bool(node_attr(node, "signed", 1)))
-
-
 def input_type(qmodel) -> FixedType:
     """The exact fixed-point type of the graph input: that of the first Quant node it feeds, or,
     through constant input scaling (such as `2x - 1`), the grid and range that the scaling maps
@@ -163,7 +149,7 @@ def input_type(qmodel) -> FixedType:
                              "(a QuantIdentity first, then Flatten)")
         if _is_affine(qmodel, node):
             _, _, quant = affine.chain(qmodel, node.input[0], f"the input scaling {node.name}")
-            q = _quant_type(qmodel, quant)
+            q = quant_type(qmodel, quant)
             t = None if q is None else affine.input_grid(qmodel, node.input[0], q)
             if t is None:
                 raise HwcnnError(f"the input scaling before {quant.name} is not exact on any fixed-point input grid: "
@@ -172,12 +158,33 @@ def input_type(qmodel) -> FixedType:
             return t
         if node.op_type != "Quant":
             break
-        t = _quant_type(qmodel, node)
+        t = quant_type(qmodel, node)
         if t is None:
             break
         return t
     raise HwcnnError("the graph input must feed a Quant node with one power-of-two scale and zero point 0 "
                      "(quantize the input, e.g. with a Brevitas QuantIdentity)")
+
+
+def split(qmodel) -> partition.Split:
+    """The graph cut at the core's boundaries (hwcnn/hlsgen/partition.py)."""
+    try:
+        input_type(qmodel)
+        exact = True  # the core's input type holds the graph input exactly (the shipped models)
+    except HwcnnError:
+        exact = False
+    return partition.split(qmodel, exact)
+
+
+def core_input_type(parts: partition.Split) -> FixedType:
+    """The core's input type: the host's quantizer's where a head quantizes the input, else the
+    type that holds the graph input exactly."""
+    return quant_type(parts.head, parts.head_nodes[-1]) if parts.head_nodes else input_type(parts.core)
+
+
+def model_input_type(parts: partition.Split) -> str:
+    """What the model's input is: float32 where the host's head quantizes it, else the core's type."""
+    return host.FLOAT if parts.head_nodes else core_input_type(parts).hls4ml()
 
 
 def input_shape(qmodel) -> list[int]:
@@ -234,10 +241,21 @@ def write_project(qmodel, tmp: Path, hls: HlsConfig, tb_inputs: np.ndarray, tb_o
     `write_records` writes with the manifest once the caller has checked the project."""
     import hls4ml
 
+    from hwcnn.qonnx_exec import execute_qonnx
+
     extensions.register()
+    parts = split(qmodel)
+    qmodel = parts.core  # hls4ml builds the core; the host runs the head and tail (hwcnn/host.py)
     check_supported(qmodel)
-    in_type = input_type(qmodel)
+    in_type = core_input_type(parts)
     p = Project(tmp)
+    for graph, path in ((parts.head, p.host_pre_path), (parts.tail, p.host_post_path)):
+        if graph is not None:
+            replace_bytes(path, graph.model.SerializeToString())  # what host.digest hashes
+    if parts.head is not None:  # the testbench holds the core's inputs and outputs
+        tb_inputs = execute_qonnx(parts.head, tb_inputs)
+    if parts.head is not None or parts.tail is not None:
+        tb_outputs = execute_qonnx(qmodel, tb_inputs.reshape(len(tb_inputs), *input_shape(qmodel)))
     np.save(p.tb_input_path, np.ascontiguousarray(tb_inputs.reshape(len(tb_inputs), -1), dtype=np.float64))
     np.save(p.tb_output_path, np.ascontiguousarray(tb_outputs.reshape(len(tb_outputs), -1), dtype=np.float64))
     try:
@@ -268,7 +286,7 @@ def write_project(qmodel, tmp: Path, hls: HlsConfig, tb_inputs: np.ndarray, tb_o
     extensions.render_templates(hm)
     with _quiet():
         hm.write()
-    describe.write(hm, qmodel, p)
+    describe.write(hm, qmodel, p, parts.partition)
     kernels = {layer.name for layer in hm.get_layers() if Kind.of(layer.class_name).has_macs}
     unknown = sorted({layer for layer, _, _ in hls.layer_settings} - kernels)
     if unknown:
@@ -282,7 +300,7 @@ def write_project(qmodel, tmp: Path, hls: HlsConfig, tb_inputs: np.ndarray, tb_o
         "source": source,
         "dataset": dataset,
         **{k: v for k, v in hls.to_dict().items() if k != "overrides"},
-        "input_type": in_type.hls4ml(),
+        "input_type": in_type.hls4ml(),  # the core's
         "overridden": [f"{r.layer}.{f}" for r in records for f in r.overridden],
         "reuse_factor_chosen_by_hls4ml": chosen,
         "layers": [{"layer": r.layer, "kind": r.kind, "types": r.types, "range": list(r.range),
@@ -298,13 +316,14 @@ def write_records(qmodel, tmp: Path, summary: dict, hls: HlsConfig, *, source: s
     `requested`, when given, is what the manifest records instead of `hls` (--fit: the request,
     while `hls` holds the settings chosen for it)."""
     p = Project(tmp)
+    parts = split(qmodel)
     replace_json(p.generator_path, {"generator": generator_digest()})
     replace_json(p.manifest_path, Project.make_manifest(source, source_sha256, dataset, input_shape(qmodel),
-                                                        input_type(qmodel).hls4ml(), (requested or hls).to_dict(),
-                                                        tb_images, partition(qmodel)))
+                                                        model_input_type(parts), (requested or hls).to_dict(),
+                                                        tb_images, parts.partition))
     replace_json(p.precision_json_path, summary)
     p.precision_md_path.write_text(precision_markdown(summary))
-    p.readme_path.write_text(project_readme(summary, hls, qmodel))
+    p.readme_path.write_text(project_readme(summary, hls, parts))
 
 
 def precision_markdown(summary: dict) -> str:
@@ -323,30 +342,36 @@ def precision_table(summary: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def project_readme(summary: dict, hls: HlsConfig, qmodel) -> str:
+def project_readme(summary: dict, hls: HlsConfig, parts: partition.Split) -> str:
     p = Project(Path("."))
     template = resources.files("hwcnn").joinpath("hls_files", "templates", p.readme_path.name).read_text()
     return Template(template).substitute(
         source=summary["source"], backend=hls.backend, io_type=hls.io_type, strategy=hls.strategy,
         reuse_factor=hls.reuse_factor, part=hls.part, clock_period=hls.clock_period, top=Project.HLS_NAME,
         precision_md=p.precision_md_path.name, manifest=p.manifest_path.name, description=p.description_path.name,
-        description_weights=p.description_weights_path.name, partition=partition_text(qmodel))
+        description_weights=p.description_weights_path.name, partition=partition_text(parts.partition))
 
 
-def partition_text(qmodel) -> str:
-    """The partition in words, for the project's README."""
-    part = partition(qmodel)
-    host = [side + ": " + ", ".join(f"{n['op']} {n['name']}" for n in part[side]) for side in ("host_pre", "host_post")
-            if part[side]]
+def partition_text(part: dict) -> str:
+    """Where the core begins and ends (a partition record, hwcnn/host.py), in words."""
+    ops = {side: ", ".join(f"{n['op']} {n['name']}" for n in part[side]) for side in ("host_pre", "host_post")}
     core = part["core"]
-    return (f"The core computes the whole model, from QONNX tensor {', '.join(core['inputs'])} to "
-            f"{', '.join(core['outputs'])}; the host computes nothing before or after it." if not host else
-            f"The core computes QONNX tensors {', '.join(core['inputs'])} to {', '.join(core['outputs'])}; the host "
-            f"computes in float32, in QONNX's order, {'; '.join(host)}.")
+    if not ops["host_pre"] and not ops["host_post"]:
+        return (f"The core computes the whole model, from QONNX tensor {', '.join(core['inputs'])} to "
+                f"{', '.join(core['outputs'])}; the host computes nothing before or after it.")
+    said = [f"before the core: {ops['host_pre']}" if ops["host_pre"] else "",
+            f"after it: {ops['host_post']}" if ops["host_post"] else ""]
+    return (f"The core computes QONNX tensors {', '.join(core['inputs'])} to {', '.join(core['outputs'])}. The host "
+            f"computes in float32, the same operations in QONNX's order (qonnx's executor), "
+            f"{'; '.join(s for s in said if s)}.")
 
 
-def random_inputs(t: FixedType, shape, n: int, seed: int = 0) -> np.ndarray:
-    """Seeded random inputs on the input type's grid (for QONNX files with no dataset attached)."""
+def random_inputs(input_type: str, shape, n: int, seed: int = 0) -> np.ndarray:
+    """Seeded random inputs for QONNX files with no dataset attached: on the input type's grid, or,
+    where the host quantizes a float input (`input_type` "float32"), uniform in [0, 1) as image pixels are."""
     rng = np.random.default_rng(seed)
+    if input_type == host.FLOAT:
+        return rng.random(size=(n, *shape), dtype=np.float32)
+    t = FixedType.parse(input_type)
     raw = rng.integers(t.min_raw, t.max_raw + 1, size=(n, *shape))
     return (raw * t.lsb).astype(np.float32)

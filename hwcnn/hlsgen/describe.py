@@ -12,13 +12,13 @@ from hwcnn.artifacts import Project
 from hwcnn.errors import HwcnnError
 from hwcnn.hlsgen.aptype import fixed_of
 from hwcnn.hlsgen.precision import weight_raw
-from hwcnn.hlsgen.tensors import partition, qonnx_map
+from hwcnn.hlsgen.tensors import qonnx_map
 from hwcnn.hwdesc import FORMAT_VERSION
 from hwcnn.layers import Kind
 from hwcnn.outputs import replace_bytes
 
 
-def describe(hm, qmodel) -> tuple[dict, dict[str, np.ndarray]]:
+def describe(hm, qmodel, partition: dict) -> tuple[dict, dict[str, np.ndarray]]:
     """Extract the description (JSON-able dict) and the raw weight arrays from a ModelGraph converted
     from the QONNX graph `qmodel`."""
     layers, weights = [], {}
@@ -59,7 +59,7 @@ def describe(hm, qmodel) -> tuple[dict, dict[str, np.ndarray]]:
         "inputs": [{"name": n, "shape": [int(s) for s in v.shape]} for n, v in zip(hm.inputs, ins)],
         "outputs": [{"name": n, "shape": [int(s) for s in v.shape]} for n, v in zip(hm.outputs, outs)],
         "layers": layers,
-        "partition": partition(qmodel),  # what the host computes around the core (hlsgen/tensors.py)
+        "partition": partition,  # what the host computes around the core (hwcnn/host.py)
     }
     return desc, weights
 
@@ -74,8 +74,9 @@ def _plain(v):
     return v
 
 
-def write(hm, qmodel, project: Project) -> None:
-    desc, weights = describe(hm, qmodel)
+def write(hm, qmodel, project: Project, partition: dict) -> None:
+    """`partition`: the host's part and the core's boundaries (hwcnn.host.Split.partition)."""
+    desc, weights = describe(hm, qmodel, partition)
     replace_bytes(project.description_path, (json.dumps(desc, indent=1) + "\n").encode())
     buf = io.BytesIO()
     np.savez_compressed(buf, **weights)

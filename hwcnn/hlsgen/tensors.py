@@ -5,8 +5,7 @@ they came from, and hwcnn relies on that twice: the type rules of batch norms an
 evaluate the QONNX quantizer after a layer's input tensor (`affine.levels_of`), and the verification
 finds the first layer whose output differs from its QONNX tensor. That naming is written down and
 checked here, once per conversion, and each layer's entry goes into the hardware description
-("qonnx": {"input", "output"}), so the checks read it instead of guessing. The model's partition
-between host and core is named by the same tensors.
+("qonnx": {"input", "output"}), so the checks read it instead of guessing.
 """
 
 from __future__ import annotations
@@ -22,7 +21,7 @@ def _tensors(qmodel) -> set[str]:
     return {t for n in g.node for t in (*n.input, *n.output)} | {t.name for t in g.input}
 
 
-def _constant(qmodel, tensor: str) -> bool:
+def constant(qmodel, tensor: str) -> bool:
     """An initializer, or a Quant of one (a quantized bias)."""
     if qmodel.get_initializer(tensor) is not None:
         return True
@@ -49,7 +48,7 @@ def output_tensor(qmodel, layer) -> str | None:
         return None
     readers = qmodel.find_consumers(name)
     if (Kind.of(layer.class_name).has_macs and len(readers) == 1 and readers[0].op_type == "Add"
-            and any(_constant(qmodel, t) for t in readers[0].input if t != name)):
+            and any(constant(qmodel, t) for t in readers[0].input if t != name)):
         name = readers[0].output[0]  # the bias addition, which hls4ml merged into the layer
     producer = qmodel.find_producer(name)
     result = fixed_of(layer.get_output_variable().type.precision)
@@ -67,11 +66,3 @@ def qonnx_map(hm, qmodel) -> dict[str, dict]:
     known = _tensors(qmodel)
     return {layer.name: {"input": layer.inputs[0] if layer.inputs and layer.inputs[0] in known else None,
                          "output": output_tensor(qmodel, layer)} for layer in hm.get_layers()}
-
-
-def partition(qmodel) -> dict:
-    """The model's split between the host and the core, by QONNX tensor and node names: the host's
-    float32 operations before the core's input and after its output (none yet: every operation of
-    a model hwcnn accepts runs in the core), and the tensors where the core begins and ends."""
-    return {"host_pre": [], "core": {"inputs": [t.name for t in qmodel.graph.input],
-                                     "outputs": [t.name for t in qmodel.graph.output]}, "host_post": []}

@@ -147,7 +147,7 @@ def _evaluate(task: Task, p: Point, float_dir: Path, model_dir: Path, project: P
     result = {"id": p.id, **p.as_dict(), "status": "ok", "failure": None,
               "accuracy": {"float": float(ModelDir(float_dir).metrics()["test_accuracy"]),
                            "qat": float(md.metrics()["test_accuracy"]),
-                           "hardware": float(np.mean(st.sim.output.to_float().argmax(1) == st.labels)),
+                           "hardware": float(np.mean(st.sim_out.argmax(1) == st.labels)),
                            "n_test": len(st.x)},
               "check": check, "overflow": st.sim.overflow,
               "accumulator_bits": _accumulator_bits(st.project.desc),

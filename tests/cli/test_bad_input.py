@@ -167,7 +167,8 @@ def test_bad16_conversion_interrupted_leaves_nothing(tmp_path, monkeypatch):
     """A failure in the middle of writing the project leaves neither the project nor a partial one."""
     import hls4ml.model.graph
 
-    from hwcnn.export import execute_qonnx, export_model
+    from hwcnn.export import export_model
+    from hwcnn.qonnx_exec import execute_qonnx
     from hwcnn.hlsgen.config import HlsConfig
     from hwcnn.hlsgen.convert import convert
     from hwcnn.models import load_model_dir

@@ -60,7 +60,7 @@ def test_the_description_maps_each_layer_to_the_qonnx_tensor_it_computes(tmp_pat
     from qonnx.core.onnx_exec import execute_onnx
 
     from hwcnn import pipeline
-    from hwcnn.sim import Simulator
+    from hwcnn.project import BuiltProject
     from hwcnn.verify import first_divergence_from_qonnx
 
     cfg = pipeline.RunConfig(project=tmp_path / "hls", model_dir=SHIPPED, tb_images=4, progress=False)
@@ -85,4 +85,5 @@ def test_the_description_maps_each_layer_to_the_qonnx_tensor_it_computes(tmp_pat
     convs = [layer for layer in desc["layers"] if layer["kind"] == "Conv2D"]
     key = convs[1]["weights"]["weight"]["key"]
     changed = dict(weights, **{key: weights[key] + np.where(weights[key] == weights[key].max(), -1, 1)})
-    assert first_divergence_from_qonnx(st.qmodel, Simulator(desc, changed), x) == convs[1]["name"]
+    project = BuiltProject(st.project.path, desc, changed)
+    assert first_divergence_from_qonnx(st.qmodel, project, x) == convs[1]["name"]

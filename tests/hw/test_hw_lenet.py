@@ -10,7 +10,8 @@ from numpy.testing import assert_array_equal
 from hwkit import WIDTHS, Shared, compiled, grid_inputs, make_project, once, random_qat_lenet
 from hwcnn.artifacts import Project
 from hwcnn.hlsgen.csim import run_csim, trace_csim
-from hwcnn.export import execute_qonnx, export_model
+from hwcnn.export import export_model
+from hwcnn.qonnx_exec import execute_qonnx
 from hwcnn.sim import load_simulator
 
 pytestmark = pytest.mark.slow

@@ -89,7 +89,7 @@ def test_exported_graph_streams(squeezenets):
 def test_qonnx_execution_equals_brevitas(squeezenets):
     from qonnx.core.modelwrapper import ModelWrapper
 
-    from hwcnn.export import execute_qonnx
+    from hwcnn.qonnx_exec import execute_qonnx
 
     model, project = squeezenets[("squeezenet-mnist", 8, 8)]
     x = grid_inputs(4, 1)

@@ -12,7 +12,8 @@ from numpy.testing import assert_array_equal
 
 from hwcnn.cli import main
 from hwcnn.errors import HwcnnError
-from hwcnn.export import execute_qonnx, load_qonnx
+from hwcnn.export import load_qonnx
+from hwcnn.qonnx_exec import execute_qonnx
 from hwcnn.hlsgen.csim import run_csim
 from hwcnn.sim import load_simulator
 from hwkit import (Shared, _brevitas_quants, brevitas_binary, brevitas_cnn, brevitas_input_scaling, brevitas_mlp,
