@@ -355,3 +355,41 @@ def brevitas_binary(seed: int = 0, act_bits: int = 1):
     layers += [qnn.QuantLinear(16, 10, bias=False, weight_quant=BinaryWeights), torch.nn.BatchNorm1d(10),
                qnn.QuantIdentity(act_quant=two_bit)]
     return _calibrated(torch.nn.Sequential(*layers), (1, 8, 8), seed, signed=True)
+
+
+def brevitas_host_ends(seed: int = 0, per_channel: bool = False, tail: str = "tensornorm", bits: int = 4):
+    """A CNN with float work at both ends, as users write it: input normalisation before the input
+    quantizer (`(x - 0.1307) / 0.3081`, or per-channel mean and std on 3 channels), then conv,
+    ReLU, linear, and after the last layer bnn_pynq's TensorNorm (a learned float scale and shift)
+    and, with `tail="softmax"`, a Softmax."""
+    import torch
+    from brevitas import nn as qnn
+    from brevitas.quant import Int8ActPerTensorFixedPoint
+    from brevitas_examples.bnn_pynq.models.tensor_norm import TensorNorm
+
+    weights, _, unsigned = _brevitas_quants(bits)
+
+    class Ends(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.inp = qnn.QuantIdentity(act_quant=Int8ActPerTensorFixedPoint)
+            self.conv = qnn.QuantConv2d(3 if per_channel else 1, 4, 3, weight_quant=weights, bias=False)
+            self.relu = qnn.QuantReLU(act_quant=unsigned)
+            self.fc = qnn.QuantLinear(4 * 6 * 6, 10, bias=False, weight_quant=weights)
+            self.norm = TensorNorm()
+            self.register_buffer("mean", torch.tensor([0.485, 0.456, 0.406]).view(1, 3, 1, 1))
+            self.register_buffer("std", torch.tensor([0.229, 0.224, 0.225]).view(1, 3, 1, 1))
+
+        def forward(self, x):
+            x = (x - self.mean) / self.std if per_channel else (x - 0.1307) / 0.3081
+            x = self.norm(self.fc(torch.flatten(self.relu(self.conv(self.inp(x))), 1)))
+            return torch.softmax(x, 1) if tail == "softmax" else x
+
+    torch.manual_seed(seed)
+    model = _calibrated(Ends(), (3 if per_channel else 1, 8, 8), seed)
+    with torch.no_grad():  # as training leaves TensorNorm: not the identity
+        model.norm.weight.uniform_(0.5, 2.0)
+        model.norm.bias.uniform_(-1.0, 1.0)
+        model.norm.running_mean.uniform_(-2.0, 2.0)
+        model.norm.running_var.uniform_(0.5, 4.0)
+    return model.eval()

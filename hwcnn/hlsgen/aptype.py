@@ -9,6 +9,8 @@ import numpy as np
 from hwcnn.fixed import FixedType
 from hwcnn.qonnx_transforms import node_attr
 
+MAX_QUANT_BITS = 32  # wider quantizers would make accumulators past the simulator's 62-bit types
+
 
 def hls_precision(t: FixedType):
     """FixedType -> hls4ml's ap_fixed precision (the only place that builds one).
@@ -32,11 +34,14 @@ def quant_type(qmodel, node) -> FixedType | None:
     scale = qmodel.get_initializer(node.input[1])
     zero = qmodel.get_initializer(node.input[2])
     bits = qmodel.get_initializer(node.input[3])
-    if scale is None or bits is None or np.size(scale) != 1 or np.any(zero != 0):
+    if scale is None or bits is None or np.size(scale) != 1 or np.size(bits) != 1 or np.any(zero != 0):
         return None
     mant, exp = np.frexp(float(np.asarray(scale).ravel()[0]))
     if mant != 0.5:
         return None
-    width = int(np.asarray(bits).ravel()[0])
+    width = float(np.asarray(bits).ravel()[0])
+    if not (1 <= width <= MAX_QUANT_BITS and width == int(width)):
+        return None  # the support check names it
+    width = int(width)
     frac = 1 - int(exp)  # scale = 2^(exp-1)
     return FixedType(width, width - frac, bool(node_attr(node, "signed", 1)))

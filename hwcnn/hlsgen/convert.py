@@ -23,7 +23,7 @@ from hwcnn.artifacts import Project, generator_digest
 from hwcnn.errors import HwcnnError
 from hwcnn.fixed import FixedType
 from hwcnn.hlsgen import affine, describe, extensions, partition
-from hwcnn.hlsgen.aptype import quant_type
+from hwcnn.hlsgen.aptype import MAX_QUANT_BITS, quant_type
 from hwcnn.hlsgen.config import HlsConfig
 from hwcnn.hlsgen.precision import apply_overrides, assign_precisions
 from hwcnn.layers import Kind
@@ -37,7 +37,6 @@ SUPPORTED_OPS = {
 }
 
 
-MAX_QUANT_BITS = 32  # wider quantizers would make accumulators past the simulator's 62-bit types
 
 
 def check_supported(qmodel) -> None:
@@ -52,6 +51,11 @@ def check_supported(qmodel) -> None:
         listed = "; ".join(f"{op} (node {_names(names)})" for op, names in bad.items())
         reasons.append(f"unsupported operation{'s' if len(bad) > 1 else ''} {listed}; hwcnn supports "
                        f"{', '.join(sorted(SUPPORTED_OPS))}")
+    work = [n.op_type for n in qmodel.graph.node if qmodel.get_initializer(n.input[0]) is None]
+    if not bad and set(work) <= {"Quant", "Reshape", "Flatten", "Transpose"}:  # hls4ml fails on such a core
+        reasons.append(f"the core of this model computes no layer (only {', '.join(dict.fromkeys(work)) or 'nothing'}, "
+                       "once the host's float work before and after it is set apart): hwcnn makes hardware of "
+                       "convolutions, dense layers, pooling and activations")
     for node in qmodel.graph.node:  # hls4ml sizes pools by the floor formula; a max pool's ceil mode is padding
         if node.op_type == "AveragePool" and node_attr(node, "ceil_mode", 0):
             reasons.append(f"average pool {node.name} in ceil mode (hls4ml ignores ceil_mode and its windows past "
@@ -247,6 +251,11 @@ def write_project(qmodel, tmp: Path, hls: HlsConfig, tb_inputs: np.ndarray, tb_o
     parts = split(qmodel)
     qmodel = parts.core  # hls4ml builds the core; the host runs the head and tail (hwcnn/host.py)
     check_supported(qmodel)
+    if hls.board and (parts.head is not None or parts.tail is not None):
+        raise HwcnnError(f"--board {hls.board}: the host computes {len(parts.head_nodes) + len(parts.tail_nodes)} float "
+                         "operations around this model's core, and the board's PYNQ driver (hls4ml's "
+                         "axi_stream_driver.py) does not run them yet; convert without --board, or move that work "
+                         "out of the model")
     in_type = core_input_type(parts)
     p = Project(tmp)
     for graph, path in ((parts.head, p.host_pre_path), (parts.tail, p.host_post_path)):

@@ -118,28 +118,44 @@ def _quantized_bias(qmodel, node) -> bool:
 
 
 def _extract(qmodel, start: str, end: str):
-    """The subgraph from tensor `start` to tensor `end`, as a QONNX graph of its own."""
+    """The subgraph from tensor `start` to tensor `end`, as a QONNX graph of its own: the nodes that
+    `end` depends on, back to `start` and constants. (onnx.utils.Extractor would do, but it runs
+    ONNX shape inference, which fails on graphs whose qonnx domain has no opset import.)"""
     import onnx
     from onnx import helper
     from qonnx.core.modelwrapper import ModelWrapper
 
-    model = copy.deepcopy(qmodel.model)
-    known = {vi.name: vi for vi in [*model.graph.input, *model.graph.output, *model.graph.value_info]}
-    for name in (start, end):  # the extractor needs the cut tensors' shapes
-        if name not in known:
-            shape = qmodel.get_tensor_shape(name)
-            if shape is None:
-                raise HwcnnError(f"the host/core boundary at QONNX tensor {name} has no known shape")
-            model.graph.value_info.append(helper.make_tensor_value_info(name, onnx.TensorProto.FLOAT, shape))
-    annotations = list(model.graph.quantization_annotation)
-    del model.graph.quantization_annotation[:]  # onnx 1.17's extractor refuses graphs that have any
-    sub = onnx.utils.Extractor(model).extract_model([start], [end])
-    ends = {start, end}
-    inner = [vi for vi in sub.graph.value_info if vi.name not in ends]  # the cut tensors are input and output
-    del sub.graph.value_info[:]
-    sub.graph.value_info.extend(inner)
-    kept = {t for n in sub.graph.node for t in (*n.input, *n.output)}
-    sub.graph.quantization_annotation.extend(a for a in annotations if a.tensor_name in kept)
-    del sub.opset_import[:]
-    sub.opset_import.extend(qmodel.model.opset_import)
-    return ModelWrapper(sub)
+    g = qmodel.graph
+    producers = {t: n for n in g.node for t in n.output}
+    inits = {i.name for i in g.initializer}
+    wanted, todo, nodes = set(), [end], set()
+    while todo:
+        t = todo.pop()
+        if t in wanted or t == start or t in inits or not t:
+            continue
+        wanted.add(t)
+        node = producers.get(t)
+        if node is None:
+            raise HwcnnError(f"the host/core boundary at QONNX tensor {start} does not cut the graph: {t} comes "
+                             "from outside it")
+        if id(node) not in nodes:
+            nodes.add(id(node))
+            todo.extend(node.input)
+    kept = [n for n in g.node if id(n) in nodes]
+    used = {t for n in kept for t in n.input}
+
+    def info(name):
+        shape = qmodel.get_tensor_shape(name)
+        if shape is None:
+            raise HwcnnError(f"the host/core boundary at QONNX tensor {name} has no known shape")
+        return helper.make_tensor_value_info(name, onnx.TensorProto.FLOAT, shape)
+
+    graph = helper.make_graph(
+        [copy.deepcopy(n) for n in kept], g.name, [info(start)], [info(end)],
+        initializer=[copy.deepcopy(i) for i in g.initializer if i.name in used],
+        value_info=[copy.deepcopy(vi) for vi in g.value_info if vi.name in wanted and vi.name not in (start, end)])
+    graph.quantization_annotation.extend(copy.deepcopy(a) for a in g.quantization_annotation
+                                         if a.tensor_name in used | wanted)
+    model = helper.make_model(graph, opset_imports=list(qmodel.model.opset_import))
+    model.ir_version = qmodel.model.ir_version
+    return ModelWrapper(model)

@@ -130,7 +130,8 @@ def _qonnx_with(tmp_path, op: str, *more: str) -> Path:
 
 
 def test_bad12_unsupported_operation_is_named(capsys, tmp_path):
-    fails(capsys, ["convert", _qonnx_with(tmp_path, "Sigmoid"), "--out", tmp_path / "p"], "Sigmoid")
+    """(A Sigmoid last is the host's tail: the core's own operations are checked.)"""
+    fails(capsys, ["convert", _qonnx_with(tmp_path, "Softsign"), "--out", tmp_path / "p"], "Softsign")
     assert not (tmp_path / "p").exists()
     # every unsupported operation at once, not one run at a time
     fails(capsys, ["convert", _qonnx_with(tmp_path, "Sigmoid", "Softsign"), "--out", tmp_path / "p"],
@@ -141,6 +142,13 @@ def test_bad13_not_an_onnx_file(capsys, tmp_path):
     bad = tmp_path / "m.onnx"
     bad.write_bytes(b"this is not protobuf at all" * 10)
     fails(capsys, ["convert", bad, "--out", tmp_path / "p"], "not a readable ONNX file")
+
+
+def test_a_model_whose_core_computes_no_layer_is_refused(capsys, tmp_path):
+    """Quantize, then a Sigmoid (the host's tail): no layer is left for the core."""
+    fails(capsys, ["convert", _qonnx_with(tmp_path, "Sigmoid"), "--out", tmp_path / "p"],
+          "the core of this model computes no layer (only Quant")
+    assert not (tmp_path / "p").exists()
 
 
 def test_bad14_unquantized_input(capsys, tmp_path):

@@ -177,16 +177,6 @@ def test_csim_refuses_inputs_of_another_size(mlp):
         run_csim(project, np.zeros((2, 1, 32, 32), dtype=np.float32), progress=False)
 
 
-def test_an_input_quantizer_behind_flatten_is_refused_with_what_to_do(tmp_path, capsys):
-    """hls4ml 1.3.0's io_stream core computes another function there (its C simulation differs from
-    QONNX while the simulator agrees), so hwcnn refuses rather than build it."""
-    import torch
-
-    m = brevitas_mlp()
-    flatten_first = torch.nn.Sequential(m[1], m[0], *list(m)[2:]).eval()
-    refused(flatten_first, (1, 28, 28), tmp_path, capsys, "quantize the input before flattening it")
-
-
 def test_verify_a_qonnx_file_on_generated_and_given_inputs(mlp_files, tmp_path):
     import json
 
@@ -211,7 +201,7 @@ def test_inputs_of_the_wrong_shape_are_refused(mlp_files, tmp_path, capsys):
     for command in ("csim", "simulate"):
         assert main([command, str(project), "--inputs", str(tmp_path / "x.npy")]) == 2
         err = capsys.readouterr().err.strip()
-        assert len(err.splitlines()) == 1 and "is not N images of the core's input shape (1, 28, 28)" in err
+        assert len(err.splitlines()) == 1 and "is not N images of the model's input shape (1, 28, 28)" in err
 
 
 def test_bad64_inputs_off_the_input_grid_are_refused_naming_it(mlp_files, tmp_path, capsys):
@@ -245,23 +235,6 @@ def test_bad60_scales_that_are_not_powers_of_two_are_refused_by_name(tmp_path, c
                                 qnn.QuantLinear(64, 4, bias=False), qnn.QuantIdentity(act_quant=Int8ActPerTensorFloat))
     err = refused(model.eval(), (1, 8, 8), tmp_path, capsys, "quantizer scales that are not powers of two: Quant_")
     assert "(scale 0." in err
-
-
-def test_bad62_input_normalisation_no_input_grid_makes_exact_is_refused(tmp_path, capsys):
-    """(x - mean) / std before the input quantizer: no fixed-point input grid maps onto its grid."""
-    import torch
-    from brevitas import nn as qnn
-    from brevitas.quant import Int8ActPerTensorFixedPoint
-
-    class Normalised(torch.nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.inp = qnn.QuantIdentity(act_quant=Int8ActPerTensorFixedPoint)
-
-        def forward(self, x):
-            return torch.flatten(self.inp((x - 0.1307) / 0.3081), 1)
-
-    refused(Normalised().eval(), (1, 4, 4), tmp_path, capsys, "is not exact on any fixed-point input grid", "2x - 1")
 
 
 def test_a_wrong_batch_norm_fit_is_caught_naming_the_layer(tmp_path, monkeypatch):
@@ -298,17 +271,17 @@ def test_bad63_a_binary_activation_straight_after_a_layer_is_refused(tmp_path, c
 def test_qonnx_execution_in_batches_equals_image_by_image(patterns, monkeypatch):
     """execute_qonnx runs a batched copy of the graph; image by image is the reference (and the
     fallback where a graph cannot be batched)."""
-    from hwcnn import export
+    from hwcnn import qonnx_exec
 
     qmodel, _ = patterns["cnn-3x32x32-batchnorm2d-relu-2bit-maxpool"]
     x = _inputs(qmodel, 40, seed=3)
-    one_by_one = np.concatenate([export._execute(qmodel, x[i : i + 1]) for i in range(len(x))])
+    one_by_one = np.concatenate([qonnx_exec._execute(qmodel, x[i : i + 1]) for i in range(len(x))])
     assert_array_equal(execute_qonnx(qmodel, x, chunk=16), one_by_one)
 
     def cannot_batch(*args):
         raise RuntimeError("no batch dimension")
 
-    monkeypatch.setattr(export, "_batched", cannot_batch)
+    monkeypatch.setattr(qonnx_exec, "_batched", cannot_batch)
     assert_array_equal(execute_qonnx(qmodel, x), one_by_one)
     assert len(np.unique(one_by_one, axis=0)) > 5
 
