@@ -100,6 +100,7 @@ class RunState:
     dataset: str | None = None
     source: Source | None = None        # the project's source and its digest
     qmodel: Any = None                  # the QONNX graph (qonnx ModelWrapper)
+    exact: Any = None                   # the graph the core computes, on integer codes (the exact reference)
     tb_x: np.ndarray | None = None      # testbench inputs (float32 NCHW) and the QONNX graph's outputs on them
     tb_y: np.ndarray | None = None
     test: Any = None                    # the dataset's test split (hwcnn.data.Split), loaded once
@@ -276,8 +277,9 @@ def export(cfg: RunConfig, st: RunState) -> str | None:
 def convert(cfg: RunConfig, st: RunState) -> str | None:
     """QONNX -> hls4ml HLS project with lossless minimal types, checked == QONNX, unless the project is current."""
     from hwcnn.export import load_qonnx
-    from hwcnn.qonnx_exec import execute_qonnx
     from hwcnn.hlsgen import convert as hls_convert
+    from hwcnn.qonnx_exec import execute_qonnx
+    from hwcnn.qonnx_transforms import exact_reference
     from hwcnn.verify import check_against_qonnx
 
     project = Project(_project(cfg))
@@ -288,24 +290,25 @@ def convert(cfg: RunConfig, st: RunState) -> str | None:
         if cfg.qonnx is None:
             raise HwcnnError("the convert step needs the export step first (or a QONNX file)")
         st.qmodel = load_qonnx(cfg.qonnx)
+    st.exact = st.exact if st.exact is not None else exact_reference(st.qmodel)
     if st.tb_x is None:  # a QONNX file with no dataset: seeded inputs on its input grid
         if cfg.tb_images < 1:
             raise HwcnnError(f"--tb-images must be at least 1, got {cfg.tb_images}")
-        parts = hls_convert.split(st.qmodel)
+        parts = hls_convert.split(st.exact)
         hls_convert.check_supported(parts.core)
         st.tb_x = hls_convert.random_inputs(hls_convert.model_input_type(parts),
                                             hls_convert.input_shape(st.qmodel),
                                             cfg.tb_images)
-    if st.tb_y is None:
-        st.tb_y = execute_qonnx(st.qmodel, st.tb_x)
+    if st.tb_y is None or st.exact is not st.qmodel:
+        st.tb_y = execute_qonnx(st.exact, st.tb_x)
     hls = _fit(cfg, st) if cfg.hls.fit else cfg.hls
     # the project is built aside and checked before it is put in place: a failed check leaves nothing
     with output_dir(project.path, cfg.force, lambda: check_project_place(cfg, st)) as tmp:
-        summary = hls_convert.write_project(st.qmodel, tmp, hls, st.tb_x, st.tb_y, source=source.label,
+        summary = hls_convert.write_project(st.exact, tmp, hls, st.tb_x, st.tb_y, source=source.label,
                                             dataset=st.dataset, extra={"fit": st.fit} if st.fit else None)
         built = BuiltProject.open(tmp)
-        summary["check"] = check_against_qonnx(built, st.qmodel, st.tb_x, st.tb_y, narrowed=bool(cfg.hls.overrides))
-        hls_convert.write_records(st.qmodel, tmp, summary, hls, source=source.label,
+        summary["check"] = check_against_qonnx(built, st.exact, st.tb_x, st.tb_y, narrowed=bool(cfg.hls.overrides))
+        hls_convert.write_records(st.exact, tmp, summary, hls, source=source.label,
                                   source_sha256=source.digest or "", dataset=st.dataset, tb_images=len(st.tb_x),
                                   requested=cfg.hls)
     st.project = built.moved_to(project.path)
@@ -457,7 +460,9 @@ def _verify_qonnx(cfg: RunConfig, st: RunState) -> None:
     from hwcnn.export import load_qonnx
     from hwcnn.qonnx_exec import execute_qonnx
     from hwcnn.report import write_qonnx_report
-    from hwcnn.verify import Outputs, compare_qonnx, first_divergent_layer, traced_images
+    from hwcnn.qonnx_transforms import exact_reference
+    from hwcnn.verify import (Outputs, compare_qonnx, first_divergent_layer, float32_differences, identical,
+                              max_abs_diff, traced_images)
 
     qmodel = st.qmodel or load_qonnx(cfg.qonnx)
     project = st.built(cfg)
@@ -472,6 +477,18 @@ def _verify_qonnx(cfg: RunConfig, st: RunState) -> None:
               "first_divergent_layer": None,
               "overflow": st.sim.overflow, "clipped_by_quantizers": st.sim.clipped, "project": cfg.shown(project.path),
               "inputs": st.provenance, "partition": project.desc["partition"]}
+    exact = st.exact if st.exact is not None else exact_reference(qmodel)
+    if exact is not qmodel:  # float scales: the exact reference, and where plain float32 parts from it
+        t = time.perf_counter()
+        y_exact = execute_qonnx(exact, x)
+        st.seconds["qonnx_exact"] = time.perf_counter() - t
+        result["bit_exact"]["qonnx_exact_vs_csim"] = identical(y_exact, st.csim)
+        result["max_abs_diff"]["qonnx_exact_vs_csim"] = max_abs_diff(y_exact, st.csim)
+        diffs = float32_differences(qmodel, exact, x, y, y_exact)
+        plain_ok = np.all(y == np.reshape(st.csim, np.shape(y)), axis=1)
+        result["bit_exact"]["qonnx_vs_csim_explained"] = float(
+            (plain_ok.sum() + diffs["explained"]) / len(x)) if diffs["traced"] == diffs["inputs_differing"] else 0.0
+        result["float32_differences"] = diffs
     traced, mismatched = traced_images(sim_core, st.csim_core)
     if mismatched:
         result["first_divergent_layer"], _ = first_divergent_layer(project, x[traced])

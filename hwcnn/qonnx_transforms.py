@@ -311,3 +311,186 @@ class BipolarQuantToQuant(Transformation):
             _replace(model, node, [quant])
             changed = True
         return model, changed
+
+
+def _float_scale(model, node) -> float | None:
+    """The scale of an activation Quant with one scale that is not a power of two and zero point
+    0, else None."""
+    if node.op_type != "Quant" or model.get_initializer(node.input[0]) is not None:
+        return None
+    scale, zero = model.get_initializer(node.input[1]), model.get_initializer(node.input[2])
+    if scale is None or zero is None or np.size(scale) != 1 or np.any(zero != 0) or _is_pow2(scale):
+        return None
+    return float(np.ravel(scale)[0])
+
+
+def _weight_scale(model, node) -> tuple[object, np.ndarray] | None:
+    """(the weight Quant, its scale) of a MatMul or Conv whose weights a Quant of an initializer
+    with one scale and zero point 0 makes, else None."""
+    if node.op_type not in ("MatMul", "Conv") or len(node.input) > 2:
+        return None
+    quant = model.find_producer(node.input[1])
+    if quant is None or quant.op_type != "Quant" or model.get_initializer(quant.input[0]) is None:
+        return None
+    scale, zero = model.get_initializer(quant.input[1]), model.get_initializer(quant.input[2])
+    if scale is None or zero is None or np.size(scale) != 1 or np.any(zero != 0):
+        return None
+    return quant, np.asarray(scale, dtype=np.float32).reshape(())
+
+
+# operations that commute with a positive scale: a tensor of codes passes through them as codes
+PASS_CODES = {"Reshape", "Flatten", "Transpose", "MaxPool", "Relu"}
+
+
+def _code_readers(model, tensor: str) -> list[tuple[str, object]] | None:
+    """Where a tensor of codes ends, through PASS_CODES: ("product", MatMul or Conv reading it as
+    data) or ("output", the graph output tensor); None where anything else reads it."""
+    outputs = {o.name for o in model.graph.output}
+    ends, todo = [], [tensor]
+    while todo:
+        t = todo.pop()
+        readers = model.find_consumers(t)
+        if t in outputs:
+            if readers:
+                return None
+            ends.append(("output", t))
+            continue
+        if not readers:
+            return None
+        for r in readers:
+            if r.input[0] != t:
+                return None
+            if r.op_type in PASS_CODES:
+                todo.append(r.output[0])
+            elif r.op_type in ("MatMul", "Conv"):
+                ends.append(("product", r))
+            else:
+                return None
+    return ends
+
+
+def _code_source(model, tensor: str):
+    """The activation Quant a tensor comes from through PASS_CODES, else None."""
+    node = model.find_producer(tensor)
+    while node is not None and node.op_type in PASS_CODES:
+        node = model.find_producer(node.input[0])
+    if node is None or node.op_type != "Quant" or model.get_initializer(node.input[0]) is not None:
+        return None
+    return node
+
+
+class FloatScalesToCodes(Transformation):
+    """Quantizers of one float (not power-of-two) scale s -> integer codes, the scale moved past
+    the sum of products that reads them: Quant(x, s) -> Div(x, s), Quant(., 1), and each MatMul or
+    Conv reading it computes on the codes, followed by Mul(., s * s_w) with s_w its weights' scale.
+    A float-scale weight Quant likewise gives its codes (scale 1) and moves s_w into that Mul; a
+    float-scale quantizer at the graph output is followed by Mul(., s).
+
+    Why it is exact: qonnx's Quant computes the code as round(clip(x / s)) in float32 and returns
+    code * s in float32, which Div(x, s) -> Quant(., 1) -> Mul(., s) computes step for step. A sum
+    of products of codes is an integer, exact in float32 below 2^24 in any order, and Mul(acc, c)
+    rounds acc * c once. c = s * s_w is exact in float32 where one of the two is a power of two
+    (only then is this applied), so Mul(acc, c) is the sum of products computed exactly and rounded
+    once to float32: the reference DESIGN.md defines for float scales. Plain float32 execution
+    instead rounds after every addition, in an order of its own: the two references can differ.
+
+    Left alone (the support check refuses them, naming the quantizer): both scales of a product
+    floats (their product is not exact in float32), per-channel float scales, and a float-scale
+    tensor read by anything but a MatMul, a Conv or the graph output.
+    """
+
+    def apply(self, model):
+        for node in list(model.graph.node):
+            s = _float_scale(model, node)
+            ends = _code_readers(model, node.output[0]) if s is not None else None
+            if ends is None:
+                continue
+            products = [(r, _weight_scale(model, r)) for kind, r in ends if kind == "product"]
+            if any(w is None or not _is_pow2(w[1]) for _, w in products):
+                continue
+            self._to_codes(model, node)
+            for kind, end in ends:
+                if kind == "output":
+                    self._rescale(model, end, np.float32(s))
+            for reader, (_, s_w) in products:
+                self._rescale(model, reader.output[0], np.float32(s) * s_w)
+            return model, True
+        for node in list(model.graph.node):  # float weight scales read by a power-of-two activation
+            found = _weight_scale(model, node)
+            if found is None or _is_pow2(found[1]) or len(model.find_consumers(found[0].output[0])) != 1:
+                continue
+            source = _code_source(model, node.input[0])
+            if source is None or _float_scale(model, source) is not None:
+                continue
+            self._weight_codes(model, found[0])
+            self._rescale(model, node.output[0], found[1])
+            return model, True
+        return model, False
+
+    @staticmethod
+    def _to_codes(model, quant) -> None:
+        divided = model.make_new_valueinfo_name()
+        div = helper.make_node("Div", [quant.input[0], quant.input[1]], [divided], name=f"{quant.name}_to_codes")
+        one = model.make_new_valueinfo_name()
+        model.set_initializer(one, np.array(1.0, dtype=np.float32))
+        quant.input[0], quant.input[1] = divided, one
+        model.graph.node.insert(list(model.graph.node).index(quant), div)
+
+    @staticmethod
+    def _weight_codes(model, quant) -> None:
+        from qonnx.custom_op.general.intquant import int_quant
+
+        w, scale, zero, bits = (model.get_initializer(t) for t in quant.input[:4])
+        rounding = node_attr(quant, "rounding_mode", "ROUND")
+        rounding = rounding.decode() if isinstance(rounding, bytes) else rounding
+        codes = int_quant(w, scale, zero, bits, node_attr(quant, "signed", 1), node_attr(quant, "narrow", 0), rounding)
+        model.set_initializer(quant.input[0], np.rint(codes / scale).astype(np.float32))
+        one = model.make_new_valueinfo_name()
+        model.set_initializer(one, np.array(1.0, dtype=np.float32))
+        quant.input[1] = one
+
+    @staticmethod
+    def _rescale(model, tensor: str, c: np.float32) -> None:
+        """`tensor` becomes its producer's value times c: the producer writes a new tensor, a Mul
+        by c writes `tensor` (its readers and a graph output keep their name)."""
+        producer = model.find_producer(tensor)
+        acc = model.make_new_valueinfo_name()
+        producer.output[0] = acc
+        const = model.make_new_valueinfo_name()
+        model.set_initializer(const, np.array(c, dtype=np.float32))
+        mul = helper.make_node("Mul", [acc, const], [tensor], name=f"{producer.name}_scale")
+        model.graph.node.insert(list(model.graph.node).index(producer) + 1, mul)
+        shape = model.get_tensor_shape(tensor)
+        if shape is not None:
+            model.set_tensor_shape(acc, shape)
+
+
+def exact_reference(model):
+    """The graph on integer codes that a core of float-scale quantizers computes (FloatScalesToCodes
+    until nothing is left to move; DESIGN.md's exact reference), or `model` itself where every
+    scale is a power of two."""
+    import copy
+
+    from qonnx.core.modelwrapper import ModelWrapper
+    from qonnx.transformation.infer_shapes import InferShapes
+
+    codes = ModelWrapper(copy.deepcopy(model.model)).transform(FloatScalesToCodes())
+    if len(codes.graph.node) == len(model.graph.node):
+        return model
+    return codes.transform(InferShapes())
+
+
+def code_tensors(plain, exact) -> set[str]:
+    """The tensors that hold integer codes in `exact` (exact_reference of `plain`) where `plain`
+    holds their values: float-scale quantizers' outputs and what PASS_CODES makes of them."""
+    scale = {n.name: plain.get_initializer(n.input[1]) for n in plain.graph.node if n.op_type == "Quant"}
+    codes: set[str] = set()
+    for node in exact.graph.node:
+        if node.op_type == "Quant":
+            mine = exact.get_initializer(node.input[1])
+            theirs = scale.get(node.name)
+            if mine is not None and theirs is not None and not np.array_equal(mine, theirs):
+                codes.add(node.output[0])
+        elif node.op_type in PASS_CODES and node.input[0] in codes:
+            codes.add(node.output[0])
+    return codes

@@ -60,7 +60,9 @@ def levels_of(qmodel, tensor: str, channels: int, where: str):
     from qonnx.custom_op.general.intquant import int_quant
 
     nodes, relu, quant = chain(qmodel, tensor, where)
-    q_scale, q_zero, q_bits = (np.asarray(qmodel.get_initializer(i), dtype=np.float32) for i in quant.input[1:4])
+    # one value each (chain checked it), of any rank: a [1, 1, 1, 1] scale would broadcast the levels to 4-D
+    q_scale, q_zero, q_bits = (np.asarray(qmodel.get_initializer(i), dtype=np.float32).reshape(())
+                               for i in quant.input[1:4])
     signed, narrow = node_attr(quant, "signed", 1), node_attr(quant, "narrow", 0)
     rounding = node_attr(quant, "rounding_mode", b"ROUND")
     rounding = rounding.decode() if isinstance(rounding, bytes) else rounding

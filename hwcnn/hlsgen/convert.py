@@ -183,7 +183,12 @@ def split(qmodel) -> partition.Split:
 def core_input_type(parts: partition.Split) -> FixedType:
     """The core's input type: the host's quantizer's where a head quantizes the input, else the
     type that holds the graph input exactly."""
-    return quant_type(parts.head, parts.head_nodes[-1]) if parts.head_nodes else input_type(parts.core)
+    if not parts.head_nodes:
+        return input_type(parts.core)
+    t = quant_type(parts.head, parts.head_nodes[-1])
+    if t.width == 1 and t.signed:  # a bipolar quantizer (QONNX's sign: +-scale): the core takes -1 and +1
+        t = FixedType(2, t.integer + 1, True)
+    return t
 
 
 def model_input_type(parts: partition.Split) -> str:

@@ -215,11 +215,11 @@ def run_csim(project: BuiltProject | Path, x: np.ndarray, jobs: int | None = Non
     chunks = np.array_split(x, max(1, min(len(x), jobs * 8)))
     if jobs == 1:
         worker = CsimLibrary(lib, desc)
-        parts = [worker.run(c) for c in tqdm(chunks, desc="C simulation", unit="chunk", disable=not progress)]
+        parts = [worker.run(c) for c in tqdm(chunks, desc="C simulation", unit="chunk", disable=not progress or None)]
     else:
         with ProcessPoolExecutor(jobs, initializer=_worker_init, initargs=(str(lib), desc)) as pool:
             parts = list(tqdm(pool.map(_worker_run, chunks), total=len(chunks), desc=f"C simulation ({jobs} jobs)",
-                              unit="chunk", disable=not progress))
+                              unit="chunk", disable=not progress or None))
     return np.concatenate(parts, axis=0)
 
 
