@@ -22,7 +22,7 @@ def execute_qonnx(qmodel, x: np.ndarray, chunk: int = 256) -> np.ndarray:
     outs = []
     try:
         for i in range(0, len(x), chunk):
-            outs.append(_execute(_batched(qmodel, len(x[i : i + chunk])), x[i : i + chunk]))
+            outs.append(_execute(batched(qmodel, len(x[i : i + chunk])), x[i : i + chunk]))
     except Exception:  # noqa: BLE001 - a graph whose batch cannot be set: image by image below
         outs = None
     if outs is None or not np.array_equal(outs[0][:1], one):
@@ -37,7 +37,7 @@ def _execute(qmodel, x: np.ndarray) -> np.ndarray:
     return out.reshape(len(x), -1)
 
 
-def _batched(qmodel, n: int):
+def batched(qmodel, n: int):
     """A copy of the graph for a batch of n: every tensor's leading 1 and every Reshape's leading 1
     become n (what the export fixed from its one example image)."""
     import copy

@@ -382,16 +382,16 @@ def _code_source(model, tensor: str):
 class FloatScalesToCodes(Transformation):
     """Quantizers of one float (not power-of-two) scale s -> integer codes, the scale moved past
     the sum of products that reads them: Quant(x, s) -> Div(x, s), Quant(., 1), and each MatMul or
-    Conv reading it computes on the codes, followed by Mul(., s * s_w) with s_w its weights' scale.
-    A float-scale weight Quant likewise gives its codes (scale 1) and moves s_w into that Mul; a
-    float-scale quantizer at the graph output is followed by Mul(., s).
+    Conv reading it (with power-of-two weights) computes on the codes, followed by Mul(., s). A
+    float-scale weight Quant read with a power-of-two activation likewise gives its codes (scale 1)
+    and its scale s_w moves into a Mul after the product; a float-scale quantizer at the graph
+    output is followed by Mul(., s).
 
     Why it is exact: qonnx's Quant computes the code as round(clip(x / s)) in float32 and returns
     code * s in float32, which Div(x, s) -> Quant(., 1) -> Mul(., s) computes step for step. A sum
-    of products of codes is an integer, exact in float32 below 2^24 in any order, and Mul(acc, c)
-    rounds acc * c once. c = s * s_w is exact in float32 where one of the two is a power of two
-    (only then is this applied), so Mul(acc, c) is the sum of products computed exactly and rounded
-    once to float32: the reference DESIGN.md defines for float scales. Plain float32 execution
+    of products of codes and power-of-two values is exact in float32 (below 2^24 lsbs, in any
+    order), and Mul(acc, s) rounds acc * s once: the sum of products computed exactly and rounded
+    once to float32, the reference DESIGN.md defines for float scales. Plain float32 execution
     instead rounds after every addition, in an order of its own: the two references can differ.
 
     Left alone (the support check refuses them, naming the quantizer): both scales of a product
@@ -412,8 +412,8 @@ class FloatScalesToCodes(Transformation):
             for kind, end in ends:
                 if kind == "output":
                     self._rescale(model, end, np.float32(s))
-            for reader, (_, s_w) in products:
-                self._rescale(model, reader.output[0], np.float32(s) * s_w)
+            for reader, _ in products:  # its power-of-two weights stay values: exact products with the codes
+                self._rescale(model, reader.output[0], np.float32(s))
             return model, True
         for node in list(model.graph.node):  # float weight scales read by a power-of-two activation
             found = _weight_scale(model, node)
@@ -429,12 +429,22 @@ class FloatScalesToCodes(Transformation):
 
     @staticmethod
     def _to_codes(model, quant) -> None:
-        divided = model.make_new_valueinfo_name()
-        div = helper.make_node("Div", [quant.input[0], quant.input[1]], [divided], name=f"{quant.name}_to_codes")
-        one = model.make_new_valueinfo_name()
+        """Div(x, s) -> Quant(., 1); before a ReLU that feeds the quantizer alone (ReLU(y) / s is
+        ReLU(y / s) exactly for s > 0), so that the division joins the constant arithmetic before it."""
+        at, x = quant, quant.input[0]
+        relu = model.find_producer(x)
+        if relu is not None and relu.op_type == "Relu" and len(model.find_consumers(x)) == 1:
+            at, x = relu, relu.input[0]
+        divided = f"{quant.name}_codes_in"  # names of their own (hls4ml makes C++ names of them)
+        div = helper.make_node("Div", [x, quant.input[1]], [divided], name=f"{quant.name}_to_codes")
+        one = f"{quant.name}_unit_scale"
         model.set_initializer(one, np.array(1.0, dtype=np.float32))
-        quant.input[0], quant.input[1] = divided, one
-        model.graph.node.insert(list(model.graph.node).index(quant), div)
+        at.input[0] = divided
+        quant.input[1] = one
+        model.graph.node.insert(list(model.graph.node).index(at), div)
+        shape = model.get_tensor_shape(x)
+        if shape is not None:
+            model.set_tensor_shape(divided, shape)
 
     @staticmethod
     def _weight_codes(model, quant) -> None:
@@ -445,7 +455,7 @@ class FloatScalesToCodes(Transformation):
         rounding = rounding.decode() if isinstance(rounding, bytes) else rounding
         codes = int_quant(w, scale, zero, bits, node_attr(quant, "signed", 1), node_attr(quant, "narrow", 0), rounding)
         model.set_initializer(quant.input[0], np.rint(codes / scale).astype(np.float32))
-        one = model.make_new_valueinfo_name()
+        one = f"{quant.name}_unit_scale"
         model.set_initializer(one, np.array(1.0, dtype=np.float32))
         quant.input[1] = one
 
@@ -454,9 +464,9 @@ class FloatScalesToCodes(Transformation):
         """`tensor` becomes its producer's value times c: the producer writes a new tensor, a Mul
         by c writes `tensor` (its readers and a graph output keep their name)."""
         producer = model.find_producer(tensor)
-        acc = model.make_new_valueinfo_name()
+        acc = f"{producer.name}_codes_out"
         producer.output[0] = acc
-        const = model.make_new_valueinfo_name()
+        const = f"{producer.name}_scale_c"
         model.set_initializer(const, np.array(c, dtype=np.float32))
         mul = helper.make_node("Mul", [acc, const], [tensor], name=f"{producer.name}_scale")
         model.graph.node.insert(list(model.graph.node).index(producer) + 1, mul)

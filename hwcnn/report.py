@@ -79,8 +79,16 @@ def write_qonnx_report(report_dir: Path, result: dict, check: dict, force: bool)
     lines = [f"# hwcnn verification: {result['model']}", "",
              f"**{verdict(b, check).word}** on {result['n_images']} inputs ({result['inputs']}).", "",
              "| comparison | identical outputs | max abs diff |", "|---|---|---|"]
-    lines += [f"| {a} vs {c} | {b[f'{a}_vs_{c}']:.4f} | {d[f'{a}_vs_{c}']:g} |"
-              for a, c in (("sim", "csim"), ("qonnx", "csim"), ("qonnx", "sim"))]
+    pairs = (("sim", "csim"), ("qonnx", "csim"), ("qonnx", "sim")) + ((("qonnx_exact", "csim"),)
+                                                                      if "qonnx_exact_vs_csim" in b else ())
+    lines += [f"| {a} vs {c} | {b[f'{a}_vs_{c}']:.4f} | {d[f'{a}_vs_{c}']:g} |" for a, c in pairs]
+    if "qonnx_exact_vs_csim" in b:
+        f = result["float32_differences"]
+        where = sorted({r["first_node"] for r in f["inputs"] if r["explained"]})
+        lines += ["", f"Float scales: `qonnx_exact` is QONNX's execution with each sum of products computed exactly "
+                  f"and rounded once to float32 (the core's arithmetic). Plain float32 execution differs from it on "
+                  f"{f['inputs_differing']} inputs, {f['explained']} of them explained: {f['why']} (first at "
+                  f"{', '.join(where) or 'none'}); verify.json lists each input."]
     lines += ["", f"Host and core: {partition_text(result['partition'])} The simulator and the C simulation are "
               "compared on the core's outputs, QONNX on the model's.", "",
               f"First divergent layer (simulator vs C simulation): **{result['first_divergent_layer']}**", "",

@@ -393,3 +393,27 @@ def brevitas_host_ends(seed: int = 0, per_channel: bool = False, tail: str = "te
         model.norm.running_mean.uniform_(-2.0, 2.0)
         model.norm.running_var.uniform_(0.5, 4.0)
     return model.eval()
+
+
+def brevitas_float_scales(seed: int = 0, float_part: str = "weights"):
+    """An MLP with Brevitas' default float-scale quantizers on one side of each product, as users
+    mix them: `float_part="weights"`: default QuantLinear weights (Int8WeightPerTensorFloat) after
+    power-of-two activations, a default Int8ActPerTensorFloat on the logits; `"activations"`:
+    default QuantIdentity and QuantReLU (Int8ActPerTensorFloat, Uint8ActPerTensorFloat) with
+    power-of-two weights, float logits."""
+    import torch
+    from brevitas import nn as qnn
+    from brevitas.quant import Int8ActPerTensorFixedPoint, Int8ActPerTensorFloat, Int8WeightPerTensorFixedPoint
+    from brevitas.quant import Uint8ActPerTensorFixedPoint
+
+    torch.manual_seed(seed)
+    if float_part == "weights":
+        layers = [qnn.QuantIdentity(act_quant=Int8ActPerTensorFixedPoint), torch.nn.Flatten(),
+                  qnn.QuantLinear(64, 32, bias=False), qnn.QuantReLU(act_quant=Uint8ActPerTensorFixedPoint),
+                  qnn.QuantLinear(32, 10, bias=False), qnn.QuantIdentity(act_quant=Int8ActPerTensorFloat)]
+    else:
+        w = Int8WeightPerTensorFixedPoint
+        layers = [qnn.QuantIdentity(act_quant=Int8ActPerTensorFloat), torch.nn.Flatten(),
+                  qnn.QuantLinear(64, 32, bias=False, weight_quant=w), qnn.QuantReLU(),
+                  qnn.QuantLinear(32, 10, bias=False, weight_quant=w)]
+    return _calibrated(torch.nn.Sequential(*layers), (1, 8, 8), seed, signed=True)

@@ -84,8 +84,10 @@ def check_supported(qmodel) -> None:
     if not_pow2:
         listed = ", ".join(f"{name} (scale {float(np.ravel(scales[name])[0]):.6g})" for name in not_pow2[:4])
         reasons.append(f"quantizer scales that are not powers of two: {listed}{', ...' if len(not_pow2) > 4 else ''}; "
-                       "QONNX multiplies by them in float32, which fixed point cannot reproduce bit for bit: use "
-                       "power-of-two scales (Brevitas' *FixedPoint quantizers, e.g. Int8ActPerTensorFixedPoint)")
+                       "hwcnn carries a float scale where the core can compute on integer codes: on one side of "
+                       "each sum of products (its weights or its input; not both float), through reshapes, max "
+                       "pooling and ReLU, or on the output; use power-of-two scales on the other side (Brevitas' "
+                       "*FixedPoint quantizers, e.g. Int8WeightPerTensorFixedPoint) or on both")
     per_channel = [name for name, v in scales.items() if np.size(v) > 1]
     if per_channel:
         # hls4ml 1.3.0's QONNX frontend fails on them (a bare IndexError while it builds the scale layer);

@@ -226,15 +226,17 @@ def test_bad61_per_channel_scales_that_are_not_powers_of_two_are_refused_by_name
     refused(model.eval(), (1, 8, 8), tmp_path, capsys, "per-channel quantizer scales (Quant_1; Quant_1 has 4 scales")
 
 
-def test_bad60_scales_that_are_not_powers_of_two_are_refused_by_name(tmp_path, capsys):
+def test_bad60_a_product_of_two_float_scales_is_refused_by_name(tmp_path, capsys):
+    """Brevitas' default QuantLinear after its default QuantIdentity: both factors of the sum of
+    products float-scaled (one float-scale side is carried: tests/hw/test_float_scales.py)."""
     import torch
     from brevitas import nn as qnn
-    from brevitas.quant import Int8ActPerTensorFloat, Uint8ActPerTensorFixedPoint
+    from brevitas.quant import Int8ActPerTensorFloat
 
-    model = torch.nn.Sequential(qnn.QuantIdentity(act_quant=Uint8ActPerTensorFixedPoint), torch.nn.Flatten(),
-                                qnn.QuantLinear(64, 4, bias=False), qnn.QuantIdentity(act_quant=Int8ActPerTensorFloat))
+    model = torch.nn.Sequential(qnn.QuantIdentity(act_quant=Int8ActPerTensorFloat), torch.nn.Flatten(),
+                                qnn.QuantLinear(64, 4, bias=False))
     err = refused(model.eval(), (1, 8, 8), tmp_path, capsys, "quantizer scales that are not powers of two: Quant_")
-    assert "(scale 0." in err
+    assert "(scale 0." in err and "both" in err
 
 
 def test_a_wrong_batch_norm_fit_is_caught_naming_the_layer(tmp_path, monkeypatch):
@@ -281,7 +283,7 @@ def test_qonnx_execution_in_batches_equals_image_by_image(patterns, monkeypatch)
     def cannot_batch(*args):
         raise RuntimeError("no batch dimension")
 
-    monkeypatch.setattr(qonnx_exec, "_batched", cannot_batch)
+    monkeypatch.setattr(qonnx_exec, "batched", cannot_batch)
     assert_array_equal(execute_qonnx(qmodel, x), one_by_one)
     assert len(np.unique(one_by_one, axis=0)) > 5
 
