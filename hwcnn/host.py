@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+import hwcnn.qonnx_ext  # noqa: F401 - registers ExactScale, which a host's tail may run
 from hwcnn.errors import HwcnnError
 from hwcnn.qonnx_exec import execute_qonnx
 

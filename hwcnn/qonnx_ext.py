@@ -1,4 +1,5 @@
-"""Channels-last pooling ops for qonnx, added through qonnx's own op registry.
+"""qonnx ops of hwcnn's, added through qonnx's own op registry: channels-last pooling, and
+ExactScale (the float scales of a sum of products, applied exactly: below).
 
 AveragePool:
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 from onnx import TensorProto, helper
+from qonnx.custom_op.base import CustomOp
 from qonnx.custom_op.channels_last.max_pool import MaxPool_v1
 from qonnx.custom_op.registry import add_op_to_domain
 from qonnx.transformation.base import Transformation
@@ -90,3 +92,64 @@ class AveragePoolToChannelsLast(Transformation):
             graph.node.insert(pos, before)
             return model, True
         return model, False
+
+
+# ---- ExactScale: a sum of products times float scales, rounded once ------------------------------
+
+EXACT_DOMAIN = "hwcnn.custom_op"
+SPLIT = 134217729.0  # 2^27 + 1: Veltkamp's split of a float64 into two halves of 26 bits
+
+
+def _two_product(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(p, e): p = fl64(a * b) and p + e == a * b exactly (Dekker's product; no overflow, no underflow)."""
+    p = a * b
+    ca, cb = SPLIT * a, SPLIT * b
+    a_hi, b_hi = ca - (ca - a), cb - (cb - b)
+    a_lo, b_lo = a - a_hi, b - b_hi
+    return p, ((a_hi * b_hi - p) + a_hi * b_lo + a_lo * b_hi) + a_lo * b_lo
+
+
+def product_to_f32(acc: np.ndarray, scale_a: float, scale_w: np.ndarray) -> np.ndarray:
+    """acc * scale_a * scale_w (float32 scales; scale_w per channel on the last axis) computed
+    exactly and rounded once to float32, to nearest, ties to even. acc: integers (or values on a
+    power-of-two grid) exact in float64.
+
+    Why exact: scale_a * scale_w has at most 48 significant bits, exact in float64; Dekker's
+    product gives acc times it as p + e exactly. Rounding p to float32 rounds the exact value the
+    same way unless p is itself a float32 midpoint (the exact value then lies beyond it or short of
+    it by e, or on it): there e decides."""
+    c = np.float64(np.float32(scale_a)) * np.asarray(scale_w, dtype=np.float32).astype(np.float64)
+    p, e = _two_product(np.asarray(acc, dtype=np.float64), c)
+    r = p.astype(np.float32)
+    d = p - r.astype(np.float64)  # exact: p lies within half a float32 ulp of r
+    other = np.nextafter(r, np.where(d > 0, np.float32(np.inf), np.float32(-np.inf)))
+    tie = (d != 0) & (p == (r.astype(np.float64) + other.astype(np.float64)) / 2)
+    return np.where(tie & (e != 0) & (np.sign(e) == np.sign(d)), other, r).astype(np.float32)
+
+
+class ExactScale(CustomOp):
+    """y = x * scale_a * scale_w[c], computed exactly and rounded once to float32 (channel c: the
+    last axis). Follows a MatMul or Conv on integer codes (hwcnn.qonnx_transforms.FloatScalesToCodes):
+    the sum of products of float-scale tensors as DESIGN.md's exact reference defines it."""
+
+    def get_nodeattr_types(self):
+        return {"scale_a": ("f", True, 1.0), "scale_w": ("floats", True, [1.0])}
+
+    def make_shape_compatible_op(self, model):
+        return helper.make_node("Identity", [self.onnx_node.input[0]], [self.onnx_node.output[0]])
+
+    def infer_node_datatype(self, model):
+        from qonnx.core.datatype import DataType
+
+        model.set_tensor_datatype(self.onnx_node.output[0], DataType["FLOAT32"])
+
+    def execute_node(self, context, graph):
+        x = context[self.onnx_node.input[0]]
+        context[self.onnx_node.output[0]] = product_to_f32(x, self.get_nodeattr("scale_a"),
+                                                           np.array(self.get_nodeattr("scale_w"), dtype=np.float32))
+
+    def verify_node(self):
+        return []
+
+
+add_op_to_domain(EXACT_DOMAIN, ExactScale)

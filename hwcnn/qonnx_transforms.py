@@ -325,17 +325,25 @@ def _float_scale(model, node) -> float | None:
 
 
 def _weight_scale(model, node) -> tuple[object, np.ndarray] | None:
-    """(the weight Quant, its scale) of a MatMul or Conv whose weights a Quant of an initializer
-    with one scale and zero point 0 makes, else None."""
+    """(the weight Quant, its scale per output channel) of a MatMul or Conv whose weights a Quant
+    of an initializer with zero point 0 and one scale, or one per output channel, makes; else None."""
     if node.op_type not in ("MatMul", "Conv") or len(node.input) > 2:
         return None
     quant = model.find_producer(node.input[1])
     if quant is None or quant.op_type != "Quant" or model.get_initializer(quant.input[0]) is None:
         return None
     scale, zero = model.get_initializer(quant.input[1]), model.get_initializer(quant.input[2])
-    if scale is None or zero is None or np.size(scale) != 1 or np.any(zero != 0):
+    channels = model.get_tensor_shape(node.output[0])[-1]  # channels-last: MatMul [N, C], Conv [N, H, W, C]
+    if scale is None or zero is None or np.size(scale) not in (1, channels) or np.any(zero != 0):
         return None
-    return quant, np.asarray(scale, dtype=np.float32).reshape(())
+    return quant, np.asarray(scale, dtype=np.float32).ravel()
+
+
+def _weights_movable(model, product) -> bool:
+    """Whether a product's weights are a quantizer hwcnn reads: a power-of-two scale (kept), or a
+    float one whose codes it may take (no other layer reads them)."""
+    found = _weight_scale(model, product)
+    return found is not None and (_is_pow2(found[1]) or len(model.find_consumers(found[0].output[0])) == 1)
 
 
 # operations that commute with a positive scale: a tensor of codes passes through them as codes
@@ -380,52 +388,60 @@ def _code_source(model, tensor: str):
 
 
 class FloatScalesToCodes(Transformation):
-    """Quantizers of one float (not power-of-two) scale s -> integer codes, the scale moved past
-    the sum of products that reads them: Quant(x, s) -> Div(x, s), Quant(., 1), and each MatMul or
-    Conv reading it (with power-of-two weights) computes on the codes, followed by Mul(., s). A
-    float-scale weight Quant read with a power-of-two activation likewise gives its codes (scale 1)
-    and its scale s_w moves into a Mul after the product; a float-scale quantizer at the graph
-    output is followed by Mul(., s).
+    """Quantizers of float (not power-of-two) scales -> integer codes, their scales moved onto the
+    sum of products that reads them: an activation Quant(x, s) (one scale) becomes Div(x, s),
+    Quant(., 1), read as codes through reshapes, max pooling and ReLU by MatMul or Conv layers; a
+    weight Quant of float scales (one, or one per output channel) gives its codes; each such
+    product is followed by ExactScale(., s, s_w), the exact product rounded once (hwcnn/qonnx_ext.py).
+    A float-scale quantizer at the graph output is followed by ExactScale(., s, 1): its code times s,
+    as qonnx's Quant returns it.
 
     Why it is exact: qonnx's Quant computes the code as round(clip(x / s)) in float32 and returns
-    code * s in float32, which Div(x, s) -> Quant(., 1) -> Mul(., s) computes step for step. A sum
-    of products of codes and power-of-two values is exact in float32 (below 2^24 lsbs, in any
-    order), and Mul(acc, s) rounds acc * s once: the sum of products computed exactly and rounded
-    once to float32, the reference DESIGN.md defines for float scales. Plain float32 execution
-    instead rounds after every addition, in an order of its own: the two references can differ.
+    code * s in float32, which Div(x, s) -> Quant(., 1) -> ExactScale computes step for step. A sum
+    of products of codes (and of power-of-two values) is exact in float32 below 2^24 lsbs in any
+    order, and ExactScale rounds it times the scales once: the sum of products computed exactly and
+    rounded once to float32, the reference DESIGN.md defines for float scales. Plain float32
+    execution rounds after every addition, in an order of its own: the two references can differ.
 
-    Left alone (the support check refuses them, naming the quantizer): both scales of a product
-    floats (their product is not exact in float32), per-channel float scales, and a float-scale
-    tensor read by anything but a MatMul, a Conv or the graph output.
+    Left alone (the support check refuses them, naming the quantizer): per-channel float scales on
+    activations, float-scale weights shared by several layers, and a float-scale tensor read by
+    anything but MatMul, Conv and the operations above, or the graph output (a residual addition
+    of two float-scale branches, an average).
     """
 
     def apply(self, model):
-        for node in list(model.graph.node):
+        for node in list(model.graph.node):  # a float-scale activation: codes, wherever they are read
             s = _float_scale(model, node)
             ends = _code_readers(model, node.output[0]) if s is not None else None
-            if ends is None:
-                continue
-            products = [(r, _weight_scale(model, r)) for kind, r in ends if kind == "product"]
-            if any(w is None or not _is_pow2(w[1]) for _, w in products):
+            if ends is None or not all(kind == "output" or _weights_movable(model, r) for kind, r in ends):
                 continue
             self._to_codes(model, node)
             for kind, end in ends:
                 if kind == "output":
-                    self._rescale(model, end, np.float32(s))
-            for reader, _ in products:  # its power-of-two weights stay values: exact products with the codes
-                self._rescale(model, reader.output[0], np.float32(s))
+                    self._rescale(model, end, np.float32(s), np.ones(1, dtype=np.float32))
+                else:
+                    self._rescale(model, end.output[0], np.float32(s), self._weights_to_codes(model, end))
             return model, True
         for node in list(model.graph.node):  # float weight scales read by a power-of-two activation
             found = _weight_scale(model, node)
-            if found is None or _is_pow2(found[1]) or len(model.find_consumers(found[0].output[0])) != 1:
+            if found is None or _is_pow2(found[1]) or not _weights_movable(model, node):
                 continue
             source = _code_source(model, node.input[0])
             if source is None or _float_scale(model, source) is not None:
                 continue
-            self._weight_codes(model, found[0])
-            self._rescale(model, node.output[0], found[1])
+            self._rescale(model, node.output[0], np.float32(1.0), self._weights_to_codes(model, node))
             return model, True
         return model, False
+
+    @classmethod
+    def _weights_to_codes(cls, model, product) -> np.ndarray:
+        """The weights of `product` as codes where their scale is not a power of two (returned: the
+        scale per output channel), else unchanged (returned: 1)."""
+        quant, s_w = _weight_scale(model, product)
+        if _is_pow2(s_w):
+            return np.ones(1, dtype=np.float32)
+        cls._weight_codes(model, quant)
+        return s_w
 
     @staticmethod
     def _to_codes(model, quant) -> None:
@@ -460,16 +476,18 @@ class FloatScalesToCodes(Transformation):
         quant.input[1] = one
 
     @staticmethod
-    def _rescale(model, tensor: str, c: np.float32) -> None:
-        """`tensor` becomes its producer's value times c: the producer writes a new tensor, a Mul
-        by c writes `tensor` (its readers and a graph output keep their name)."""
+    def _rescale(model, tensor: str, scale_a: np.float32, scale_w: np.ndarray) -> None:
+        """`tensor` becomes its producer's value times scale_a * scale_w, rounded once (ExactScale):
+        the producer writes a new tensor, ExactScale writes `tensor` (its readers and a graph output
+        keep their name)."""
+        from hwcnn.qonnx_ext import EXACT_DOMAIN
+
         producer = model.find_producer(tensor)
         acc = f"{producer.name}_codes_out"
         producer.output[0] = acc
-        const = f"{producer.name}_scale_c"
-        model.set_initializer(const, np.array(c, dtype=np.float32))
-        mul = helper.make_node("Mul", [acc, const], [tensor], name=f"{producer.name}_scale")
-        model.graph.node.insert(list(model.graph.node).index(producer) + 1, mul)
+        node = helper.make_node("ExactScale", [acc], [tensor], name=f"{producer.name}_scale", domain=EXACT_DOMAIN,
+                                scale_a=float(scale_a), scale_w=[float(v) for v in np.ravel(scale_w)])
+        model.graph.node.insert(list(model.graph.node).index(producer) + 1, node)
         shape = model.get_tensor_shape(tensor)
         if shape is not None:
             model.set_tensor_shape(acc, shape)

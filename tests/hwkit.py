@@ -396,18 +396,30 @@ def brevitas_host_ends(seed: int = 0, per_channel: bool = False, tail: str = "te
 
 
 def brevitas_float_scales(seed: int = 0, float_part: str = "weights"):
-    """An MLP with Brevitas' default float-scale quantizers on one side of each product, as users
-    mix them: `float_part="weights"`: default QuantLinear weights (Int8WeightPerTensorFloat) after
-    power-of-two activations, a default Int8ActPerTensorFloat on the logits; `"activations"`:
-    default QuantIdentity and QuantReLU (Int8ActPerTensorFloat, Uint8ActPerTensorFloat) with
-    power-of-two weights, float logits."""
+    """Models with Brevitas' default float-scale quantizers, as users write them: `float_part=
+    "defaults"`: an MLP of nothing but defaults (QuantIdentity, QuantLinear with float bias,
+    QuantReLU); "per-channel-conv": a CNN with per-channel float weight scales
+    (Int8WeightPerChannelFloat), default activations, max pooling and a default QuantLinear;
+    "weights": default QuantLinear weights (Int8WeightPerTensorFloat) after power-of-two
+    activations, a default Int8ActPerTensorFloat on the logits; "activations": default
+    QuantIdentity and QuantReLU with power-of-two weights, float logits."""
     import torch
     from brevitas import nn as qnn
     from brevitas.quant import Int8ActPerTensorFixedPoint, Int8ActPerTensorFloat, Int8WeightPerTensorFixedPoint
     from brevitas.quant import Uint8ActPerTensorFixedPoint
 
     torch.manual_seed(seed)
-    if float_part == "weights":
+    if float_part == "defaults":  # every quantizer Brevitas' default, float biases
+        layers = [qnn.QuantIdentity(), torch.nn.Flatten(), qnn.QuantLinear(64, 32), qnn.QuantReLU(),
+                  qnn.QuantLinear(32, 10)]
+    elif float_part == "per-channel-conv":  # per-channel float weight scales, default activations
+        from brevitas.quant import Int8WeightPerChannelFloat
+
+        layers = [qnn.QuantIdentity(), qnn.QuantConv2d(1, 8, 3, bias=False, weight_quant=Int8WeightPerChannelFloat),
+                  qnn.QuantReLU(), torch.nn.MaxPool2d(2),
+                  qnn.QuantConv2d(8, 8, 3, bias=False, weight_quant=Int8WeightPerChannelFloat), qnn.QuantReLU(),
+                  torch.nn.Flatten(), qnn.QuantLinear(8, 10)]
+    elif float_part == "weights":
         layers = [qnn.QuantIdentity(act_quant=Int8ActPerTensorFixedPoint), torch.nn.Flatten(),
                   qnn.QuantLinear(64, 32, bias=False), qnn.QuantReLU(act_quant=Uint8ActPerTensorFixedPoint),
                   qnn.QuantLinear(32, 10, bias=False), qnn.QuantIdentity(act_quant=Int8ActPerTensorFloat)]

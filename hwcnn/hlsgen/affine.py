@@ -18,7 +18,8 @@ from hwcnn.errors import HwcnnError
 from hwcnn.qonnx_transforms import node_attr, only_consumer, onnx_opset
 
 ARITHMETIC = {"Mul": np.multiply, "Add": np.add, "Sub": np.subtract, "Div": np.divide}
-AFFINE = {"BatchNormalization", *ARITHMETIC}
+# ExactScale: a sum of products' float scales (hwcnn.qonnx_transforms.FloatScalesToCodes), one per channel
+AFFINE = {"BatchNormalization", "ExactScale", *ARITHMETIC}
 
 
 def constant_operand(qmodel, node):
@@ -46,10 +47,6 @@ def chain(qmodel, tensor: str, where: str):
     scale, zero = (qmodel.get_initializer(nxt.input[i]) for i in (1, 2))
     if scale is None or np.size(scale) != 1 or zero is None or np.any(zero != 0):
         raise HwcnnError(f"quantizer {nxt.name} after {where}: hwcnn needs one scale per tensor and zero point 0")
-    for n in nodes:
-        if n.op_type in ARITHMETIC and np.size(constant_operand(qmodel, n)[0]) != 1:
-            raise HwcnnError(f"{n.op_type} {n.name}: hwcnn carries arithmetic with one constant per tensor; "
-                             "per-channel constants are not supported yet")
     return nodes, relu, nxt
 
 
@@ -73,7 +70,12 @@ def levels_of(qmodel, tensor: str, channels: int, where: str):
             raise HwcnnError(f"{where}: its input values are not exact in float32")
         y = np.ascontiguousarray(np.broadcast_to(y[:, None], (len(values), channels)) if y.ndim == 1 else y)
         for node in nodes:
-            y = _batch_norm(qmodel, node, y) if node.op_type == "BatchNormalization" else _arithmetic(qmodel, node, y)
+            if node.op_type == "BatchNormalization":
+                y = _batch_norm(qmodel, node, y)
+            elif node.op_type == "ExactScale":
+                y = _exact_scale(node, y)
+            else:
+                y = _arithmetic(qmodel, node, y)
         if relu is not None:
             y = np.maximum(y, np.float32(0))
         q = int_quant(y, q_scale, q_zero, q_bits, signed, narrow, rounding) / q_scale
@@ -82,11 +84,32 @@ def levels_of(qmodel, tensor: str, channels: int, where: str):
     return levels, relu is not None
 
 
+def _exact_scale(node, y: np.ndarray) -> np.ndarray:
+    """ExactScale on [values, channels] (its scale per channel on the last axis, as QONNX runs it)."""
+    from hwcnn.qonnx_ext import product_to_f32
+
+    scale_w = _per_column(np.asarray(node_attr(node, "scale_w"), dtype=np.float32), y.shape[1], node)
+    return product_to_f32(y.astype(np.float64), node_attr(node, "scale_a"), scale_w)
+
+
+def _per_column(const: np.ndarray, columns: int, node) -> np.ndarray:
+    """A constant of one value or one per channel, for the [values, columns] the levels run on: the
+    layer's channels, or (hls4ml broadcasts a constant over a feature map) every element of a
+    channels-last map, whose channel is the element's index modulo the channel count."""
+    const = np.ravel(const)
+    if const.size == 1 or const.size == columns:
+        return const
+    if columns % const.size:
+        raise HwcnnError(f"{node.op_type} {node.name}: {const.size} constants for a layer of {columns} values; hwcnn "
+                         "carries one constant per tensor or per channel")
+    return np.tile(const, columns // const.size)
+
+
 def _arithmetic(qmodel, node, y: np.ndarray) -> np.ndarray:
-    """One float32 operation with a scalar constant, in the operand order of the node (IEEE
-    arithmetic rounds it as onnxruntime does)."""
+    """One float32 operation with a constant (one, or one per channel), in the operand order of the
+    node (IEEE arithmetic rounds it as onnxruntime does)."""
     const, index = constant_operand(qmodel, node)
-    c = np.float32(np.ravel(const)[0])
+    c = _per_column(np.asarray(const, dtype=np.float32), y.shape[1], node)
     out = ARITHMETIC[node.op_type](c, y) if index == 0 else ARITHMETIC[node.op_type](y, c)
     return out.astype(np.float32)
 

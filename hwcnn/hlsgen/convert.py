@@ -34,6 +34,7 @@ from hwcnn.qonnx_transforms import node_attr
 SUPPORTED_OPS = {
     "Quant", "Conv", "Relu", "Tanh", "MaxPool", "AveragePool", "GlobalAveragePool", "MatMul", "Add", "Flatten",
     "Reshape", "Transpose", "Concat", "ReduceMean", "BatchNormalization", "Mul", "Sub", "Div",
+    "ExactScale",  # float scales of a sum of products (hwcnn.qonnx_transforms.FloatScalesToCodes)
 }
 
 
@@ -63,7 +64,7 @@ def check_supported(qmodel) -> None:
     for node in qmodel.graph.node:  # a batch norm or constant arithmetic must lead to a quantizer
         if _is_affine(qmodel, node) and not _is_affine(qmodel, qmodel.find_producer(node.input[0])):
             try:
-                affine.chain(qmodel, node.input[0], f"{node.op_type} {node.name}")
+                affine.chain(qmodel, node.input[0], _chain_name(qmodel, node))
             except HwcnnError as err:
                 reasons.append(str(err))
     widths = {n.name: float(np.ravel(qmodel.get_initializer(n.input[3]))[0]) for n in qmodel.graph.node
@@ -84,19 +85,21 @@ def check_supported(qmodel) -> None:
     if not_pow2:
         listed = ", ".join(f"{name} (scale {float(np.ravel(scales[name])[0]):.6g})" for name in not_pow2[:4])
         reasons.append(f"quantizer scales that are not powers of two: {listed}{', ...' if len(not_pow2) > 4 else ''}; "
-                       "hwcnn carries a float scale where the core can compute on integer codes: on one side of "
-                       "each sum of products (its weights or its input; not both float), through reshapes, max "
-                       "pooling and ReLU, or on the output; use power-of-two scales on the other side (Brevitas' "
-                       "*FixedPoint quantizers, e.g. Int8WeightPerTensorFixedPoint) or on both")
+                       "hwcnn carries float scales where the core can compute on integer codes: on weights (one "
+                       "scale or one per output channel) and on activations (one scale) read through reshapes, max "
+                       "pooling and ReLU by convolutions and dense layers, or at the output; not into an addition "
+                       "of branches, an average or a concatenation: use power-of-two scales there (Brevitas' "
+                       "*FixedPoint quantizers, e.g. Int8ActPerTensorFixedPoint)")
     per_channel = [name for name, v in scales.items() if np.size(v) > 1]
     if per_channel:
         # hls4ml 1.3.0's QONNX frontend fails on them (a bare IndexError while it builds the scale layer);
-        # per-channel powers of two on weights are made one scale by hwcnn's qonnx pass, these are what is left
+        # per-channel scales on weights become one scale (powers of two) or codes and an exact scaling
+        # (FloatScalesToCodes) by hwcnn's qonnx passes: these are what is left
         first = np.unique(scales[per_channel[0]])
         reasons.append(f"per-channel quantizer scales ({_names(per_channel)}; {per_channel[0]} has {len(first)} "
-                       f"scales such as {', '.join(f'{v:.6g}' for v in first[:3])}) are not supported: hwcnn takes "
-                       "per-channel power-of-two scales on weights (Int8WeightPerChannelFixedPoint) and one "
-                       "power-of-two scale per activation tensor")
+                       f"scales such as {', '.join(f'{v:.6g}' for v in first[:3])}) are not supported here: hwcnn "
+                       "takes one scale or one per output channel on the weights of a convolution or dense layer "
+                       "that no other layer shares, and one scale per activation tensor")
     floats = [node.name for node in qmodel.graph.node if _float_bias(qmodel, node)]
     if floats:
         reasons.append(f"unquantized (float) bias in {_names(floats)}: QONNX adds it in float32, which fixed point "
@@ -106,16 +109,28 @@ def check_supported(qmodel) -> None:
         raise HwcnnError("; and ".join(reasons))
 
 
+def _chain_name(qmodel, node) -> str:
+    """A chain of float operations by its first node the user wrote: an ExactScale (hwcnn's float
+    scaling of a sum of products) by the operation after it, or by its layer."""
+    if node.op_type != "ExactScale":
+        return f"{node.op_type} {node.name}"
+    after = qmodel.find_consumers(node.output[0])
+    if len(after) == 1 and _is_affine(qmodel, after[0]):
+        return f"{after[0].op_type} {after[0].name}"
+    return f"the float-scale output of {qmodel.find_producer(node.input[0]).op_type} {node.name.removesuffix('_scale')}"
+
+
 def _names(names: list[str]) -> str:
     return ", ".join(names[:4]) + (", ..." if len(names) > 4 else "")
 
 
 def _is_affine(qmodel, node) -> bool:
-    """A batch norm, or Mul/Add/Sub/Div by a constant that is not a layer's bias."""
+    """A batch norm, a float scaling of a sum of products, or Mul/Add/Sub/Div by a constant that is
+    not a layer's bias."""
     if node is None or node.op_type not in affine.AFFINE:
         return False
-    return node.op_type == "BatchNormalization" or (affine.constant_operand(qmodel, node) is not None
-                                                    and not _float_bias(qmodel, node))
+    return node.op_type in ("BatchNormalization", "ExactScale") or (
+        affine.constant_operand(qmodel, node) is not None and not _float_bias(qmodel, node))
 
 
 def _float_bias(qmodel, node) -> bool:

@@ -38,6 +38,28 @@ def parse_reduce_mean(node, input_names, input_shapes, graph):
     }
 
 
+def parse_exact_scale(node, input_names, input_shapes, graph):
+    """hwcnn's ExactScale (the float scales of a sum of products, hwcnn/qonnx_ext.py) -> an ApplyAlpha
+    of its scale per channel: hls4ml folds it with the batch norm or constant arithmetic after it,
+    and hwcnn's type rule then computes the quantizer after them from ExactScale itself (exactly,
+    through hwcnn/hlsgen/affine.py), never from this float scale.
+
+    Works around: hls4ml has no such operation; its own handling of float Quant scales (ApplyAlpha
+    layers in fixed<32,16>) computes another function."""
+    import numpy as np
+    from hls4ml.converters.onnx_to_hls import get_onnx_attribute
+
+    shape = input_shapes[0]
+    channels = shape[-1]
+    scale = np.float32(get_onnx_attribute(node, "scale_a")) * np.asarray(get_onnx_attribute(node, "scale_w"),
+                                                                         dtype=np.float32)
+    return {"name": node.name, "class_name": "ApplyAlpha", "inputs": input_names[:1], "outputs": list(node.output),
+            "n_in": int(np.prod(shape[1:])), "n_filt": channels if len(shape) > 2 else -1,
+            "scale_data": np.broadcast_to(scale, (channels,)).astype(np.float64),
+            "bias_data": np.zeros(channels), "scale_precision": None, "scale_quantizer": None,
+            "bias_precision": None, "bias_quantizer": None}
+
+
 def _axes_constant_pass():
     from hls4ml.model.layers import Constant, GlobalPooling2D
     from hls4ml.model.optimizer import OptimizerPass
@@ -74,6 +96,7 @@ def register() -> None:
     from hwcnn.hlsgen import multithreshold, pooling
 
     register_onnx_layer_handler("ReduceMean", parse_reduce_mean)
+    register_onnx_layer_handler("ExactScale", parse_exact_scale)
     multithreshold.register()
     pooling.register()
     register_pass("hwcnn_global_pooling_axes_constant", _axes_constant_pass())

@@ -22,7 +22,7 @@ SHAPE_OPS = {"Transpose", "Reshape", "Flatten"}
 CONSTANT_ARITHMETIC = {"Mul", "Add", "Sub", "Div"}
 HEAD_OPS = SHAPE_OPS | CONSTANT_ARITHMETIC
 # what the tail may hold; a tail is made only where one of FLOAT_TAIL_OPS needs it
-FLOAT_TAIL_OPS = CONSTANT_ARITHMETIC | {"BatchNormalization", "Softmax", "LogSoftmax", "Sigmoid", "ArgMax"}
+FLOAT_TAIL_OPS = CONSTANT_ARITHMETIC | {"BatchNormalization", "ExactScale", "Softmax", "LogSoftmax", "Sigmoid", "ArgMax"}
 TAIL_OPS = SHAPE_OPS | FLOAT_TAIL_OPS
 
 

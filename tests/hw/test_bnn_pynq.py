@@ -19,8 +19,8 @@ pytestmark = pytest.mark.slow
 
 N = 200
 FC = ["TFC_1W1A", "TFC_1W2A", "TFC_2W2A", "SFC_1W1A", "SFC_1W2A", "SFC_2W2A", "LFC_1W1A", "LFC_1W2A"]
-# CNV_1W2A and CNV_2W2A convert and verify exactly too (measured by hand: about 3 minutes each on 2
-# cores); one CNV keeps the suite within its time
+# one CNV (about 3 minutes on 2 cores): CNV_1W2A and CNV_2W2A are the same layers at other widths,
+# which the FC models cover; the suite keeps within its time
 CNV = ["CNV_1W1A"]
 # the default run keeps one model per width pair; the others are extended points
 DEFAULT = {"TFC_1W1A", "TFC_1W2A", "TFC_2W2A"}
@@ -67,7 +67,8 @@ def test_bnn_pynq_model_is_exact(name, tmp_path):
     # exactly, on the input grid it maps onto the quantizer's), TensorNorm after the last layer
     part = v["partition"]
     assert [n["op"] for n in part["host_pre"]] == ([] if name.startswith("CNV") else ["Reshape", "Mul", "Sub", "Quant"])
-    assert [n["op"] for n in part["host_post"]] == ["Sub", "Div", "Mul", "Add"]
+    # (TensorNorm's weight 1 and bias 0, untrained, export as nothing: only its Sub and Div remain)
+    assert [n["op"] for n in part["host_post"]] == ["Sub", "Div"]
     if name.startswith("CNV"):  # its input quantizer's grid: the core takes the pixels k/256 exactly
         assert v["inputs"] == {"inputs": str(tmp_path / "x.npy")}
     outs = np.load(tmp_path / "hls" / "tb_output.npy")

@@ -20,6 +20,8 @@ N = 1000
 # pattern -> (builder, inputs): on the core's input grid fixed<8,1> where the input quantizer is a
 # power of two, any float where the host's head quantizes a float-scale input
 PATTERNS = {
+    "brevitas-defaults-mlp-float-bias": (partial(brevitas_float_scales, float_part="defaults"), "float"),
+    "cnn-per-channel-float-weight-scales": (partial(brevitas_float_scales, float_part="per-channel-conv"), "float"),
     "float-weight-scales-and-float-logits-quantizer": (partial(brevitas_float_scales, float_part="weights"), "grid"),
     "float-activation-scales-float-logits": (partial(brevitas_float_scales, float_part="activations"), "float"),
 }
@@ -38,9 +40,9 @@ def test_float_scales_are_exact_against_the_exact_reference(name, tmp_path):
     v = json.loads((tmp_path / "v.json").read_text())
     b, f = v["bit_exact"], v["float32_differences"]
     assert b["sim_vs_csim"] == b["qonnx_exact_vs_csim"] == b["qonnx_vs_csim_explained"] == 1.0
-    assert f["explained"] == f["inputs_differing"] == sum(1 for r in f["inputs"] if r["op"] == "MatMul")
+    assert f["explained"] == f["inputs_differing"] == sum(1 for r in f["inputs"] if r["op"] in ("MatMul", "Conv"))
     assert b["qonnx_vs_csim"] == pytest.approx(1 - f["inputs_differing"] / N)
-    if name == "float-activation-scales-float-logits":
+    if name != "float-weight-scales-and-float-logits-quantizer":
         # float logits after a float-scale product: plain float32 sums differ in the last bit
         assert f["inputs_differing"] > 0
         assert "qonnx_exact vs csim | 1.0000" in (tmp_path / "r" / "report.md").read_text()

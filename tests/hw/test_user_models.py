@@ -216,27 +216,38 @@ def test_bad64_inputs_off_the_input_grid_are_refused_naming_it(mlp_files, tmp_pa
         assert len(err.splitlines()) == 1 and "1 values are not on the core's input grid fixed<8,1>" in err
 
 
-def test_bad61_per_channel_scales_that_are_not_powers_of_two_are_refused_by_name(tmp_path, capsys):
+def test_bad61_per_channel_scales_on_an_activation_are_refused_by_name(tmp_path, capsys):
+    """One scale per channel on an activation quantizer (per-channel float weights are carried:
+    tests/hw/test_float_scales.py); made by hand, as Brevitas' activation quantizers have one scale."""
+    from onnx import TensorProto, helper, save
+
+    nodes = [helper.make_node("Quant", ["x", "s", "z", "b"], ["y"], domain="qonnx.custom_op.general", signed=1,
+                              narrow=0, rounding_mode="ROUND")]
+    inits = [helper.make_tensor("s", TensorProto.FLOAT, [1, 4], [0.1, 0.2, 0.3, 0.4]),
+             helper.make_tensor("z", TensorProto.FLOAT, [], [0.0]), helper.make_tensor("b", TensorProto.FLOAT, [], [8.0])]
+    graph = helper.make_graph(nodes, "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 4])], inits)
+    save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]), tmp_path / "m.onnx")
+    capsys.readouterr()
+    assert main(["convert", str(tmp_path / "m.onnx"), "--out", str(tmp_path / "hls")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "per-channel quantizer scales (Quant_0; Quant_0 has 4 scales" in err, err
+
+
+def test_bad60_a_float_scale_into_an_average_is_refused_by_name(tmp_path, capsys):
+    """Brevitas' default QuantIdentity before an average pool: the average of float-scale values has
+    no integer-code form (float scales into convolutions and dense layers are carried:
+    tests/hw/test_float_scales.py)."""
     import torch
     from brevitas import nn as qnn
-    from brevitas.quant import Int8WeightPerChannelFloat, Uint8ActPerTensorFixedPoint
+    from brevitas.quant import Int8ActPerTensorFixedPoint
 
-    model = torch.nn.Sequential(qnn.QuantIdentity(act_quant=Uint8ActPerTensorFixedPoint), torch.nn.Flatten(),
-                                qnn.QuantLinear(64, 4, bias=False, weight_quant=Int8WeightPerChannelFloat))
-    refused(model.eval(), (1, 8, 8), tmp_path, capsys, "per-channel quantizer scales (Quant_1; Quant_1 has 4 scales")
+    from hwkit import _calibrated
 
-
-def test_bad60_a_product_of_two_float_scales_is_refused_by_name(tmp_path, capsys):
-    """Brevitas' default QuantLinear after its default QuantIdentity: both factors of the sum of
-    products float-scaled (one float-scale side is carried: tests/hw/test_float_scales.py)."""
-    import torch
-    from brevitas import nn as qnn
-    from brevitas.quant import Int8ActPerTensorFloat
-
-    model = torch.nn.Sequential(qnn.QuantIdentity(act_quant=Int8ActPerTensorFloat), torch.nn.Flatten(),
-                                qnn.QuantLinear(64, 4, bias=False))
-    err = refused(model.eval(), (1, 8, 8), tmp_path, capsys, "quantizer scales that are not powers of two: Quant_")
-    assert "(scale 0." in err and "both" in err
+    model = torch.nn.Sequential(qnn.QuantIdentity(), torch.nn.AvgPool2d(2),
+                                qnn.QuantIdentity(act_quant=Int8ActPerTensorFixedPoint), torch.nn.Flatten())
+    err = refused(_calibrated(model, (1, 8, 8), 0), (1, 8, 8), tmp_path, capsys, "quantizer scales that are not powers of two: Quant_")
+    assert "(scale 0." in err and "an average" in err
 
 
 def test_a_wrong_batch_norm_fit_is_caught_naming_the_layer(tmp_path, monkeypatch):
