@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from hwcnn.errors import HwcnnError
+from hwcnn.operations import check_exported
 from hwcnn.outputs import replace_bytes, write_bytes
 from hwcnn.qonnx_exec import execute_qonnx
 
@@ -86,6 +87,7 @@ def export_model(model, input_shape: tuple[int, ...]):
         except Exception as err:  # noqa: BLE001 - brevitas raises many types; the user needs one line
             raise HwcnnError(f"QONNX export failed: {type(err).__name__}: {str(err).splitlines()[0]}") from err
         qmodel = ModelWrapper(str(raw_path))
+        check_exported(qmodel)
         for _name, apply in qonnx_passes():
             qmodel = apply(qmodel)
     return qmodel
@@ -129,7 +131,9 @@ def load_qonnx(path: Path):
     except Exception as err:  # noqa: BLE001 - onnx raises DecodeError and others
         raise HwcnnError(f"{path} is not a readable ONNX file: {type(err).__name__}") from None
     _check_interface(qmodel, path)
-    # the operations are checked after the passes (which turn Gemm into MatMul, for one), at conversion;
+    check_exported(qmodel)
+    # the operations no pass can remove are refused before the passes; the rest after them (which turn
+    # Gemm into MatMul, for one), at conversion;
     # quiet: qonnx 1.0.0's GemmToMatMul warns on every Brevitas export (it reads the qonnx domain's
     # version 2 as the ONNX opset), which tells the user nothing
     with _quiet():

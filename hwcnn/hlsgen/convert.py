@@ -27,18 +27,9 @@ from hwcnn.hlsgen.aptype import MAX_QUANT_BITS, quant_type
 from hwcnn.hlsgen.config import HlsConfig
 from hwcnn.hlsgen.precision import apply_overrides, assign_precisions
 from hwcnn.layers import Kind
+from hwcnn.operations import CORE_OPS, names_of, unsupported
 from hwcnn.outputs import output_dir, replace_bytes, replace_json
 from hwcnn.qonnx_transforms import node_attr
-
-# QONNX operations hwcnn's flow (hls4ml conversion + simulator) handles
-SUPPORTED_OPS = {
-    "Quant", "Conv", "Relu", "Tanh", "MaxPool", "AveragePool", "GlobalAveragePool", "MatMul", "Add", "Flatten",
-    "Reshape", "Transpose", "Concat", "ReduceMean", "BatchNormalization", "Mul", "Sub", "Div",
-    "ExactScale",  # float scales of a sum of products (hwcnn.qonnx_transforms.FloatScalesToCodes)
-}
-
-
-
 
 def check_supported(qmodel) -> None:
     """Refuse, with every reason at once (one line), what hwcnn cannot carry to hardware exactly,
@@ -46,12 +37,10 @@ def check_supported(qmodel) -> None:
     reasons = []
     bad: dict[str, list[str]] = {}
     for node in qmodel.graph.node:
-        if node.op_type not in SUPPORTED_OPS:
+        if node.op_type not in CORE_OPS:
             bad.setdefault(node.op_type, []).append(node.name)
     if bad:
-        listed = "; ".join(f"{op} (node {_names(names)})" for op, names in bad.items())
-        reasons.append(f"unsupported operation{'s' if len(bad) > 1 else ''} {listed}; hwcnn supports "
-                       f"{', '.join(sorted(SUPPORTED_OPS))}")
+        reasons.append(unsupported(bad))
     work = [n.op_type for n in qmodel.graph.node if qmodel.get_initializer(n.input[0]) is None]
     if not bad and set(work) <= {"Quant", "Reshape", "Flatten", "Transpose"}:  # hls4ml fails on such a core
         reasons.append(f"the core of this model computes no layer (only {', '.join(dict.fromkeys(work)) or 'nothing'}, "
@@ -96,13 +85,13 @@ def check_supported(qmodel) -> None:
         # per-channel scales on weights become one scale (powers of two) or codes and an exact scaling
         # (FloatScalesToCodes) by hwcnn's qonnx passes: these are what is left
         first = np.unique(scales[per_channel[0]])
-        reasons.append(f"per-channel quantizer scales ({_names(per_channel)}; {per_channel[0]} has {len(first)} "
+        reasons.append(f"per-channel quantizer scales ({names_of(per_channel)}; {per_channel[0]} has {len(first)} "
                        f"scales such as {', '.join(f'{v:.6g}' for v in first[:3])}) are not supported here: hwcnn "
                        "takes one scale or one per output channel on the weights of a convolution or dense layer "
                        "that no other layer shares, and one scale per activation tensor")
     floats = [node.name for node in qmodel.graph.node if _float_bias(qmodel, node)]
     if floats:
-        reasons.append(f"unquantized (float) bias in {_names(floats)}: QONNX adds it in float32, which fixed point "
+        reasons.append(f"unquantized (float) bias in {names_of(floats)}: QONNX adds it in float32, which fixed point "
                        "cannot reproduce bit for bit; give the layer a Brevitas bias quantizer (bias_quant=Int16Bias "
                        "or Int32Bias) or bias=False")
     if reasons:
@@ -118,10 +107,6 @@ def _chain_name(qmodel, node) -> str:
     if len(after) == 1 and _is_affine(qmodel, after[0]):
         return f"{after[0].op_type} {after[0].name}"
     return f"the float-scale output of {qmodel.find_producer(node.input[0]).op_type} {node.name.removesuffix('_scale')}"
-
-
-def _names(names: list[str]) -> str:
-    return ", ".join(names[:4]) + (", ..." if len(names) > 4 else "")
 
 
 def _is_affine(qmodel, node) -> bool:

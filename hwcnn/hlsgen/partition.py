@@ -17,13 +17,7 @@ from hwcnn.errors import HwcnnError
 from hwcnn.hlsgen.aptype import quant_type
 from hwcnn.hlsgen.tensors import constant
 from hwcnn.host import digest
-
-SHAPE_OPS = {"Transpose", "Reshape", "Flatten"}
-CONSTANT_ARITHMETIC = {"Mul", "Add", "Sub", "Div"}
-HEAD_OPS = SHAPE_OPS | CONSTANT_ARITHMETIC
-# what the tail may hold; a tail is made only where one of FLOAT_TAIL_OPS needs it
-FLOAT_TAIL_OPS = CONSTANT_ARITHMETIC | {"BatchNormalization", "ExactScale", "Softmax", "LogSoftmax", "Sigmoid", "ArgMax"}
-TAIL_OPS = SHAPE_OPS | FLOAT_TAIL_OPS
+from hwcnn.operations import FLOAT_TAIL_OPS, HEAD_OPS, SHAPE_OPS, TAIL_OPS
 
 
 @dataclass

@@ -20,7 +20,7 @@ LEVELS = {
     "hwcnn.errors": 0, "hwcnn.fixed": 1, "hwcnn.layers": 1, "hwcnn.outputs": 1, "hwcnn.config": 1,
     "hwcnn.tables": 2, "hwcnn.artifacts": 2, "hwcnn.requant": 2, "hwcnn.thresholds": 2, "hwcnn.average": 2,
     "hwcnn.intervals": 3, "hwcnn.hwdesc": 3, "hwcnn.data": 3, "hwcnn.qonnx_ext": 3,  # qonnx ops the passes use
-    "hwcnn.qonnx_exec": 3, "hwcnn.host": 4,
+    "hwcnn.qonnx_exec": 3, "hwcnn.operations": 1, "hwcnn.host": 4,
     "hwcnn.sim": 4, "hwcnn.models": 4, "hwcnn.qonnx_transforms": 4,
     "hwcnn.aptest": 4, "hwcnn.project": 4.5, "hwcnn.hlsgen": 5, "hwcnn.export": 5, "hwcnn.train": 5, "hwcnn.rtl": 5,
     "hwcnn.cost": 5.5, "hwcnn.verify": 6,
